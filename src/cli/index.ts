@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+/**
+ * The `odc` command. Each subcommand lives in its own module; this file only assembles them.
+ */
+import { Command } from 'commander';
+import { version } from '../version.js';
+import { openapiCommand } from './openapi-command.js';
+import { serveCommand } from './serve-command.js';
+
+const program = new Command('odc')
+  .description('Open Delivery Customer hub: server, client and tools for the Customer capability')
+  .version(version)
+  .addCommand(serveCommand())
+  .addCommand(openapiCommand());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`odc: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+/**
+ * Field-level enrichment of a stored customer by a re-sent one (contract-decisions §5).
+ *
+ * - objects merge field by field; omitted fields are kept; `null` clears a field;
+ * - `externalIds` is a union keyed by `source` + `key` (a new value for the same pair
+ *   replaces the old one);
+ * - `contacts.emails` and `contacts.phones` are unions keyed by the normalized e-mail or phone;
+ * - every other array is replaced.
+ *
+ * Pure: both stores call it, and the property tests pin its laws (idempotence, null clears,
+ * unions never lose an entry).
+ */
+import { normalizeEmail, normalizePhone } from './identity.js';
+
+export type JsonObject = { [key: string]: unknown };
+
+/** Arrays merged as unions, by their path from the customer root, with the key of an entry. */
+const unionArrays: Record<string, (entry: JsonObject) => string> = {
+  externalIds: (e) => `${String(e.source ?? '')}\u0000${String(e.key ?? '')}`,
+  'contacts.emails': (e) => normalizeEmail(String(e.email ?? '')),
+  'contacts.phones': (e) => normalizePhone(String(e.number ?? '')),
+};
+
+export function isPlainObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Merges `patch` into a copy of `base`; neither argument is modified. */
+export function mergeCustomer(base: JsonObject, patch: JsonObject): JsonObject {
+  return mergeObject(base, patch, '');
+}
+
+function mergeObject(base: JsonObject, patch: JsonObject, path: string): JsonObject {
+  const result: JsonObject = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (value === null) {
+      delete result[key];
+      continue;
+    }
+    const childPath = path === '' ? key : `${path}.${key}`;
+    const current = result[key];
+    const keyOf = unionArrays[childPath];
+    if (keyOf && Array.isArray(value)) {
+      result[key] = unionBy(Array.isArray(current) ? current : [], value, keyOf, childPath);
+    } else if (isPlainObject(value)) {
+      result[key] = mergeObject(isPlainObject(current) ? current : {}, value, childPath);
+    } else {
+      result[key] = value;
+    }
+  }
+  return result;
+}
+
+/** Entries of `incoming` replace-merge the entry with the same key, else are appended in order. */
+function unionBy(existing: unknown[], incoming: unknown[], keyOf: (e: JsonObject) => string, path: string): unknown[] {
+  const out: unknown[] = [];
+  const index = new Map<string, number>();
+  const add = (entry: unknown) => {
+    if (!isPlainObject(entry)) {
+      out.push(entry);
+      return;
+    }
+    const key = keyOf(entry);
+    const at = index.get(key);
+    if (at === undefined) {
+      index.set(key, out.length);
+      out.push(mergeObject({}, entry, path));
+    } else {
+      out[at] = mergeObject(out[at] as JsonObject, entry, path);
+    }
+  };
+  existing.forEach(add);
+  incoming.forEach(add);
+  return out;
+}
+
+/** Removes `null` fields recursively: what a first send with `null`s stores. */
+export function dropNulls(value: JsonObject): JsonObject {
+  return mergeObject({}, value, '');
+}

@@ -1,0 +1,174 @@
+/**
+ * The OpenAPI 3.1 document, generated from the contract: the operations table, the query
+ * definitions, the schemas and the error registry. Nothing here restates a field.
+ *
+ * Schemas carrying a `title` (the seed's named schemas, and `Price` inside the canonical
+ * Order) are hoisted into `components.schemas` and referenced, so the document reads like the
+ * seed's schema table.
+ */
+import { Customer } from './customer.js';
+import { errorCodes } from './errors.js';
+import { CustomerEvent } from './event.js';
+import { Lead } from './lead.js';
+import { operations, type OperationDefinition } from './operations.js';
+import { orderSchemaFor, type OrderProfile } from './order.js';
+import { listQueries, type ListOperationId } from './queries.js';
+import { Review } from './review.js';
+import type { ResourceKind } from './validation.js';
+
+export interface OpenApiOptions {
+  version: string;
+  basePath: string;
+  orderProfile: OrderProfile;
+  maxBatchItems: number;
+  bodyLimit: number;
+}
+
+type Json = Record<string, unknown>;
+
+const resourceSchemaName: Record<ResourceKind, string> = {
+  customer: 'Customer',
+  lead: 'Lead',
+  order: 'Order',
+  review: 'Review',
+  event: 'CustomerEvent',
+};
+
+/** Replaces every titled sub-schema by a `$ref` to a component of that title. */
+function hoist(schema: unknown, components: Record<string, Json>, isComponentRoot = false): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => hoist(s, components));
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const node = schema as Json;
+  const title = node.title;
+  if (!isComponentRoot && typeof title === 'string') {
+    if (!components[title]) {
+      components[title] = {};
+      components[title] = hoist(node, components, true) as Json;
+    }
+    return { $ref: `#/components/schemas/${title}` };
+  }
+  const out: Json = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'properties' && typeof value === 'object' && value !== null) {
+      out[key] = Object.fromEntries(Object.entries(value as Json).map(([p, s]) => [p, hoist(s, components)]));
+    } else if (['items', 'additionalProperties', 'allOf', 'anyOf', 'oneOf', 'not'].includes(key)) {
+      out[key] = hoist(value, components);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function ref(name: string): Json {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+const errorResponse = (description: string): Json => ({
+  description,
+  content: { 'application/json': { schema: ref('ErrorResponse') } },
+});
+
+function requestBody(op: OperationDefinition, maxBatchItems: number): Json | undefined {
+  const name = resourceSchemaName[op.resource];
+  if (op.request === 'none') return undefined;
+  const schema = op.request === 'one'
+    ? ref(name)
+    : {
+        oneOf: [
+          { type: 'array', items: ref(name), maxItems: maxBatchItems, description: 'Bare array (seed).' },
+          { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref(name), maxItems: maxBatchItems } }, description: 'Wrapped form (committee draft).' },
+        ],
+      };
+  return { required: true, content: { 'application/json': { schema } } };
+}
+
+function parameters(op: OperationDefinition): Json[] {
+  const params: Json[] = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const list = listQueries[op.operationId as ListOperationId];
+  if (list) {
+    for (const def of list) {
+      const schema: Json =
+        def.kind === 'date-time' ? { type: 'string', format: 'date-time' }
+        : def.kind === 'page' ? { type: 'integer', minimum: 1, default: 1 }
+        : def.kind === 'pageSize' ? { type: 'integer', minimum: 1, maximum: 500, default: 50 }
+        : { type: 'string' };
+      params.push({ name: def.name, in: 'query', required: false, description: def.description, schema });
+    }
+  }
+  return params;
+}
+
+function responses(op: OperationDefinition): Json {
+  const name = resourceSchemaName[op.resource];
+  const success: Json = { description: op.response === 'none' ? 'Committed; no body.' : 'OK' };
+  if (op.response === 'list') {
+    success.content = { 'application/json': { schema: { type: 'array', items: ref(name) } } };
+    success.headers = {
+      'X-Total-Count': { description: 'Records matching the filters, across pages.', schema: { type: 'integer' } },
+      Link: { description: 'RFC 8288 links: rel="next" (keyset cursor), rel="prev", rel="first".', schema: { type: 'string' } },
+    };
+  } else if (op.response === 'one') {
+    success.content = { 'application/json': { schema: ref(name) } };
+  }
+  const out: Json = { [String(op.status)]: success, '400': errorResponse('Invalid body or query; details name each problem.') };
+  if (op.response === 'one' || op.operationId === 'listCustomerReviews') out['404'] = errorResponse('Nothing matches the id.');
+  if (op.operationId === 'upsertCustomer') out['409'] = errorResponse('An id in the batch belongs to another customer.');
+  if (op.method === 'POST') {
+    out['413'] = errorResponse('Body or batch over the limit.');
+    out['415'] = errorResponse('Body is not application/json.');
+  }
+  out['500'] = errorResponse('Unexpected fault.');
+  return out;
+}
+
+export function buildOpenApiDocument(options: OpenApiOptions): Json {
+  const components: Record<string, Json> = {};
+  const roots: Record<string, unknown> = {
+    Customer,
+    Lead,
+    Order: { ...orderSchemaFor(options.orderProfile), title: 'Order', description: `Canonical Open Delivery v1 Order (profile: ${options.orderProfile}).` },
+    Review,
+    CustomerEvent,
+  };
+  for (const schema of Object.values(roots)) hoist(JSON.parse(JSON.stringify(schema)), components);
+  components.ErrorResponse = {
+    type: 'object',
+    required: ['code', 'message', 'details'],
+    properties: {
+      code: { type: 'string', enum: Object.keys(errorCodes) },
+      message: { type: 'string' },
+      details: { type: 'array', items: { type: 'string' }, description: 'For validation: "<JSON pointer>: <reason>".' },
+    },
+  };
+
+  const paths: Record<string, Json> = {};
+  for (const op of operations) {
+    [op.path, ...op.aliases].forEach((path, i) => {
+      const item = (paths[path] ??= {});
+      item[op.method.toLowerCase()] = {
+        operationId: i === 0 ? op.operationId : `${op.operationId}BindingAlias`,
+        summary: op.summary,
+        description: i === 0 ? undefined : `Alias of ${op.operationId} at the REST binding's path.`,
+        tags: [op.tag],
+        parameters: parameters({ ...op, path }),
+        requestBody: requestBody(op, options.maxBatchItems),
+        responses: responses(op),
+      };
+    });
+  }
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'odc: Open Delivery Customer capability',
+      version: options.version,
+      description: `Every operation of the Open Delivery Customer capability. Batches hold at most ${options.maxBatchItems} items; bodies at most ${options.bodyLimit} bytes.`,
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    servers: [{ url: options.basePath }],
+    tags: [...new Set(operations.map((op) => op.tag))].map((name) => ({ name })),
+    paths: JSON.parse(JSON.stringify(paths)),
+    components: { schemas: components },
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * What the server decorates Fastify with: the store and the contract validator are injected
+ * once into the instance, and every request carries the tenant its credentials stand for.
+ */
+import type { ContractValidator } from '../contract/validation.js';
+import type { Store } from '../store/store.js';
+
+/** Limits enforced by the server and declared to clients (contract-decisions §4). */
+export interface ServerLimits {
+  /** Largest accepted body in bytes. */
+  bodyLimit: number;
+  /** Largest accepted batch in items. */
+  maxBatchItems: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: Store;
+    contract: ContractValidator;
+    limits: ServerLimits;
+  }
+  interface FastifyRequest {
+    /** The tenant (merchant or application) every read and write of this request is scoped to. */
+    tenant: string;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Query strings of the list operations, parsed strictly (contract-decisions §2).
+ *
+ * Known parameters are checked against their definitions in `contract/queries.ts`: a bad
+ * value, or a known parameter given twice, is a 400 that names it; unknown parameters are
+ * ignored. `page`/`pageSize` select a page by offset; `cursor` (from a `Link rel="next"`)
+ * continues after a keyset position so that a walk never skips or repeats a record.
+ */
+import { ContractError } from '../contract/errors.js';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, listQueries, type ListOperationId, type QueryParamDefinition } from '../contract/queries.js';
+import type { PageRequest, Position } from '../store/store.js';
+
+export interface ParsedListQuery {
+  /** String parameters as given, date-times as epoch milliseconds. */
+  values: Record<string, string | number | undefined>;
+  pageNumber: number;
+  pageSize: number;
+  /** The page to read from the store. */
+  request: PageRequest;
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An RFC 3339 date-time to epoch milliseconds. A `+` offset arrives as a space when a client
+ * forgets to percent-encode it; that one mistake is read the way it was meant.
+ */
+export function parseDateTime(raw: string): number | undefined {
+  const text = raw.replace(/ (\d{2}:\d{2})$/, '+$1');
+  if (!RFC3339.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+export function encodeCursor(position: Position, nextPage: number): string {
+  return Buffer.from(JSON.stringify([position.stamp, position.id, nextPage])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { position: Position; page: number } | undefined {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(decoded) || decoded.length !== 3) return undefined;
+    const [stamp, id, page] = decoded as unknown[];
+    if (!Number.isSafeInteger(stamp) || typeof id !== 'string' || !Number.isSafeInteger(page) || (page as number) < 1) return undefined;
+    return { position: { stamp: stamp as number, id }, page: page as number };
+  } catch {
+    return undefined;
+  }
+}
+
+function parsePositiveInteger(raw: string, max: number): number | undefined {
+  if (!/^\d{1,10}$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return n >= 1 && n <= max ? n : undefined;
+}
+
+export function parseListQuery(operationId: ListOperationId, query: Record<string, unknown>, allowed: Record<string, readonly string[]> = {}): ParsedListQuery {
+  const problems: string[] = [];
+  const values: Record<string, string | number | undefined> = {};
+  let pageNumber = 1;
+  let pageSize = PAGE_SIZE_DEFAULT;
+  let after: Position | undefined;
+
+  for (const def of listQueries[operationId] as readonly QueryParamDefinition[]) {
+    const raw = query[def.name];
+    if (raw === undefined) continue;
+    if (Array.isArray(raw)) {
+      problems.push(`${def.name}: given ${raw.length} times; give it once`);
+      continue;
+    }
+    const text = String(raw);
+    switch (def.kind) {
+      case 'string': {
+        const options = allowed[def.name];
+        if (text === '') problems.push(`${def.name}: must not be empty`);
+        else if (options && !options.includes(text)) problems.push(`${def.name}: must be one of ${options.join(', ')} (got ${JSON.stringify(text.slice(0, 60))})`);
+        else values[def.name] = text;
+        break;
+      }
+      case 'date-time': {
+        const ms = parseDateTime(text);
+        if (ms === undefined) problems.push(`${def.name}: must be an RFC 3339 date-time with offset, e.g. 2026-06-01T12:00:00Z (got ${JSON.stringify(text.slice(0, 60))})`);
+        else values[def.name] = ms;
+        break;
+      }
+      case 'page': {
+        const n = parsePositiveInteger(text, 1_000_000_000);
+        if (n === undefined) problems.push(`page: must be an integer from 1 (got ${JSON.stringify(text.slice(0, 60))})`);
+        else pageNumber = n;
+        break;
+      }
+      case 'pageSize': {
+        const n = parsePositiveInteger(text, PAGE_SIZE_MAX);
+        if (n === undefined) problems.push(`pageSize: must be an integer from 1 to ${PAGE_SIZE_MAX} (got ${JSON.stringify(text.slice(0, 60))})`);
+        else pageSize = n;
+        break;
+      }
+      case 'cursor': {
+        const decoded = decodeCursor(text);
+        if (!decoded) problems.push('cursor: is not a cursor this server issued; follow the Link rel="next" URL as given');
+        else {
+          after = decoded.position;
+          values.cursor = text;
+          pageNumber = decoded.page;
+        }
+        break;
+      }
+    }
+  }
+  if (problems.length > 0) throw new ContractError('VALIDATION_ERROR', `invalid query: ${problems[0]}`, problems);
+  return {
+    values,
+    pageNumber,
+    pageSize,
+    request: { limit: pageSize, offset: (pageNumber - 1) * pageSize, after },
+  };
+}

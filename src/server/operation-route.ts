@@ -1,0 +1,48 @@
+/**
+ * Registers a handler for one operation of the contract table on every path it answers
+ * (the seed's and the REST binding's aliases), with the operation's success status preset.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { operation, pathsOf, type OperationId } from '../contract/operations.js';
+import { ContractError } from '../contract/errors.js';
+import { StoreConflictError } from '../store/store.js';
+
+export type OperationHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/** `{id}` in the contract's paths is `:id` in Fastify's router. */
+function toRouterPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
+export function routeOperation(app: FastifyInstance, operationId: OperationId, handler: OperationHandler): void {
+  const op = operation(operationId);
+  for (const path of pathsOf(op)) {
+    app.route({
+      method: op.method,
+      url: toRouterPath(path),
+      config: { operationId },
+      handler: async (request, reply) => {
+        reply.code(op.status);
+        return handler(request, reply);
+      },
+    });
+  }
+}
+
+/** A 404 that names what was not found. */
+export function notFound(what: string, id: string): ContractError {
+  return new ContractError('NOT_FOUND', `no ${what} matches ${JSON.stringify(id)}`);
+}
+
+/**
+ * Runs a store write, re-basing a conflict's pointers (`/3/id`) onto the body as sent
+ * (`/items/3/id` for the wrapped form).
+ */
+export async function writeBatch<T>(prefix: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof StoreConflictError) throw new ContractError('CONFLICT', error.message, error.details.map((d) => prefix + d));
+    throw error;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Customer events: publishCustomerEvent (202, idempotent) and listCustomerEvents.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { CustomerEvent } from '../../contract/event.js';
+import { normalizeEventType } from '../../contract/identity.js';
+import { customerRefsFor } from '../customer-refs.js';
+import { parseListQuery } from '../list-query.js';
+import { routeOperation } from '../operation-route.js';
+import { sendPage } from '../pagination.js';
+
+export const eventRoutes: FastifyPluginAsync = async (app) => {
+  routeOperation(app, 'publishCustomerEvent', async (request, reply) => {
+    const event = app.contract.assertOne<CustomerEvent>('event', request.body);
+    await app.store.publishEvents(request.tenant, [event]);
+    return reply.send();
+  });
+
+  routeOperation(app, 'listCustomerEvents', async (request, reply) => {
+    const query = parseListQuery('listCustomerEvents', request.query as Record<string, unknown>);
+    const v = query.values;
+    const customerRefs = await customerRefsFor(app.store, request.tenant, v.customerId);
+    const result = await app.store.listEvents(
+      request.tenant,
+      {
+        customerRefs,
+        eventType: v.eventType === undefined ? undefined : normalizeEventType(v.eventType as string),
+        occurred: { from: v.occurredFrom as number | undefined, to: v.occurredTo as number | undefined },
+      },
+      query.request,
+    );
+    return sendPage(request, reply, query, result);
+  });
+};

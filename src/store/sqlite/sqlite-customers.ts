@@ -1,0 +1,242 @@
+/**
+ * Customers in SQLite: identity resolution, upsert with field-level merge, reads and lists
+ * (contract-decisions §5).
+ *
+ * A customer is found, in order, by its identifier (normalized), by any of its `externalIds`
+ * (`source`, `key`, `value`), then by the `id` the payload names. Every identity a customer
+ * has been sent with is kept in `customer_identities`, so the next send matches directly.
+ */
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import type { Customer } from '../../contract/customer.js';
+import { identifierTypes } from '../../contract/customer.js';
+import { normalizeIdentifierValue, splitTypedReference, OPT_IN_EVENT, OPT_OUT_EVENT } from '../../contract/identity.js';
+import { dropNulls, mergeCustomer, type JsonObject } from '../../contract/merge.js';
+import { stampRange, stampToIso, type ChangeClock } from '../change-clock.js';
+import { renderDocument, withoutKeys } from '../render.js';
+import { StoreConflictError, type CustomerFilter, type PageRequest, type PageResult, type WriteSummary } from '../store.js';
+import { inCondition, rangeConditions, runListQuery, type Condition, type StatementCache } from './sqlite-list.js';
+
+/** Fields the server owns: never stored in `data`, always rendered from columns. */
+const SERVER_FIELDS = ['id', 'updatedAt', 'consent'] as const;
+
+interface CustomerRow {
+  id: string;
+  data: string;
+  created_at: string | null;
+  stamp: number;
+  consent: string | null;
+}
+
+const COLUMNS = 'id, data, created_at, stamp, consent';
+
+export function renderCustomer(row: CustomerRow): string {
+  return renderDocument(row.data, {
+    head: { id: row.id },
+    tail: { createdAt: row.created_at ?? undefined, updatedAt: stampToIso(row.stamp) },
+    rawTail: { consent: row.consent },
+  });
+}
+
+export interface ConsentState {
+  status: 'opted_in' | 'opted_out';
+  occurredAt: string;
+  eventId: string;
+}
+
+/** Whether an opt-in/opt-out at `candidate` supersedes `current`: later wins, opt-out wins a tie. */
+export function consentSupersedes(current: ConsentState | undefined, candidate: ConsentState): boolean {
+  if (!current) return true;
+  const a = Date.parse(current.occurredAt);
+  const b = Date.parse(candidate.occurredAt);
+  if (b !== a) return b > a;
+  return candidate.status === 'opted_out' && current.status !== 'opted_out';
+}
+
+export class SqliteCustomers {
+  private readonly byId: Database.Statement;
+  private readonly byIdentity: Database.Statement;
+  private readonly byExternalId: Database.Statement;
+  private readonly insert: Database.Statement;
+  private readonly update: Database.Statement;
+  private readonly updateConsent: Database.Statement;
+  private readonly addIdentity: Database.Statement;
+  private readonly identitiesOf: Database.Statement;
+  private readonly deleteExternalIds: Database.Statement;
+  private readonly addExternalId: Database.Statement;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly statements: StatementCache,
+    private readonly clock: ChangeClock,
+  ) {
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM customers WHERE tenant = ? AND id = ?`);
+    this.byIdentity = db.prepare('SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = ? AND value = ?').pluck();
+    this.byExternalId = db.prepare('SELECT customer_id FROM customer_external_ids WHERE tenant = ? AND source = ? AND key = ? AND value = ? LIMIT 1').pluck();
+    this.insert = db.prepare('INSERT INTO customers (tenant, id, data, created_at, stamp, consent) VALUES (?, ?, ?, ?, ?, ?)');
+    this.update = db.prepare('UPDATE customers SET data = ?, created_at = ?, stamp = ? WHERE tenant = ? AND id = ?');
+    this.updateConsent = db.prepare('UPDATE customers SET consent = ?, stamp = ? WHERE tenant = ? AND id = ?');
+    this.addIdentity = db.prepare('INSERT OR IGNORE INTO customer_identities (tenant, type, value, customer_id) VALUES (?, ?, ?, ?)');
+    this.identitiesOf = db.prepare('SELECT type, value FROM customer_identities WHERE tenant = ? AND customer_id = ?');
+    this.deleteExternalIds = db.prepare('DELETE FROM customer_external_ids WHERE tenant = ? AND customer_id = ?');
+    this.addExternalId = db.prepare('INSERT OR IGNORE INTO customer_external_ids (tenant, source, key, value, customer_id) VALUES (?, ?, ?, ?, ?)');
+  }
+
+  /** Runs inside the caller's transaction. Items are already validated. */
+  upsert(tenant: string, customers: Customer[]): WriteSummary {
+    const summary: WriteSummary = { created: 0, updated: 0, unchanged: 0 };
+    const conflicts: string[] = [];
+    customers.forEach((customer, index) => {
+      const outcome = this.upsertOne(tenant, customer, index, conflicts);
+      if (outcome) summary[outcome] += 1;
+    });
+    if (conflicts.length > 0) throw new StoreConflictError(`${conflicts.length} customer(s) conflict with stored records; nothing was written`, conflicts);
+    return summary;
+  }
+
+  private upsertOne(tenant: string, customer: Customer, index: number, conflicts: string[]): keyof WriteSummary | undefined {
+    const { type, value } = customer.identifier;
+    const norm = normalizeIdentifierValue(type, value) as string;
+    let matchedBy: 'identifier' | 'externalId' | 'id' | undefined;
+    let existingId = this.byIdentity.get(tenant, type, norm) as string | undefined;
+    if (existingId) matchedBy = 'identifier';
+    if (!existingId && Array.isArray(customer.externalIds)) {
+      for (const ext of customer.externalIds) {
+        existingId = this.byExternalId.get(tenant, ext.source, ext.key ?? '', ext.value) as string | undefined;
+        if (existingId) {
+          matchedBy = 'externalId';
+          break;
+        }
+      }
+    }
+    if (!existingId && customer.id) {
+      if (this.byId.get(tenant, customer.id)) {
+        existingId = customer.id;
+        matchedBy = 'id';
+      }
+    }
+    if (existingId && customer.id && customer.id !== existingId && this.byId.get(tenant, customer.id)) {
+      conflicts.push(`/${index}/id: "${customer.id}" belongs to another customer than the one this ${matchedBy} matches ("${existingId}")`);
+      return undefined;
+    }
+
+    const patch = withoutKeys(customer as JsonObject, SERVER_FIELDS);
+    if (!existingId) {
+      const id = customer.id ?? randomUUID();
+      const data = dropNulls(patch);
+      const createdAt = data.createdAt === undefined ? new Date().toISOString() : null;
+      this.insert.run(tenant, id, JSON.stringify(data), createdAt, this.clock.next(), null);
+      this.addIdentity.run(tenant, type, norm, id);
+      this.syncExternalIds(tenant, id, data);
+      this.applyPendingConsent(tenant, id, type, value, norm);
+      return 'created';
+    }
+
+    const row = this.byId.get(tenant, existingId) as CustomerRow;
+    const before = JSON.parse(row.data) as JsonObject;
+    // Matched through another key: the stored identifier stays, the new one becomes an identity.
+    if (matchedBy !== 'identifier') delete patch.identifier;
+    const merged = mergeCustomer(before, patch);
+    const data = JSON.stringify(merged);
+    const newIdentity = this.addIdentity.run(tenant, type, norm, existingId).changes > 0;
+    if (data === row.data) return newIdentity ? 'updated' : 'unchanged';
+    const createdAt = merged.createdAt === undefined ? (row.created_at ?? new Date().toISOString()) : null;
+    this.update.run(data, createdAt, this.clock.next(), tenant, existingId);
+    this.syncExternalIds(tenant, existingId, merged);
+    return 'updated';
+  }
+
+  private syncExternalIds(tenant: string, id: string, data: JsonObject): void {
+    this.deleteExternalIds.run(tenant, id);
+    const list = Array.isArray(data.externalIds) ? (data.externalIds as JsonObject[]) : [];
+    for (const ext of list) this.addExternalId.run(tenant, String(ext.source), String(ext.key ?? ''), String(ext.value), id);
+  }
+
+  /** A consent event may arrive before its customer: apply the latest one on creation. */
+  private applyPendingConsent(tenant: string, id: string, type: string, value: string, norm: string): void {
+    const refs = [...new Set([id, `${type}:${value}`, `${type}:${norm}`, ...(type === 'external_id' ? [value] : [])])];
+    const cond = inCondition('customer_ref', refs);
+    const rows = this.statements
+      .get(`SELECT id, data, event_type FROM events WHERE tenant = ? AND ${cond.sql} AND event_type IN (?, ?)`)
+      .all(tenant, ...cond.params, OPT_IN_EVENT, OPT_OUT_EVENT) as { id: string; data: string; event_type: string }[];
+    let state: ConsentState | undefined;
+    for (const row of rows) {
+      const candidate: ConsentState = {
+        status: row.event_type === OPT_OUT_EVENT ? 'opted_out' : 'opted_in',
+        occurredAt: (JSON.parse(row.data) as { occurredAt: string }).occurredAt,
+        eventId: row.id,
+      };
+      if (consentSupersedes(state, candidate)) state = candidate;
+    }
+    if (state) this.updateConsent.run(JSON.stringify(state), this.clock.next(), tenant, id);
+  }
+
+  /** Applies an opt-in/opt-out event to the customer `ref` resolves to, if any. */
+  applyConsent(tenant: string, ref: string, candidate: ConsentState): boolean {
+    const row = this.resolve(tenant, ref);
+    if (!row) return false;
+    const current = row.consent ? (JSON.parse(row.consent) as ConsentState) : undefined;
+    if (!consentSupersedes(current, candidate)) return false;
+    this.updateConsent.run(JSON.stringify(candidate), this.clock.next(), tenant, row.id);
+    return true;
+  }
+
+  /** Resolution order of GET /customers/{id}: id, external_id identifier, `<type>:<value>`. */
+  resolve(tenant: string, ref: string): CustomerRow | undefined {
+    const direct = this.byId.get(tenant, ref) as CustomerRow | undefined;
+    if (direct) return direct;
+    const viaExternal = this.byIdentity.get(tenant, 'external_id', ref) as string | undefined;
+    if (viaExternal) return this.byId.get(tenant, viaExternal) as CustomerRow | undefined;
+    const typed = splitTypedReference(ref);
+    if (typed) {
+      const norm = normalizeIdentifierValue(typed.type, typed.value);
+      const viaTyped = norm === undefined ? undefined : (this.byIdentity.get(tenant, typed.type, norm) as string | undefined);
+      if (viaTyped) return this.byId.get(tenant, viaTyped) as CustomerRow | undefined;
+    }
+    return undefined;
+  }
+
+  get(tenant: string, ref: string): string | undefined {
+    const row = this.resolve(tenant, ref);
+    return row && renderCustomer(row);
+  }
+
+  refs(tenant: string, ref: string): string[] | undefined {
+    const row = this.resolve(tenant, ref);
+    if (!row) return undefined;
+    const identities = this.identitiesOf.all(tenant, row.id) as { type: string; value: string }[];
+    return [...new Set([ref, row.id, ...identities.filter((i) => i.type === 'external_id').map((i) => i.value)])];
+  }
+
+  list(tenant: string, filter: CustomerFilter, page: PageRequest): PageResult {
+    const conditions: Condition[] = [];
+    if (filter.identifierType !== undefined || filter.identifierValue !== undefined) {
+      conditions.push(identityCondition(filter.identifierType, filter.identifierValue));
+    }
+    if (filter.externalId !== undefined) {
+      const external = filter.externalIdSource === undefined
+        ? { sql: 'SELECT customer_id FROM customer_external_ids WHERE tenant = ? AND value = ?', params: [tenant, filter.externalId] }
+        : { sql: 'SELECT customer_id FROM customer_external_ids WHERE tenant = ? AND value = ? AND source = ?', params: [tenant, filter.externalId, filter.externalIdSource] };
+      const viaIdentifier = filter.externalIdSource === undefined
+        ? ` UNION SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = 'external_id' AND value = ?`
+        : '';
+      conditions.push({
+        sql: `id IN (${external.sql}${viaIdentifier})`,
+        params: filter.externalIdSource === undefined ? [...external.params, tenant, filter.externalId] : external.params,
+      });
+    }
+    conditions.push(...rangeConditions('stamp', stampRange(filter.updated)));
+    return runListQuery<CustomerRow>(this.statements, { table: 'customers', columns: COLUMNS, tenant, conditions, page, render: renderCustomer });
+
+    function identityCondition(type: string | undefined, value: string | undefined): Condition {
+      if (value === undefined) return { sql: 'id IN (SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = ?)', params: [tenant, type] };
+      const types = type === undefined ? identifierTypes : [type];
+      const values = [...new Set(types.map((t) => normalizeIdentifierValue(t, value)).filter((v): v is string => v !== undefined))];
+      if (values.length === 0) return { sql: '0', params: [] };
+      const inValues = inCondition('value', values);
+      return type === undefined
+        ? { sql: `id IN (SELECT customer_id FROM customer_identities WHERE tenant = ? AND ${inValues.sql})`, params: [tenant, ...inValues.params] }
+        : { sql: `id IN (SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = ? AND ${inValues.sql})`, params: [tenant, type, ...inValues.params] };
+    }
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Versioned migrations for the SQLite store, applied on open.
+ *
+ * Pending migrations run in one IMMEDIATE transaction, which takes SQLite's write lock
+ * first: a second process opening the same file waits (busy_timeout) and then finds them
+ * done. Each migration is a module with `version`, `name` and `up` SQL, so the build ships
+ * them with the code.
+ */
+import type Database from 'better-sqlite3';
+import * as initial from './migrations/001-initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+export const sqliteMigrations: readonly Migration[] = [initial];
+
+export interface MigrationResult {
+  version: number;
+  name: string;
+  status: 'applied' | 'already-applied';
+}
+
+export function migrateSqlite(db: Database.Database, migrations: readonly Migration[] = sqliteMigrations): MigrationResult[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const run = db.transaction(() => {
+    const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+    return migrations.map((m): MigrationResult => {
+      if (done.has(m.version)) return { version: m.version, name: m.name, status: 'already-applied' };
+      db.exec(m.up);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      return { version: m.version, name: m.name, status: 'applied' };
+    });
+  });
+  return run.immediate();
+}

@@ -1,0 +1,138 @@
+/**
+ * The embedded store: one SQLite file, for one merchant on a laptop with zero set-up.
+ *
+ * better-sqlite3 is synchronous, so every write runs start to commit without yielding to the
+ * event loop: one transaction per batch, never interleaved, and the promise resolves only
+ * after COMMIT returned. WAL lets readers go on while a batch commits. `synchronous = FULL`
+ * (the default here) makes every commit reach the disk before the 2xx is sent
+ * (contract-decisions §7); `normal` trades the last commits on power loss for speed, and
+ * still survives a killed process.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Customer } from '../../contract/customer.js';
+import type { CustomerEvent } from '../../contract/event.js';
+import type { Lead } from '../../contract/lead.js';
+import type { Review } from '../../contract/review.js';
+import { ChangeClock } from '../change-clock.js';
+import type { CustomerFilter, EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, Store, WriteSummary } from '../store.js';
+import { SqliteCustomers } from './sqlite-customers.js';
+import { StatementCache } from './sqlite-list.js';
+import { migrateSqlite } from './sqlite-migrations.js';
+import { SqliteRecords } from './sqlite-records.js';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file, or ':memory:'. Parent folders are created. */
+  filename: string;
+  /** `full` (default): fsync on every commit. `normal`: survives a crash, not a power cut. */
+  synchronous?: 'full' | 'normal';
+}
+
+export class SqliteStore implements Store {
+  readonly backend = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly customers: SqliteCustomers;
+  private readonly records: SqliteRecords;
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    this.db = new Database(options.filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    migrateSqlite(this.db);
+    const largest = this.db
+      .prepare('SELECT max(s) FROM (SELECT max(stamp) AS s FROM customers UNION ALL SELECT max(stamp) FROM leads UNION ALL SELECT max(stamp) FROM orders UNION ALL SELECT max(stamp) FROM reviews UNION ALL SELECT max(stamp) FROM events)')
+      .pluck()
+      .get() as number | null;
+    const clock = new ChangeClock(largest ?? 0);
+    const statements = new StatementCache(this.db);
+    this.customers = new SqliteCustomers(this.db, statements, clock);
+    this.records = new SqliteRecords(this.db, statements, clock, this.customers);
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction: all of it commits, or none of it. */
+  private write<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(this.db.transaction(fn).immediate());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private read<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary> {
+    return this.write(() => this.customers.upsert(tenant, customers));
+  }
+
+  getCustomer(tenant: string, ref: string): Promise<string | undefined> {
+    return this.read(() => this.customers.get(tenant, ref));
+  }
+
+  resolveCustomerRefs(tenant: string, ref: string): Promise<string[] | undefined> {
+    return this.read(() => this.customers.refs(tenant, ref));
+  }
+
+  listCustomers(tenant: string, filter: CustomerFilter, page: PageRequest): Promise<PageResult> {
+    return this.read(() => this.customers.list(tenant, filter, page));
+  }
+
+  upsertLeads(tenant: string, leads: Lead[]): Promise<WriteSummary> {
+    return this.write(() => this.records.upsertLeads(tenant, leads));
+  }
+
+  listLeads(tenant: string, filter: LeadFilter, page: PageRequest): Promise<PageResult> {
+    return this.read(() => this.records.listLeads(tenant, filter, page));
+  }
+
+  upsertOrders(tenant: string, orders: OrderSnapshot[]): Promise<WriteSummary> {
+    return this.write(() => this.records.upsertOrders(tenant, orders));
+  }
+
+  getOrder(tenant: string, id: string): Promise<string | undefined> {
+    return this.read(() => this.records.getOrder(tenant, id));
+  }
+
+  listOrders(tenant: string, filter: OrderFilter, page: PageRequest): Promise<PageResult> {
+    return this.read(() => this.records.listOrders(tenant, filter, page));
+  }
+
+  upsertReviews(tenant: string, reviews: Review[]): Promise<WriteSummary> {
+    return this.write(() => this.records.upsertReviews(tenant, reviews));
+  }
+
+  getReview(tenant: string, id: string): Promise<string | undefined> {
+    return this.read(() => this.records.getReview(tenant, id));
+  }
+
+  listReviews(tenant: string, filter: ReviewFilter, page: PageRequest): Promise<PageResult> {
+    return this.read(() => this.records.listReviews(tenant, filter, page));
+  }
+
+  publishEvents(tenant: string, events: CustomerEvent[]): Promise<WriteSummary> {
+    return this.write(() => this.records.publishEvents(tenant, events));
+  }
+
+  listEvents(tenant: string, filter: EventFilter, page: PageRequest): Promise<PageResult> {
+    return this.read(() => this.records.listEvents(tenant, filter, page));
+  }
+
+  ping(): Promise<void> {
+    return this.read(() => {
+      this.db.prepare('SELECT 1').get();
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.db.open) this.db.close();
+    return Promise.resolve();
+  }
+}

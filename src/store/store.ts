@@ -1,0 +1,134 @@
+/**
+ * The Store interface: everything the HTTP layer may ask of persistence.
+ *
+ * Routes speak only to this interface, never to SQL, so that the embedded SQLite store and a
+ * PostgreSQL store are interchangeable and pass one shared test suite. Every write method runs
+ * as one transaction and resolves only after it has committed: a 2xx means the data is on
+ * disk (contract-decisions §7). Reads return documents already rendered as JSON text, so a
+ * list answer is a concatenation, not a re-serialization.
+ */
+import type { Customer } from '../contract/customer.js';
+import type { CustomerEvent } from '../contract/event.js';
+import type { Lead } from '../contract/lead.js';
+import type { Review } from '../contract/review.js';
+
+/** An Order snapshot: the canonical v1 Order, of which only the string `id` is certain. */
+export type OrderSnapshot = { id: string } & Record<string, unknown>;
+
+/** A keyset position: the change stamp and id of the last record of a page. */
+export interface Position {
+  stamp: number;
+  id: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** Rows to skip; used for `page` numbers when no keyset position is given. */
+  offset: number;
+  /** Continue strictly after this position (cursor pagination); offset is then ignored. */
+  after?: Position;
+}
+
+export interface PageResult {
+  /** Rendered JSON documents, in (stamp, id) order. */
+  items: string[];
+  /** Records matching the filter, across all pages. */
+  total: number;
+  /** Position of the last item, to build the next cursor. */
+  last?: Position;
+  /** Whether more records follow this page. */
+  hasMore: boolean;
+}
+
+/** Times are milliseconds since the epoch; ranges are inclusive. */
+export interface TimeRange {
+  from?: number;
+  to?: number;
+}
+
+export interface CustomerFilter {
+  identifierType?: string;
+  identifierValue?: string;
+  externalId?: string;
+  externalIdSource?: string;
+  updated?: TimeRange;
+}
+
+export interface LeadFilter {
+  updated?: TimeRange;
+}
+
+export interface OrderFilter {
+  customerRefs?: string[];
+  created?: TimeRange;
+  updated?: TimeRange;
+}
+
+export interface ReviewFilter {
+  customerRefs?: string[];
+  orderId?: string;
+  reviewType?: string;
+  created?: TimeRange;
+}
+
+export interface EventFilter {
+  customerRefs?: string[];
+  /** Already normalized with normalizeEventType. */
+  eventType?: string;
+  occurred?: TimeRange;
+}
+
+/** What a write did, item by item: created, updated, or unchanged (a no-op re-send). */
+export interface WriteSummary {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface Store {
+  /** Which backend this is, for logs and health answers. */
+  readonly backend: string;
+
+  upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary>;
+  /** Resolves `ref` as id, external_id identifier value, then `<type>:<value>`. */
+  getCustomer(tenant: string, ref: string): Promise<string | undefined>;
+  /**
+   * The references a customer is known by in other records (its id and external_id values),
+   * or undefined when no customer resolves from `ref`.
+   */
+  resolveCustomerRefs(tenant: string, ref: string): Promise<string[] | undefined>;
+  listCustomers(tenant: string, filter: CustomerFilter, page: PageRequest): Promise<PageResult>;
+
+  upsertLeads(tenant: string, leads: Lead[]): Promise<WriteSummary>;
+  listLeads(tenant: string, filter: LeadFilter, page: PageRequest): Promise<PageResult>;
+
+  upsertOrders(tenant: string, orders: OrderSnapshot[]): Promise<WriteSummary>;
+  getOrder(tenant: string, id: string): Promise<string | undefined>;
+  listOrders(tenant: string, filter: OrderFilter, page: PageRequest): Promise<PageResult>;
+
+  upsertReviews(tenant: string, reviews: Review[]): Promise<WriteSummary>;
+  getReview(tenant: string, id: string): Promise<string | undefined>;
+  listReviews(tenant: string, filter: ReviewFilter, page: PageRequest): Promise<PageResult>;
+
+  /** Stores events idempotently and applies consent events to their customers. */
+  publishEvents(tenant: string, events: CustomerEvent[]): Promise<WriteSummary>;
+  listEvents(tenant: string, filter: EventFilter, page: PageRequest): Promise<PageResult>;
+
+  /** Resolves when the store can serve requests. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Thrown by a store when a payload contradicts stored state (an id that belongs to another
+ * record). Carries `pointer: reason` lines relative to the batch.
+ */
+export class StoreConflictError extends Error {
+  constructor(
+    message: string,
+    readonly details: string[],
+  ) {
+    super(message);
+    this.name = 'StoreConflictError';
+  }
+}
