@@ -30,6 +30,11 @@ interface CustomerRow {
 
 const COLUMNS = 'id, data, created_at, stamp, consent';
 
+// Without statistics the planner prefers the (tenant, customer_id) index, which covers the
+// same columns in a WITHOUT ROWID table but cannot seek by value; name the right one.
+const BY_IDENTITY_VALUE = 'INDEXED BY customer_identities_by_value';
+const BY_EXTERNAL_VALUE = 'INDEXED BY customer_external_ids_by_value';
+
 export function renderCustomer(row: CustomerRow): string {
   return renderDocument(row.data, {
     head: { id: row.id },
@@ -215,8 +220,8 @@ export class SqliteCustomers {
     }
     if (filter.externalId !== undefined) {
       const external = filter.externalIdSource === undefined
-        ? { sql: 'SELECT customer_id FROM customer_external_ids WHERE tenant = ? AND value = ?', params: [tenant, filter.externalId] }
-        : { sql: 'SELECT customer_id FROM customer_external_ids WHERE tenant = ? AND value = ? AND source = ?', params: [tenant, filter.externalId, filter.externalIdSource] };
+        ? { sql: `SELECT customer_id FROM customer_external_ids ${BY_EXTERNAL_VALUE} WHERE tenant = ? AND value = ?`, params: [tenant, filter.externalId] }
+        : { sql: `SELECT customer_id FROM customer_external_ids ${BY_EXTERNAL_VALUE} WHERE tenant = ? AND value = ? AND source = ?`, params: [tenant, filter.externalId, filter.externalIdSource] };
       const viaIdentifier = filter.externalIdSource === undefined
         ? ` UNION SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = 'external_id' AND value = ?`
         : '';
@@ -235,7 +240,7 @@ export class SqliteCustomers {
       if (values.length === 0) return { sql: '0', params: [] };
       const inValues = inCondition('value', values);
       return type === undefined
-        ? { sql: `id IN (SELECT customer_id FROM customer_identities WHERE tenant = ? AND ${inValues.sql})`, params: [tenant, ...inValues.params] }
+        ? { sql: `id IN (SELECT customer_id FROM customer_identities ${BY_IDENTITY_VALUE} WHERE tenant = ? AND ${inValues.sql})`, params: [tenant, ...inValues.params] }
         : { sql: `id IN (SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = ? AND ${inValues.sql})`, params: [tenant, type, ...inValues.params] };
     }
   }

@@ -27,6 +27,8 @@ export interface SqliteStoreOptions {
   filename: string;
   /** `full` (default): fsync on every commit. `normal`: survives a crash, not a power cut. */
   synchronous?: 'full' | 'normal';
+  /** Called with the SQL of every statement run (parameters expanded), for tracing and tests. */
+  trace?: (sql: string) => void;
 }
 
 export class SqliteStore implements Store {
@@ -37,7 +39,7 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
-    this.db = new Database(options.filename);
+    this.db = new Database(options.filename, options.trace ? { verbose: (sql) => options.trace?.(String(sql)) } : {});
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
