@@ -115,3 +115,8 @@ export function parseListQuery(operationId: ListOperationId, query: Record<strin
     request: { limit: pageSize, offset: (pageNumber - 1) * pageSize, after },
   };
 }
+
+/** The inclusive time range of two date-time parameters, e.g. updatedFrom/updatedTo. */
+export function timeRange(query: ParsedListQuery, from: string, to: string): { from?: number; to?: number } {
+  return { from: query.values[from] as number | undefined, to: query.values[to] as number | undefined };
+}

@@ -5,7 +5,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { operation, pathsOf, type OperationId } from '../contract/operations.js';
 import { ContractError } from '../contract/errors.js';
-import { StoreConflictError } from '../store/store.js';
+import { readBatch, type ResourceKind } from '../contract/validation.js';
+import { StoreConflictError, type WriteSummary } from '../store/store.js';
 
 export type OperationHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
@@ -45,4 +46,19 @@ export async function writeBatch<T>(prefix: string, write: () => Promise<T>): Pr
     if (error instanceof StoreConflictError) throw new ContractError('CONFLICT', error.message, error.details.map((d) => prefix + d));
     throw error;
   }
+}
+
+/**
+ * The handler of a batch write (upsertCustomer, upsertLead, upsertOrders): read the bare or
+ * wrapped batch, validate every item (all or nothing), write in one transaction, answer with
+ * the operation's status and no body.
+ */
+export function batchWrite<T>(app: FastifyInstance, kind: ResourceKind, write: (tenant: string, items: T[]) => Promise<WriteSummary>): OperationHandler {
+  return async (request, reply) => {
+    const { items, prefix } = readBatch(request.body, kind, app.limits.maxBatchItems);
+    const valid = app.contract.assertItems<T>(kind, items, prefix);
+    const summary = await writeBatch(prefix, () => write(request.tenant, valid));
+    request.log.info({ kind, items: valid.length, ...summary }, 'batch committed');
+    return reply.send();
+  };
 }

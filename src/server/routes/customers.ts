@@ -3,9 +3,8 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { identifierTypes, type Customer } from '../../contract/customer.js';
-import { readBatch } from '../../contract/validation.js';
-import { parseListQuery } from '../list-query.js';
-import { notFound, routeOperation, writeBatch } from '../operation-route.js';
+import { parseListQuery, timeRange } from '../list-query.js';
+import { batchWrite, notFound, routeOperation } from '../operation-route.js';
 import { sendPage } from '../pagination.js';
 
 export const customerRoutes: FastifyPluginAsync = async (app) => {
@@ -19,20 +18,14 @@ export const customerRoutes: FastifyPluginAsync = async (app) => {
         identifierValue: v.customerIdentifierValue as string | undefined,
         externalId: v.externalId as string | undefined,
         externalIdSource: v.externalIdSource as string | undefined,
-        updated: { from: v.updatedFrom as number | undefined, to: v.updatedTo as number | undefined },
+        updated: timeRange(query, 'updatedFrom', 'updatedTo'),
       },
       query.request,
     );
     return sendPage(request, reply, query, result);
   });
 
-  routeOperation(app, 'upsertCustomer', async (request, reply) => {
-    const { items, prefix } = readBatch(request.body, 'customer', app.limits.maxBatchItems);
-    const customers = app.contract.assertItems<Customer>('customer', items, prefix);
-    const summary = await writeBatch(prefix, () => app.store.upsertCustomers(request.tenant, customers));
-    request.log.info({ summary }, 'customers upserted');
-    return reply.send();
-  });
+  routeOperation(app, 'upsertCustomer', batchWrite<Customer>(app, 'customer', (tenant, customers) => app.store.upsertCustomers(tenant, customers)));
 
   routeOperation(app, 'getCustomerById', async (request, reply) => {
     const { id } = request.params as { id: string };

@@ -5,7 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { CustomerEvent } from '../../contract/event.js';
 import { normalizeEventType } from '../../contract/identity.js';
 import { customerRefsFor } from '../customer-refs.js';
-import { parseListQuery } from '../list-query.js';
+import { parseListQuery, timeRange } from '../list-query.js';
 import { routeOperation } from '../operation-route.js';
 import { sendPage } from '../pagination.js';
 
@@ -25,7 +25,7 @@ export const eventRoutes: FastifyPluginAsync = async (app) => {
       {
         customerRefs,
         eventType: v.eventType === undefined ? undefined : normalizeEventType(v.eventType as string),
-        occurred: { from: v.occurredFrom as number | undefined, to: v.occurredTo as number | undefined },
+        occurred: timeRange(query, 'occurredFrom', 'occurredTo'),
       },
       query.request,
     );

@@ -4,11 +4,10 @@
  * configured profile (lenient by default).
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { readBatch } from '../../contract/validation.js';
 import type { OrderSnapshot } from '../../store/store.js';
 import { customerRefsFor } from '../customer-refs.js';
-import { parseListQuery } from '../list-query.js';
-import { notFound, routeOperation, writeBatch } from '../operation-route.js';
+import { parseListQuery, timeRange } from '../list-query.js';
+import { batchWrite, notFound, routeOperation } from '../operation-route.js';
 import { sendPage } from '../pagination.js';
 
 export const orderRoutes: FastifyPluginAsync = async (app) => {
@@ -20,21 +19,15 @@ export const orderRoutes: FastifyPluginAsync = async (app) => {
       request.tenant,
       {
         customerRefs,
-        created: { from: v.createdFrom as number | undefined, to: v.createdTo as number | undefined },
-        updated: { from: v.updatedFrom as number | undefined, to: v.updatedTo as number | undefined },
+        created: timeRange(query, 'createdFrom', 'createdTo'),
+        updated: timeRange(query, 'updatedFrom', 'updatedTo'),
       },
       query.request,
     );
     return sendPage(request, reply, query, result);
   });
 
-  routeOperation(app, 'upsertOrders', async (request, reply) => {
-    const { items, prefix } = readBatch(request.body, 'order', app.limits.maxBatchItems);
-    const orders = app.contract.assertItems<OrderSnapshot>('order', items, prefix);
-    const summary = await writeBatch(prefix, () => app.store.upsertOrders(request.tenant, orders));
-    request.log.info({ summary }, 'orders upserted');
-    return reply.send();
-  });
+  routeOperation(app, 'upsertOrders', batchWrite<OrderSnapshot>(app, 'order', (tenant, orders) => app.store.upsertOrders(tenant, orders)));
 
   routeOperation(app, 'getOrderById', async (request, reply) => {
     const { id } = request.params as { id: string };

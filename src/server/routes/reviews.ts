@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { reviewTypes, type Review } from '../../contract/review.js';
 import { customerRefsFor } from '../customer-refs.js';
-import { parseListQuery } from '../list-query.js';
+import { parseListQuery, timeRange } from '../list-query.js';
 import { notFound, routeOperation } from '../operation-route.js';
 import { sendPage } from '../pagination.js';
 
@@ -26,7 +26,7 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
         customerRefs,
         orderId: v.orderId as string | undefined,
         reviewType: v.reviewType as string | undefined,
-        created: { from: v.createdFrom as number | undefined, to: v.createdTo as number | undefined },
+        created: timeRange(query, 'createdFrom', 'createdTo'),
       },
       query.request,
     );
