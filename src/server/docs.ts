@@ -21,7 +21,7 @@ const page = (specUrl: string, scriptUrl: string) => `<!doctype html>
   <title>odc API reference</title>
 </head>
 <body>
-  <script id="api-reference" data-url="${specUrl}" data-configuration='${JSON.stringify({ withDefaultFonts: false, hideClientButton: true, telemetry: false })}'></script>
+  <script id="api-reference" data-url="${specUrl}" data-configuration='${JSON.stringify({ withDefaultFonts: false, hideClientButton: true, telemetry: false, showDeveloperTools: 'never', agent: { disabled: true } })}'></script>
   <script src="${scriptUrl}"></script>
 </body>
 </html>
