@@ -11,6 +11,35 @@ import { ContractError } from '../contract/errors.js';
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
 
+/**
+ * Deepest nesting of arrays and objects accepted. Free-form fields (`metadata`, `data`) have
+ * no schema to bound them, and recursive code further on (merge, canonical JSON, stringify)
+ * must never meet a document deep enough to exhaust the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** The nesting depth of a JSON text, counted without parsing (brackets inside strings skipped). */
+export function jsonDepth(text: string, stopAbove = Infinity): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i += 1;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      depth += 1;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > stopAbove) return deepest;
+      }
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth -= 1;
+  }
+  return deepest;
+}
+
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -22,6 +51,10 @@ export function registerJsonBody(app: FastifyInstance): void {
     const text = body as string;
     if (text.trim() === '') {
       done(new ContractError('MALFORMED_JSON', 'the body is empty; send a JSON document'), undefined);
+      return;
+    }
+    if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      done(new ContractError('VALIDATION_ERROR', `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`, [`: nesting deeper than ${MAX_JSON_DEPTH} levels`]), undefined);
       return;
     }
     try {

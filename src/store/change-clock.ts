@@ -21,16 +21,20 @@ export class ChangeClock {
   }
 }
 
-/** The RFC 3339 time a stamp stands for, to millisecond precision. */
+/**
+ * The RFC 3339 time a stamp stands for, to the microsecond, so that `updatedAt` orders records
+ * exactly as lists do (contract-decisions §2: by updatedAt, then id).
+ */
 export function stampToIso(stamp: number): string {
-  return new Date(Math.floor(stamp / 1000)).toISOString();
+  const iso = new Date(Math.floor(stamp / 1000)).toISOString();
+  return `${iso.slice(0, 23)}${String(stamp % 1000).padStart(3, '0')}Z`;
 }
 
-/** The smallest and largest stamps inside an inclusive millisecond range. */
-export function stampRange(range: { from?: number; to?: number } | undefined): { from?: number; to?: number } | undefined {
+/** An inclusive microsecond range as the inclusive millisecond range of a ms column. */
+export function millisRange(range: { from?: number; to?: number } | undefined): { from?: number; to?: number } | undefined {
   if (!range) return undefined;
   return {
-    from: range.from === undefined ? undefined : range.from * 1000,
-    to: range.to === undefined ? undefined : range.to * 1000 + 999,
+    from: range.from === undefined ? undefined : Math.ceil(range.from / 1000),
+    to: range.to === undefined ? undefined : Math.floor(range.to / 1000),
   };
 }

@@ -40,7 +40,7 @@ export interface PageResult {
   hasMore: boolean;
 }
 
-/** Times are milliseconds since the epoch; ranges are inclusive. */
+/** Times are microseconds since the epoch (the precision of `updatedAt`); ranges are inclusive. */
 export interface TimeRange {
   from?: number;
   to?: number;

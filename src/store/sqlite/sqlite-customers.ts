@@ -12,7 +12,7 @@ import type { Customer } from '../../contract/customer.js';
 import { identifierTypes } from '../../contract/customer.js';
 import { normalizeIdentifierValue, splitTypedReference, OPT_IN_EVENT, OPT_OUT_EVENT } from '../../contract/identity.js';
 import { dropNulls, mergeCustomer, type JsonObject } from '../../contract/merge.js';
-import { stampRange, stampToIso, type ChangeClock } from '../change-clock.js';
+import { stampToIso, type ChangeClock } from '../change-clock.js';
 import { renderDocument, withoutKeys } from '../render.js';
 import { StoreConflictError, type CustomerFilter, type PageRequest, type PageResult, type WriteSummary } from '../store.js';
 import { inCondition, rangeConditions, runListQuery, type Condition, type StatementCache } from './sqlite-list.js';
@@ -230,7 +230,7 @@ export class SqliteCustomers {
         params: filter.externalIdSource === undefined ? [...external.params, tenant, filter.externalId] : external.params,
       });
     }
-    conditions.push(...rangeConditions('stamp', stampRange(filter.updated)));
+    conditions.push(...rangeConditions('stamp', filter.updated));
     return runListQuery<CustomerRow>(this.statements, { table: 'customers', columns: COLUMNS, tenant, conditions, page, render: renderCustomer });
 
     function identityCondition(type: string | undefined, value: string | undefined): Condition {

@@ -10,7 +10,7 @@ import type { CustomerEvent } from '../../contract/event.js';
 import { contentKey, eventKey, normalizeEventType, OPT_IN_EVENT, OPT_OUT_EVENT } from '../../contract/identity.js';
 import type { Lead } from '../../contract/lead.js';
 import type { Review } from '../../contract/review.js';
-import { stampRange, stampToIso, type ChangeClock } from '../change-clock.js';
+import { millisRange, stampToIso, type ChangeClock } from '../change-clock.js';
 import { renderDocument, withoutKeys } from '../render.js';
 import type { EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, WriteSummary } from '../store.js';
 import { inCondition, rangeConditions, runListQuery, type Condition, type StatementCache } from './sqlite-list.js';
@@ -174,14 +174,14 @@ export class SqliteRecords {
   }
 
   listLeads(tenant: string, filter: LeadFilter, page: PageRequest): PageResult {
-    const conditions = rangeConditions('stamp', stampRange(filter.updated));
+    const conditions = rangeConditions('stamp', filter.updated);
     return runListQuery<DocRow>(this.statements, { table: 'leads', columns: 'id, data, created_at, stamp', tenant, conditions, page, render: renderWithUpdatedAt });
   }
 
   listOrders(tenant: string, filter: OrderFilter, page: PageRequest): PageResult {
     const conditions: Condition[] = [];
     if (filter.customerRefs) conditions.push(inCondition('customer_ref', filter.customerRefs));
-    conditions.push(...rangeConditions('created_ms', filter.created), ...rangeConditions('stamp', stampRange(filter.updated)));
+    conditions.push(...rangeConditions('created_ms', millisRange(filter.created)), ...rangeConditions('stamp', filter.updated));
     return runListQuery<DocRow>(this.statements, { table: 'orders', columns: 'id, data, stamp', tenant, conditions, page, render: renderWithUpdatedAt });
   }
 
@@ -190,7 +190,7 @@ export class SqliteRecords {
     if (filter.customerRefs) conditions.push(inCondition('customer_ref', filter.customerRefs));
     if (filter.orderId !== undefined) conditions.push({ sql: 'order_ref = ?', params: [filter.orderId] });
     if (filter.reviewType !== undefined) conditions.push({ sql: 'review_type = ?', params: [filter.reviewType] });
-    conditions.push(...rangeConditions('review_ms', filter.created));
+    conditions.push(...rangeConditions('review_ms', millisRange(filter.created)));
     return runListQuery<DocRow>(this.statements, { table: 'reviews', columns: 'id, data, stamp', tenant, conditions, page, render: renderAsStored });
   }
 
@@ -198,7 +198,7 @@ export class SqliteRecords {
     const conditions: Condition[] = [];
     if (filter.customerRefs) conditions.push(inCondition('customer_ref', filter.customerRefs));
     if (filter.eventType !== undefined) conditions.push({ sql: 'event_type = ?', params: [filter.eventType] });
-    conditions.push(...rangeConditions('occurred_ms', filter.occurred));
+    conditions.push(...rangeConditions('occurred_ms', millisRange(filter.occurred)));
     return runListQuery<DocRow>(this.statements, { table: 'events', columns: 'id, data, stamp', tenant, conditions, page, render: renderAsStored });
   }
 }
