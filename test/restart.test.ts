@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +45,7 @@ describe('odc serve process', () => {
   it('prints its URL, finishes an in-flight request on SIGTERM, then exits 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'odc-serve-'));
     const database = join(dir, 'odc.db');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--port', '0', '--database', database, '--log-level', 'info'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--dev', '--port', '0', '--database', database, '--log-level', 'info'], {
       cwd: join(import.meta.dirname, '..'),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -63,13 +63,16 @@ describe('odc serve process', () => {
           lines.on('line', onLine);
           child.once('exit', () => reject(new Error('server exited early')));
         });
-      const listening = await waitFor((l) => l.startsWith('odc listening on '));
-      const url = new URL(/listening on (\S+)/.exec(listening)![1]);
+      const listening = waitFor((l) => l.startsWith('odc listening on '));
+      const devToken = waitFor((l) => l.startsWith('dev mode: a token'));
+      const url = new URL(/listening on (\S+)/.exec(await listening)![1]);
+      await devToken;
+      const token = readFileSync(join(dir, 'dev-token'), 'utf8').trim();
 
       // Start a request, and keep its body open until the server has logged it.
       const body = JSON.stringify([{ identifier: { type: 'custom', value: 'in-flight' } }]);
       const answered = new Promise<number>((resolve, reject) => {
-        const req = httpRequest({ host: url.hostname, port: url.port, path: '/customers', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length), 'x-request-id': 'in-flight-1' } }, (res) => {
+        const req = httpRequest({ host: url.hostname, port: url.port, path: '/customers', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length), 'x-request-id': 'in-flight-1', authorization: `Bearer ${token}` } }, (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));
         });

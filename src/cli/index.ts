@@ -4,6 +4,8 @@
  */
 import { Command } from 'commander';
 import { version } from '../version.js';
+import { clientsCommand } from './clients-command.js';
+import { keysCommand } from './keys-command.js';
 import { openapiCommand } from './openapi-command.js';
 import { serveCommand } from './serve-command.js';
 
@@ -11,6 +13,8 @@ const program = new Command('odc')
   .description('Open Delivery Customer hub: server, client and tools for the Customer capability')
   .version(version)
   .addCommand(serveCommand())
+  .addCommand(clientsCommand())
+  .addCommand(keysCommand())
   .addCommand(openapiCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {

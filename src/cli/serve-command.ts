@@ -1,14 +1,16 @@
 /**
- * `odc serve`: the Customer capability server on the embedded SQLite store by default.
- * Every flag has an environment variable, so containers and process managers configure it
- * without a command line.
+ * `odc serve`: the Customer capability server on the embedded SQLite store by default, with
+ * authentication always on (`--dev` prints a ready token). Every flag has an environment
+ * variable, so containers and process managers configure it without a command line.
  */
 import { Command, Option } from 'commander';
+import { DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_TTL_SECONDS } from '../auth/auth-service.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ITEMS } from '../server/app.js';
 import { closeOnSignals, startServer } from '../server/server.js';
-import { DEFAULT_DATABASE, openStore } from '../store/open-store.js';
+import { prepareDevCredentials } from './dev-mode.js';
+import { databaseOption, openStoreWithAuth, secretKeyFileOption } from './store-options.js';
 
-function positiveInteger(name: string) {
+function wholeNumber(name: string) {
   return (raw: string): number => {
     const n = Number(raw);
     if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${name} must be a whole number (got ${raw})`);
@@ -19,29 +21,60 @@ function positiveInteger(name: string) {
 export function serveCommand(): Command {
   return new Command('serve')
     .description('run the Customer capability server')
-    .addOption(new Option('-p, --port <port>', 'TCP port').env('PORT').default(8080).argParser(positiveInteger('port')))
+    .addOption(new Option('-p, --port <port>', 'TCP port').env('PORT').default(8080).argParser(wholeNumber('port')))
     .addOption(new Option('-H, --host <host>', 'address to listen on').env('HOST').default('127.0.0.1'))
-    .addOption(new Option('-d, --database <path>', 'SQLite database file').env('DATABASE_URL').default(DEFAULT_DATABASE))
+    .addOption(databaseOption())
+    .addOption(secretKeyFileOption())
     .addOption(new Option('--base-path <path>', 'prefix of every Customer operation, e.g. /v2').env('ODC_BASE_PATH').default('/'))
-    .addOption(new Option('--body-limit <bytes>', 'largest request body').env('ODC_BODY_LIMIT').default(DEFAULT_BODY_LIMIT).argParser(positiveInteger('body limit')))
-    .addOption(new Option('--max-batch <items>', 'largest batch').env('ODC_MAX_BATCH').default(DEFAULT_MAX_BATCH_ITEMS).argParser(positiveInteger('max batch')))
+    .addOption(new Option('--public-url <url>', 'public origin for absolute URLs in discovery, e.g. https://crm.example.com').env('ODC_PUBLIC_URL'))
+    .addOption(new Option('--body-limit <bytes>', 'largest request body').env('ODC_BODY_LIMIT').default(DEFAULT_BODY_LIMIT).argParser(wholeNumber('body limit')))
+    .addOption(new Option('--max-batch <items>', 'largest batch').env('ODC_MAX_BATCH').default(DEFAULT_MAX_BATCH_ITEMS).argParser(wholeNumber('max batch')))
     .addOption(new Option('--order-profile <profile>', 'Order validation profile').env('ODC_ORDER_PROFILE').choices(['lenient', 'strict']).default('lenient'))
     .addOption(new Option('--sync <mode>', 'SQLite durability: full fsyncs every commit').env('ODC_SQLITE_SYNC').choices(['full', 'normal']).default('full'))
+    .addOption(new Option('--token-ttl <seconds>', 'lifetime of issued access tokens').env('ODC_TOKEN_TTL').default(DEFAULT_TOKEN_TTL_SECONDS).argParser(wholeNumber('token ttl')))
+    .addOption(new Option('--issuer <iss>', 'iss claim of issued tokens').env('ODC_ISSUER').default('odc'))
+    .addOption(new Option('--audience <aud>', 'aud claim of issued tokens').env('ODC_AUDIENCE').default('odc'))
+    .addOption(new Option('--jwks-url <url>', 'also accept tokens of an external issuer, verified with this JWKS').env('ODC_JWKS_URL'))
+    .addOption(new Option('--jwks-issuer <iss>', 'iss of the external issuer').env('ODC_JWKS_ISSUER'))
+    .addOption(new Option('--jwks-audience <aud>', 'aud the external tokens must carry').env('ODC_JWKS_AUDIENCE'))
+    .addOption(new Option('--event-signatures <mode>', 'X-App-Signature on POST /customer/events').env('ODC_EVENT_SIGNATURES').choices(['required', 'optional', 'off']).default('optional'))
+    .addOption(new Option('--rate-limit <rps>', 'requests per second per client (0: no limit)').env('ODC_RATE_LIMIT').default(DEFAULT_RATE_LIMIT).argParser(wholeNumber('rate limit')))
+    .addOption(new Option('--admin-key <key>', 'enables the admin API (/admin/clients) with this key').env('ODC_ADMIN_KEY'))
+    .addOption(new Option('--dev', 'create a development client and print a ready token'))
     .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (opts) => {
-      const store = openStore({ database: opts.database, synchronous: opts.sync });
+      const external = opts.jwksUrl ? { jwksUrl: opts.jwksUrl, issuer: opts.jwksIssuer, audience: opts.jwksAudience } : undefined;
+      if (external && (!external.issuer || !external.audience)) throw new Error('--jwks-url needs --jwks-issuer and --jwks-audience');
+      if (opts.adminKey !== undefined && opts.adminKey.length < 16) throw new Error('--admin-key must be at least 16 characters');
+      const { store, auth } = await openStoreWithAuth(opts, {
+        issuer: opts.issuer,
+        audience: opts.audience,
+        tokenTtlSeconds: opts.tokenTtl,
+        external,
+        signatureMode: opts.eventSignatures,
+        rateLimitPerSecond: opts.rateLimit,
+        adminKey: opts.adminKey,
+      });
       const server = await startServer({
         store,
+        auth,
         host: opts.host,
         port: opts.port,
         basePath: opts.basePath,
+        publicUrl: opts.publicUrl,
         bodyLimit: opts.bodyLimit,
         maxBatchItems: opts.maxBatch,
         orderProfile: opts.orderProfile,
         logger: { level: opts.logLevel },
       });
       const base = opts.basePath === '/' ? '' : opts.basePath.replace(/\/+$/, '');
-      process.stdout.write(`odc listening on ${server.url}${base} (store: ${opts.database}); API reference at ${server.url}/docs\n`);
+      const out = (line: string) => process.stdout.write(`${line}\n`);
+      out(`odc listening on ${server.url}${base} (store: ${opts.database}); API reference at ${server.url}/docs`);
+      if (opts.dev) {
+        const dev = await prepareDevCredentials(auth, opts.database);
+        out(`dev mode: client_id=${dev.clientId} client_secret=${dev.clientSecret} (merchant "default")`);
+        out(`dev mode: a token valid ${opts.tokenTtl} s is in ${dev.tokenFile}; use it as  -H "Authorization: Bearer $(cat ${dev.tokenFile})"`);
+      }
       closeOnSignals(server, 10_000, (message) => server.app.log.info(message));
     });
 }

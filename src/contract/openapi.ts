@@ -22,6 +22,8 @@ export interface OpenApiOptions {
   orderProfile: OrderProfile;
   maxBatchItems: number;
   bodyLimit: number;
+  /** Whether operations require Bearer tokens (declared as security, with 401/403/429). */
+  authenticated?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -99,7 +101,7 @@ function parameters(op: OperationDefinition): Json[] {
   return params;
 }
 
-function responses(op: OperationDefinition): Json {
+function responses(op: OperationDefinition, authenticated: boolean): Json {
   const name = resourceSchemaName[op.resource];
   const success: Json = { description: op.response === 'none' ? 'Committed; no body.' : 'OK' };
   if (op.response === 'list') {
@@ -117,6 +119,11 @@ function responses(op: OperationDefinition): Json {
   if (op.method === 'POST') {
     out['413'] = errorResponse('Body or batch over the limit.');
     out['415'] = errorResponse('Body is not application/json.');
+  }
+  if (authenticated) {
+    out['401'] = errorResponse('Missing, invalid or expired token (see WWW-Authenticate).');
+    out['403'] = errorResponse('Token without od.crm/od.all, or a merchant the client is not authorized for.');
+    out['429'] = errorResponse('Rate limit exceeded; retry after Retry-After seconds.');
   }
   out['500'] = errorResponse('Unexpected fault.');
   return out;
@@ -153,7 +160,8 @@ export function buildOpenApiDocument(options: OpenApiOptions): Json {
         tags: [op.tag],
         parameters: parameters({ ...op, path }),
         requestBody: requestBody(op, options.maxBatchItems),
-        responses: responses(op),
+        responses: responses(op, options.authenticated ?? false),
+        ...(options.authenticated ? { security: [{ bearerAuth: [] }] } : {}),
       };
     });
   }
@@ -169,6 +177,15 @@ export function buildOpenApiDocument(options: OpenApiOptions): Json {
     servers: [{ url: options.basePath }],
     tags: [...new Set(operations.map((op) => op.tag))].map((name) => ({ name })),
     paths: JSON.parse(JSON.stringify(paths)),
-    components: { schemas: components },
+    components: {
+      schemas: components,
+      ...(options.authenticated
+        ? {
+            securitySchemes: {
+              bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Token from POST /oauth/token (client credentials, scope od.crm or od.all). With an application-model client, name the merchant in X-App-MerchantId.' },
+            },
+          }
+        : {}),
+    },
   };
 }

@@ -2,19 +2,27 @@
  * Builds the odc Fastify application without listening, so tests drive it with `inject()`
  * or a real socket and the CLI adds only the listening and signal handling (server.ts).
  */
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { AuthService } from '../auth/auth-service.js';
+import { ContractError } from '../contract/errors.js';
 import { buildOpenApiDocument } from '../contract/openapi.js';
 import type { OrderProfile } from '../contract/order.js';
 import { ContractValidator } from '../contract/validation.js';
 import type { Store } from '../store/store.js';
 import { version } from '../version.js';
+import { adminRoutes } from './admin-routes.js';
 import { requireAuthentication, singleTenant, type Authenticator } from './auth.js';
+import { bearerAuthenticator } from './bearer-auth.js';
 import './decorations.js';
+import { discoveryRoute } from './discovery.js';
 import { docsRoutes } from './docs.js';
 import { registerErrorHandling } from './error-handler.js';
 import { healthRoutes } from './health.js';
 import { registerJsonBody } from './json-body.js';
+import { merchantsRoute } from './merchants-route.js';
+import { oauthRoutes } from './oauth-routes.js';
 import { customerRoutes } from './routes/customers.js';
 import { eventRoutes } from './routes/events.js';
 import { leadRoutes } from './routes/leads.js';
@@ -30,7 +38,17 @@ export interface AppOptions {
   /** Largest batch in items (default 1000). */
   maxBatchItems?: number;
   orderProfile?: OrderProfile;
+  /**
+   * Credentials: token endpoint, Bearer authentication on every operation, signed events,
+   * rate limits, admin API. Without it the server is single-tenant and open (embedding, tests).
+   */
+  auth?: AuthService;
+  /** Overrides the authentication hook (tests drive tenancy with it). */
   authenticate?: Authenticator;
+  /** Public base URL for absolute links in discovery, e.g. https://crm.example.com. */
+  publicUrl?: string;
+  /** Discovery appId; by default a UUID made on first start and kept in the store. */
+  appId?: string;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -67,7 +85,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('store', options.store);
   app.decorate('contract', new ContractValidator({ orderProfile }));
   app.decorate('limits', limits);
+  app.decorate('auth', options.auth);
   app.decorateRequest('tenant', '');
+  app.decorateRequest('clientId', undefined);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -75,18 +95,47 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerJsonBody(app);
   registerErrorHandling(app);
 
+  const auth = options.auth;
+  const prefix = basePath === '/' ? '' : basePath;
+  const appId = options.appId ?? (await options.store.auth.initSetting('appId', randomUUID()));
+
   await app.register(healthRoutes);
-  await app.register(docsRoutes, { document: buildOpenApiDocument({ version, basePath, orderProfile, ...limits }) });
+  await app.register(docsRoutes, { document: buildOpenApiDocument({ version, basePath, orderProfile, authenticated: auth !== undefined, ...limits }) });
+  await app.register(discoveryRoute, {
+    appId,
+    basePath,
+    publicUrl: options.publicUrl,
+    ...limits,
+    auth: auth ? { signatureMode: auth.signatureMode, rateLimitPerSecond: auth.rateLimitPerSecond, externalIssuer: auth.tokens.options.external?.issuer } : null,
+  });
+  if (auth) {
+    await app.register(oauthRoutes, { auth });
+    await app.register(merchantsRoute, { auth, prefix });
+    if (auth.adminKey) await app.register(adminRoutes, { adminKey: auth.adminKey, clients: auth.clients });
+  }
   await app.register(
     async (operations) => {
-      requireAuthentication(operations, options.authenticate ?? singleTenant);
+      requireAuthentication(operations, options.authenticate ?? (auth ? bearerAuthenticator(auth) : singleTenant));
+      if (auth && auth.rateLimitPerSecond > 0) {
+        // Per client, per instance: N instances admit up to N times the declared rate.
+        await operations.register(rateLimit, {
+          max: auth.rateLimitPerSecond,
+          timeWindow: 1000,
+          hook: 'preHandler',
+          keyGenerator: (request) => request.clientId ?? request.ip,
+          errorResponseBuilder: (_request, context) =>
+            new ContractError('RATE_LIMITED', `more than ${context.max} requests per second from this client; retry after ${Math.ceil(context.ttl / 1000)} s`, [], {
+              'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
+            }),
+        });
+      }
       await operations.register(customerRoutes);
       await operations.register(leadRoutes);
       await operations.register(orderRoutes);
       await operations.register(reviewRoutes);
       await operations.register(eventRoutes);
     },
-    { prefix: basePath === '/' ? '' : basePath },
+    { prefix },
   );
   return app;
 }

@@ -40,15 +40,26 @@ export function jsonDepth(text: string, stopAbove = Infinity): number {
   return deepest;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.decorateRequest('rawBody', undefined);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
     const charset = CHARSET.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
       done(new ContractError('UNSUPPORTED_MEDIA_TYPE', `charset ${charset} is not supported; send application/json in UTF-8`), undefined);
       return;
     }
-    const text = body as string;
+    // Kept as received: X-App-Signature is an HMAC of these exact bytes.
+    request.rawBody = raw as Buffer;
+    let text: string;
+    try {
+      text = utf8.decode(raw as Buffer);
+    } catch {
+      done(new ContractError('MALFORMED_JSON', 'the body is not valid UTF-8'), undefined);
+      return;
+    }
     if (text.trim() === '') {
       done(new ContractError('MALFORMED_JSON', 'the body is empty; send a JSON document'), undefined);
       return;

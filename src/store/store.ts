@@ -8,6 +8,7 @@
  * list answer is a concatenation, not a re-serialization.
  */
 import type { Customer } from '../contract/customer.js';
+import type { AuthStore } from './auth-store.js';
 import type { CustomerEvent } from '../contract/event.js';
 import type { Lead } from '../contract/lead.js';
 import type { Review } from '../contract/review.js';
@@ -88,6 +89,8 @@ export interface WriteSummary {
 export interface Store {
   /** Which backend this is, for logs and health answers. */
   readonly backend: string;
+  /** Clients, signing keys and settings, in the same database. */
+  readonly auth: AuthStore;
 
   upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary>;
   /** Resolves `ref` as id, external_id identifier value, then `<type>:<value>`. */

@@ -2,7 +2,9 @@
  * A real odc server on a random loopback port, for black-box HTTP tests. Each suite starts
  * its own on a fresh store and stops it in `after`, leaving no server or file behind.
  */
+import { randomBytes } from 'node:crypto';
 import { after, before } from 'node:test';
+import { createAuthService, type AuthOptions, type AuthService } from '../../src/auth/auth-service.js';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
 import type { Store } from '../../src/store/store.js';
 import type { StoreFixture, StoreKind } from './stores.js';
@@ -10,6 +12,10 @@ import type { StoreFixture, StoreKind } from './stores.js';
 export interface TestServer {
   url: string;
   store: Store;
+  /** The credentials service, when the server was started `withAuth`. */
+  auth: AuthService | undefined;
+  /** The instance key sealing private keys and signing secrets. */
+  secretKey: Buffer;
   fixture: StoreFixture;
   /** Stops the server and closes the store (keeps the data), then starts again on it. */
   restart(): Promise<void>;
@@ -23,12 +29,19 @@ export interface TestResponse {
   json: any;
 }
 
-export type ServerOptions = Omit<AppOptions, 'store'>;
+export type ServerOptions = Omit<AppOptions, 'store' | 'auth'> & {
+  /** Turns authentication on, with these options (the instance key is made per server). */
+  withAuth?: Partial<AuthOptions>;
+};
 
 export async function startTestServer(kind: StoreKind, options: ServerOptions = {}): Promise<TestServer & { stop(): Promise<void> }> {
   const fixture = await kind.create();
+  const secretKey = randomBytes(32);
+  const { withAuth, ...appOptions } = options;
   let store = fixture.open();
-  let app = await buildApp({ ...options, store });
+  const makeAuth = async () => (withAuth ? createAuthService(store, { keyFile: '', secretKey, ...withAuth }) : undefined);
+  let auth = await makeAuth();
+  let app = await buildApp({ ...appOptions, store, auth });
   let url = await app.listen({ host: '127.0.0.1', port: 0 });
   const server = {
     get url() {
@@ -37,12 +50,17 @@ export async function startTestServer(kind: StoreKind, options: ServerOptions = 
     get store() {
       return store;
     },
+    get auth() {
+      return auth;
+    },
+    secretKey,
     fixture,
     async restart() {
       await app.close();
       await store.close();
       store = fixture.open();
-      app = await buildApp({ ...options, store });
+      auth = await makeAuth();
+      app = await buildApp({ ...appOptions, store, auth });
       url = await app.listen({ host: '127.0.0.1', port: 0 });
     },
     async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -92,6 +110,12 @@ export function useServer(kind: StoreKind, options: ServerOptions = {}): TestSer
     },
     get fixture() {
       return current().fixture;
+    },
+    get auth() {
+      return current().auth;
+    },
+    get secretKey() {
+      return current().secretKey;
     },
     restart: () => current().restart(),
     request: (method, path, body, headers) => current().request(method, path, body, headers),

@@ -6,11 +6,13 @@ import type { CustomerEvent } from '../../contract/event.js';
 import { normalizeEventType } from '../../contract/identity.js';
 import { customerRefsFor } from '../customer-refs.js';
 import { parseListQuery, timeRange } from '../list-query.js';
+import { verifyEventSignature } from '../event-signature.js';
 import { routeOperation } from '../operation-route.js';
 import { sendPage } from '../pagination.js';
 
 export const eventRoutes: FastifyPluginAsync = async (app) => {
   routeOperation(app, 'publishCustomerEvent', async (request, reply) => {
+    await verifyEventSignature(app.auth, request);
     const event = app.contract.assertOne<CustomerEvent>('event', request.body);
     await app.store.publishEvents(request.tenant, [event]);
     return reply.send();

@@ -8,6 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import * as initial from './migrations/001-initial.js';
+import * as credentials from './migrations/002-credentials.js';
 
 export interface Migration {
   version: number;
@@ -15,7 +16,7 @@ export interface Migration {
   up: string;
 }
 
-export const sqliteMigrations: readonly Migration[] = [initial];
+export const sqliteMigrations: readonly Migration[] = [initial, credentials];
 
 export interface MigrationResult {
   version: number;

@@ -17,6 +17,7 @@ import type { Lead } from '../../contract/lead.js';
 import type { Review } from '../../contract/review.js';
 import { ChangeClock } from '../change-clock.js';
 import type { CustomerFilter, EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, Store, WriteSummary } from '../store.js';
+import { SqliteAuthStore } from './sqlite-auth.js';
 import { SqliteCustomers } from './sqlite-customers.js';
 import { StatementCache } from './sqlite-list.js';
 import { migrateSqlite } from './sqlite-migrations.js';
@@ -33,6 +34,7 @@ export interface SqliteStoreOptions {
 
 export class SqliteStore implements Store {
   readonly backend = 'sqlite';
+  readonly auth: SqliteAuthStore;
   private readonly db: Database.Database;
   private readonly customers: SqliteCustomers;
   private readonly records: SqliteRecords;
@@ -52,6 +54,7 @@ export class SqliteStore implements Store {
     const statements = new StatementCache(this.db);
     this.customers = new SqliteCustomers(this.db, statements, clock);
     this.records = new SqliteRecords(this.db, statements, clock, this.customers);
+    this.auth = new SqliteAuthStore(this.db);
   }
 
   /** Runs `fn` in one IMMEDIATE transaction: all of it commits, or none of it. */

@@ -1,0 +1,95 @@
+/**
+ * The discovery manifest (`GET /.well-known/opendelivery`, discovery.openapi.yaml), built
+ * from the operations table and the server's real configuration: it declares only what this
+ * server does (the manifest "MUST NOT declare any capability, operation, event, or behavior
+ * the participant cannot actually execute").
+ */
+import { authModels, customerScopes } from './auth.js';
+import { operations } from './operations.js';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from './queries.js';
+
+export interface DiscoveryOptions {
+  appId: string;
+  /** Absolute URL of the Customer endpoints (origin + base path). */
+  endpoint: string;
+  /** Absolute origin of this server, for the token and JWKS URLs. */
+  origin: string;
+  maxBatchItems: number;
+  bodyLimit: number;
+  /** Null when the server runs without authentication (embedded, single tenant). */
+  auth: null | {
+    signatureMode: 'required' | 'optional' | 'off';
+    rateLimitPerSecond: number;
+    externalIssuer?: string;
+  };
+}
+
+export function buildDiscoveryManifest(o: DiscoveryOptions): Record<string, unknown> {
+  const rate = o.auth && o.auth.rateLimitPerSecond > 0 ? o.auth.rateLimitPerSecond : undefined;
+  const authentication = o.auth
+    ? {
+        required: true,
+        supportedGrantTypes: ['client_credentials'],
+        clientIdGeneration: [authModels.application.clientIdGeneration, authModels.merchant.clientIdGeneration],
+        models: [authModels.application.model, authModels.merchant.model],
+        tokenUrl: `${o.origin}/oauth/token`,
+        jwksUrl: `${o.origin}/.well-known/jwks.json`,
+        scopes: [...customerScopes],
+        ...(o.auth.externalIssuer ? { externalIssuer: o.auth.externalIssuer } : {}),
+        messageSigning: {
+          supported: o.auth.signatureMode !== 'off',
+          required: o.auth.signatureMode === 'required',
+          algorithm: 'HMAC-SHA256',
+          encoding: 'hex',
+          headers: ['X-App-Id', 'X-App-MerchantId', 'X-App-Signature'],
+          operations: o.auth.signatureMode === 'off' ? [] : ['publishCustomerEvent'],
+        },
+        merchantDiscovery: {
+          endpoint: `${o.endpoint}/merchants`,
+          header: 'X-App-MerchantId',
+          queryParameter: 'merchantId',
+        },
+      }
+    : { required: false, supportedGrantTypes: [], clientIdGeneration: [] };
+
+  return {
+    appId: o.appId,
+    openDelivery: { currentVersion: '2.0', supportedVersions: ['2.0'] },
+    discovery: { version: '1.0.0' },
+    authentication,
+    capabilities: {
+      customer: {
+        version: '1.0.0',
+        supported: true,
+        role: 'crm',
+        transport: 'rest',
+        endpoint: o.endpoint,
+        modes: ['push', 'pull'],
+        supportedOperations: operations.map((op) => op.operationId),
+        unsupportedOperations: [],
+        supportsBatchGet: true,
+        supportsBatchPost: true,
+        batchForms: ['array', 'items'],
+        maxBatchSize: o.maxBatchItems,
+        maxPayloadSizeKb: Math.floor(o.bodyLimit / 1024),
+        ...(rate ? { requestsPerSecond: rate } : {}),
+        acceptedGetPeriodicity: 'real_time',
+        pagination: {
+          pageParameter: 'page',
+          pageSizeParameter: 'pageSize',
+          defaultPageSize: PAGE_SIZE_DEFAULT,
+          maxPageSize: PAGE_SIZE_MAX,
+          totalCountHeader: 'X-Total-Count',
+          linkHeader: true,
+          cursorParameter: 'cursor',
+        },
+      },
+    },
+    operationalLimits: {
+      maxPageSize: PAGE_SIZE_MAX,
+      maxBatchSize: o.maxBatchItems,
+      ...(rate ? { rateLimitPerSecond: rate } : {}),
+    },
+    documentation: { openApiUrl: `${o.origin}/openapi.json` },
+  };
+}

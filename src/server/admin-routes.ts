@@ -1,0 +1,54 @@
+/**
+ * The admin API: client management over HTTP, the same operations as `odc clients`.
+ *
+ * Guarded by the admin key (`Authorization: Bearer <admin key>` or `X-Admin-Key`), compared in
+ * constant time. Served only when an admin key is configured. Secrets appear once, in the
+ * answer that creates or rotates them.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ClientRegistry, NewClient } from '../auth/client-registry.js';
+import { ContractError } from '../contract/errors.js';
+
+export interface AdminRoutesOptions {
+  adminKey: string;
+  clients: ClientRegistry;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+function readNewClient(body: unknown): NewClient {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof b.name !== 'string' || b.name === '') problems.push('/name: must be a non-empty string');
+  if (b.model !== undefined && b.model !== 'application' && b.model !== 'merchant') problems.push('/model: must be application or merchant');
+  if (!Array.isArray(b.merchants) || b.merchants.some((m) => typeof m !== 'string')) problems.push('/merchants: must be an array of merchant ids');
+  if (b.scopes !== undefined && (!Array.isArray(b.scopes) || b.scopes.some((s) => typeof s !== 'string'))) problems.push('/scopes: must be an array of scopes');
+  if (b.signingSecret !== undefined && (typeof b.signingSecret !== 'string' || b.signingSecret.length < 16)) problems.push('/signingSecret: must be "generate" or a secret of at least 16 characters');
+  if (problems.length > 0) throw new ContractError('VALIDATION_ERROR', 'invalid client', problems);
+  return {
+    name: b.name as string,
+    model: (b.model as NewClient['model']) ?? 'application',
+    merchants: b.merchants as string[],
+    scopes: b.scopes as string[] | undefined,
+    signingSecret: b.signingSecret as string | undefined,
+  };
+}
+
+export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, { adminKey, clients }) => {
+  const expected = digest(adminKey);
+  app.addHook('onRequest', async (request) => {
+    const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const given = bearer ?? (typeof request.headers['x-admin-key'] === 'string' ? request.headers['x-admin-key'] : undefined);
+    if (given === undefined || !timingSafeEqual(digest(given), expected)) {
+      throw new ContractError('UNAUTHORIZED', 'the admin API needs the admin key', [], { 'www-authenticate': 'Bearer realm="odc-admin"' });
+    }
+  });
+
+  app.get('/admin/clients', async () => clients.list());
+  app.post('/admin/clients', async (request, reply) => reply.code(201).header('cache-control', 'no-store').send(await clients.add(readNewClient(request.body))));
+  app.post('/admin/clients/:clientId/revoke', async (request) => clients.revoke((request.params as { clientId: string }).clientId));
+  app.post('/admin/clients/:clientId/rotate-secret', async (request, reply) =>
+    reply.header('cache-control', 'no-store').send(await clients.rotateSecret((request.params as { clientId: string }).clientId)),
+  );
+};

@@ -1,0 +1,55 @@
+/**
+ * Persistence of credentials: API clients, token-signing keys and instance settings.
+ *
+ * Kept in the same database as the data ("kept with the data"), so that every instance of a
+ * deployment sees the same clients and keys. Secrets never reach this layer in clear: client
+ * secrets arrive hashed, private keys and message-signing secrets arrive encrypted.
+ */
+
+/** The two client-credentials models of the Open Delivery authentication spec. */
+export type ClientModel = 'application' | 'merchant';
+
+export interface ClientRecord {
+  clientId: string;
+  name: string;
+  /** `application`: one client for many merchants; `merchant`: one client per merchant. */
+  model: ClientModel;
+  /** Merchants (tenants) the client may act for; exactly one for the merchant model. */
+  merchants: string[];
+  scopes: string[];
+  /** scrypt hash of the client secret. */
+  secretHash: string;
+  /** Encrypted HMAC secret for signed requests, or null when none is registered. */
+  signingSecret: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+  secretUpdatedAt: string;
+}
+
+export interface SigningKeyRecord {
+  kid: string;
+  alg: string;
+  /** Encrypted private JWK. */
+  privateKey: string;
+  publicJwk: string;
+  createdAt: string;
+  /** When a newer key took over; the key still verifies tokens it signed until they expire. */
+  retiredAt: string | null;
+}
+
+export type ClientUpdate = Partial<Pick<ClientRecord, 'name' | 'merchants' | 'scopes' | 'secretHash' | 'signingSecret' | 'revokedAt' | 'secretUpdatedAt'>>;
+
+export interface AuthStore {
+  insertClient(client: ClientRecord): Promise<void>;
+  getClient(clientId: string): Promise<ClientRecord | undefined>;
+  listClients(): Promise<ClientRecord[]>;
+  updateClient(clientId: string, update: ClientUpdate): Promise<ClientRecord | undefined>;
+
+  listSigningKeys(): Promise<SigningKeyRecord[]>;
+  /** Adds a key and retires every other active key, in one transaction. */
+  addSigningKey(key: SigningKeyRecord): Promise<void>;
+
+  getSetting(name: string): Promise<string | undefined>;
+  /** Stores `value` unless the setting exists; returns the stored value either way. */
+  initSetting(name: string, value: string): Promise<string>;
+}

@@ -1,0 +1,100 @@
+/**
+ * The AuthStore on SQLite: clients, signing keys and settings (see auth-store.ts).
+ */
+import type Database from 'better-sqlite3';
+import type { AuthStore, ClientRecord, ClientUpdate, SigningKeyRecord } from '../auth-store.js';
+
+interface ClientRow {
+  client_id: string;
+  name: string;
+  model: string;
+  merchants: string;
+  scopes: string;
+  secret_hash: string;
+  signing_secret: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  secret_updated_at: string;
+}
+
+const toClient = (row: ClientRow): ClientRecord => ({
+  clientId: row.client_id,
+  name: row.name,
+  model: row.model as ClientRecord['model'],
+  merchants: JSON.parse(row.merchants) as string[],
+  scopes: JSON.parse(row.scopes) as string[],
+  secretHash: row.secret_hash,
+  signingSecret: row.signing_secret,
+  createdAt: row.created_at,
+  revokedAt: row.revoked_at,
+  secretUpdatedAt: row.secret_updated_at,
+});
+
+const columnOf: Record<keyof ClientUpdate, string> = {
+  name: 'name',
+  merchants: 'merchants',
+  scopes: 'scopes',
+  secretHash: 'secret_hash',
+  signingSecret: 'signing_secret',
+  revokedAt: 'revoked_at',
+  secretUpdatedAt: 'secret_updated_at',
+};
+
+export class SqliteAuthStore implements AuthStore {
+  constructor(private readonly db: Database.Database) {}
+
+  async insertClient(c: ClientRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO clients (client_id, name, model, merchants, scopes, secret_hash, signing_secret, created_at, revoked_at, secret_updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(c.clientId, c.name, c.model, JSON.stringify(c.merchants), JSON.stringify(c.scopes), c.secretHash, c.signingSecret, c.createdAt, c.revokedAt, c.secretUpdatedAt);
+  }
+
+  async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM clients WHERE client_id = ?').get(clientId) as ClientRow | undefined;
+    return row && toClient(row);
+  }
+
+  async listClients(): Promise<ClientRecord[]> {
+    return (this.db.prepare('SELECT * FROM clients ORDER BY created_at, client_id').all() as ClientRow[]).map(toClient);
+  }
+
+  async updateClient(clientId: string, update: ClientUpdate): Promise<ClientRecord | undefined> {
+    const entries = Object.entries(update).filter(([, v]) => v !== undefined) as [keyof ClientUpdate, unknown][];
+    if (entries.length > 0) {
+      const sets = entries.map(([k]) => `${columnOf[k]} = ?`).join(', ');
+      const values = entries.map(([, v]) => (Array.isArray(v) ? JSON.stringify(v) : v));
+      this.db.prepare(`UPDATE clients SET ${sets} WHERE client_id = ?`).run(...values, clientId);
+    }
+    return this.getClient(clientId);
+  }
+
+  async listSigningKeys(): Promise<SigningKeyRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM signing_keys ORDER BY created_at').all() as Record<string, string | null>[];
+    return rows.map((r) => ({
+      kid: r.kid as string,
+      alg: r.alg as string,
+      privateKey: r.private_key as string,
+      publicJwk: r.public_jwk as string,
+      createdAt: r.created_at as string,
+      retiredAt: r.retired_at,
+    }));
+  }
+
+  async addSigningKey(key: SigningKeyRecord): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL').run(key.createdAt);
+      this.db
+        .prepare('INSERT INTO signing_keys (kid, alg, private_key, public_jwk, created_at, retired_at) VALUES (?, ?, ?, ?, ?, NULL)')
+        .run(key.kid, key.alg, key.privateKey, key.publicJwk, key.createdAt);
+    }).immediate();
+  }
+
+  async getSetting(name: string): Promise<string | undefined> {
+    return this.db.prepare('SELECT value FROM settings WHERE name = ?').pluck().get(name) as string | undefined;
+  }
+
+  async initSetting(name: string, value: string): Promise<string> {
+    this.db.prepare('INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)').run(name, value);
+    return (await this.getSetting(name)) as string;
+  }
+}
