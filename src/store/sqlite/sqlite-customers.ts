@@ -7,18 +7,16 @@
  * has been sent with is kept in `customer_identities`, so the next send matches directly.
  */
 import type Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import type { Customer } from '../../contract/customer.js';
 import { identifierTypes } from '../../contract/customer.js';
 import { normalizeIdentifierValue, splitTypedReference, OPT_IN_EVENT, OPT_OUT_EVENT } from '../../contract/identity.js';
-import { dropNulls, mergeCustomer, type JsonObject } from '../../contract/merge.js';
+import type { JsonObject } from '../../contract/merge.js';
+import { consentFromEvent, consentSupersedes, latestConsent, type ConsentState } from '../consent.js';
+import { externalIdsOf, planCustomerUpsert } from '../customer-upsert.js';
 import { stampToIso, type ChangeClock } from '../change-clock.js';
-import { renderDocument, withoutKeys } from '../render.js';
+import { renderDocument } from '../render.js';
 import { StoreConflictError, type CustomerFilter, type PageRequest, type PageResult, type WriteSummary } from '../store.js';
 import { inCondition, rangeConditions, runListQuery, type Condition, type StatementCache } from './sqlite-list.js';
-
-/** Fields the server owns: never stored in `data`, always rendered from columns. */
-const SERVER_FIELDS = ['id', 'updatedAt', 'consent'] as const;
 
 interface CustomerRow {
   id: string;
@@ -43,21 +41,6 @@ export function renderCustomer(row: CustomerRow): string {
   });
 }
 
-export interface ConsentState {
-  status: 'opted_in' | 'opted_out';
-  occurredAt: string;
-  eventId: string;
-}
-
-/** Whether an opt-in/opt-out at `candidate` supersedes `current`: later wins, opt-out wins a tie. */
-export function consentSupersedes(current: ConsentState | undefined, candidate: ConsentState): boolean {
-  if (!current) return true;
-  const a = Date.parse(current.occurredAt);
-  const b = Date.parse(candidate.occurredAt);
-  if (b !== a) return b > a;
-  return candidate.status === 'opted_out' && current.status !== 'opted_out';
-}
-
 export class SqliteCustomers {
   private readonly byId: Database.Statement;
   private readonly byIdentity: Database.Statement;
@@ -71,7 +54,7 @@ export class SqliteCustomers {
   private readonly addExternalId: Database.Statement;
 
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly statements: StatementCache,
     private readonly clock: ChangeClock,
   ) {
@@ -89,91 +72,34 @@ export class SqliteCustomers {
 
   /** Runs inside the caller's transaction. Items are already validated. */
   upsert(tenant: string, customers: Customer[]): WriteSummary {
-    const summary: WriteSummary = { created: 0, updated: 0, unchanged: 0 };
-    const conflicts: string[] = [];
-    customers.forEach((customer, index) => {
-      const outcome = this.upsertOne(tenant, customer, index, conflicts);
-      if (outcome) summary[outcome] += 1;
+    const plan = planCustomerUpsert(customers, {
+      identity: (type, value) => this.byIdentity.get(tenant, type, value) as string | undefined,
+      externalId: (source, key, value) => this.byExternalId.get(tenant, source, key, value) as string | undefined,
+      customer: (id) => {
+        const row = this.byId.get(tenant, id) as CustomerRow | undefined;
+        return row && { id: row.id, data: JSON.parse(row.data) as JsonObject, createdAt: row.created_at, consent: row.consent ? (JSON.parse(row.consent) as ConsentState) : null };
+      },
     });
-    if (conflicts.length > 0) throw new StoreConflictError(`${conflicts.length} customer(s) conflict with stored records; nothing was written`, conflicts);
-    return summary;
+    if (plan.conflicts.length > 0) throw new StoreConflictError(`${plan.conflicts.length} customer(s) conflict with stored records; nothing was written`, plan.conflicts);
+    for (const write of plan.writes) {
+      const data = JSON.stringify(write.data);
+      if (write.isNew) this.insert.run(tenant, write.id, data, write.createdAt, this.clock.next(), this.pendingConsent(tenant, write.consentRefs));
+      else this.update.run(data, write.createdAt, this.clock.next(), tenant, write.id);
+      this.deleteExternalIds.run(tenant, write.id);
+      for (const e of externalIdsOf(write.data)) this.addExternalId.run(tenant, e.source, e.key, e.value, write.id);
+    }
+    for (const identity of plan.identities) this.addIdentity.run(tenant, identity.type, identity.value, identity.customerId);
+    return plan.summary;
   }
 
-  private upsertOne(tenant: string, customer: Customer, index: number, conflicts: string[]): keyof WriteSummary | undefined {
-    const { type, value } = customer.identifier;
-    const norm = normalizeIdentifierValue(type, value) as string;
-    let matchedBy: 'identifier' | 'externalId' | 'id' | undefined;
-    let existingId = this.byIdentity.get(tenant, type, norm) as string | undefined;
-    if (existingId) matchedBy = 'identifier';
-    if (!existingId && Array.isArray(customer.externalIds)) {
-      for (const ext of customer.externalIds) {
-        existingId = this.byExternalId.get(tenant, ext.source, ext.key ?? '', ext.value) as string | undefined;
-        if (existingId) {
-          matchedBy = 'externalId';
-          break;
-        }
-      }
-    }
-    if (!existingId && customer.id) {
-      if (this.byId.get(tenant, customer.id)) {
-        existingId = customer.id;
-        matchedBy = 'id';
-      }
-    }
-    if (existingId && customer.id && customer.id !== existingId && this.byId.get(tenant, customer.id)) {
-      conflicts.push(`/${index}/id: "${customer.id}" belongs to another customer than the one this ${matchedBy} matches ("${existingId}")`);
-      return undefined;
-    }
-
-    const patch = withoutKeys(customer as JsonObject, SERVER_FIELDS);
-    if (!existingId) {
-      const id = customer.id ?? randomUUID();
-      const data = dropNulls(patch);
-      const createdAt = data.createdAt === undefined ? new Date().toISOString() : null;
-      this.insert.run(tenant, id, JSON.stringify(data), createdAt, this.clock.next(), null);
-      this.addIdentity.run(tenant, type, norm, id);
-      this.syncExternalIds(tenant, id, data);
-      this.applyPendingConsent(tenant, id, type, value, norm);
-      return 'created';
-    }
-
-    const row = this.byId.get(tenant, existingId) as CustomerRow;
-    const before = JSON.parse(row.data) as JsonObject;
-    // Matched through another key: the stored identifier stays, the new one becomes an identity.
-    if (matchedBy !== 'identifier') delete patch.identifier;
-    const merged = mergeCustomer(before, patch);
-    const data = JSON.stringify(merged);
-    const newIdentity = this.addIdentity.run(tenant, type, norm, existingId).changes > 0;
-    if (data === row.data) return newIdentity ? 'updated' : 'unchanged';
-    const createdAt = merged.createdAt === undefined ? (row.created_at ?? new Date().toISOString()) : null;
-    this.update.run(data, createdAt, this.clock.next(), tenant, existingId);
-    this.syncExternalIds(tenant, existingId, merged);
-    return 'updated';
-  }
-
-  private syncExternalIds(tenant: string, id: string, data: JsonObject): void {
-    this.deleteExternalIds.run(tenant, id);
-    const list = Array.isArray(data.externalIds) ? (data.externalIds as JsonObject[]) : [];
-    for (const ext of list) this.addExternalId.run(tenant, String(ext.source), String(ext.key ?? ''), String(ext.value), id);
-  }
-
-  /** A consent event may arrive before its customer: apply the latest one on creation. */
-  private applyPendingConsent(tenant: string, id: string, type: string, value: string, norm: string): void {
-    const refs = [...new Set([id, `${type}:${value}`, `${type}:${norm}`, ...(type === 'external_id' ? [value] : [])])];
+  /** A consent event may arrive before its customer: the latest one applies on creation. */
+  private pendingConsent(tenant: string, refs: string[]): string | null {
     const cond = inCondition('customer_ref', refs);
     const rows = this.statements
       .get(`SELECT id, data, event_type FROM events WHERE tenant = ? AND ${cond.sql} AND event_type IN (?, ?)`)
       .all(tenant, ...cond.params, OPT_IN_EVENT, OPT_OUT_EVENT) as { id: string; data: string; event_type: string }[];
-    let state: ConsentState | undefined;
-    for (const row of rows) {
-      const candidate: ConsentState = {
-        status: row.event_type === OPT_OUT_EVENT ? 'opted_out' : 'opted_in',
-        occurredAt: (JSON.parse(row.data) as { occurredAt: string }).occurredAt,
-        eventId: row.id,
-      };
-      if (consentSupersedes(state, candidate)) state = candidate;
-    }
-    if (state) this.updateConsent.run(JSON.stringify(state), this.clock.next(), tenant, id);
+    const state = latestConsent(rows.map((row) => consentFromEvent(row.event_type, (JSON.parse(row.data) as { occurredAt: string }).occurredAt, row.id) as ConsentState));
+    return state ? JSON.stringify(state) : null;
   }
 
   /** Applies an opt-in/opt-out event to the customer `ref` resolves to, if any. */

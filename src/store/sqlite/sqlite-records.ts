@@ -7,11 +7,11 @@
  */
 import type Database from 'better-sqlite3';
 import type { CustomerEvent } from '../../contract/event.js';
-import { contentKey, eventKey, normalizeEventType, OPT_IN_EVENT, OPT_OUT_EVENT } from '../../contract/identity.js';
 import type { Lead } from '../../contract/lead.js';
 import type { Review } from '../../contract/review.js';
 import { millisRange, stampToIso, type ChangeClock } from '../change-clock.js';
-import { renderDocument, withoutKeys } from '../render.js';
+import { eventRow, leadRow, orderRow, reviewRow } from '../record-rows.js';
+import { renderDocument } from '../render.js';
 import type { EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, WriteSummary } from '../store.js';
 import { inCondition, rangeConditions, runListQuery, type Condition, type StatementCache } from './sqlite-list.js';
 import type { SqliteCustomers } from './sqlite-customers.js';
@@ -26,17 +26,6 @@ interface DocRow {
 const renderWithUpdatedAt = (row: DocRow) =>
   renderDocument(row.data, { tail: { createdAt: row.created_at ?? undefined, updatedAt: stampToIso(row.stamp) } });
 const renderAsStored = (row: DocRow) => row.data;
-
-/** Puts `key: value` first in a copy of `doc` when the payload did not carry its own key. */
-function withKeyFirst(doc: Record<string, unknown>, key: string, value: string): Record<string, unknown> {
-  return doc[key] === undefined ? { [key]: value, ...doc } : doc;
-}
-
-function timeOf(iso: unknown): number | undefined {
-  if (typeof iso !== 'string') return undefined;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? undefined : ms;
-}
 
 export class SqliteRecords {
   private readonly leadData: Database.Statement;
@@ -81,85 +70,58 @@ export class SqliteRecords {
 
   upsertLeads(tenant: string, leads: Lead[]): WriteSummary {
     const summary: WriteSummary = { created: 0, updated: 0, unchanged: 0 };
-    for (const lead of leads) {
-      const body = withoutKeys(lead, ['updatedAt']);
-      const id = lead.id ?? contentKey('lead', body);
-      const data = JSON.stringify(withKeyFirst(body, 'id', id));
-      const before = this.leadData.get(tenant, id) as string | undefined;
-      if (before === data) {
-        summary.unchanged += 1;
-        continue;
+    const now = new Date().toISOString();
+    for (const row of leads.map((lead) => leadRow(lead, now))) {
+      const data = JSON.stringify(row.data);
+      const before = this.leadData.get(tenant, row.id) as string | undefined;
+      if (before === data) summary.unchanged += 1;
+      else {
+        this.upsertLead.run(tenant, row.id, data, row.createdAt, this.clock.next());
+        summary[before === undefined ? 'created' : 'updated'] += 1;
       }
-      const createdAt = body.createdAt === undefined ? new Date().toISOString() : null;
-      this.upsertLead.run(tenant, id, data, createdAt, this.clock.next());
-      summary[before === undefined ? 'created' : 'updated'] += 1;
     }
     return summary;
   }
 
   upsertOrders(tenant: string, orders: OrderSnapshot[]): WriteSummary {
     const summary: WriteSummary = { created: 0, updated: 0, unchanged: 0 };
-    const receivedAt = Date.now();
-    for (const order of orders) {
-      const data = JSON.stringify(withoutKeys(order, ['updatedAt']));
-      const before = this.orderData.get(tenant, order.id) as string | undefined;
-      if (before === data) {
-        summary.unchanged += 1;
-        continue;
+    const receivedMs = Date.now();
+    for (const row of orders.map((order) => orderRow(order, receivedMs))) {
+      const data = JSON.stringify(row.data);
+      const before = this.orderData.get(tenant, row.id) as string | undefined;
+      if (before === data) summary.unchanged += 1;
+      else {
+        this.upsertOrder.run(tenant, row.id, data, row.customerRef, row.createdMs, this.clock.next(), row.ownCreatedAt ? 1 : 0);
+        summary[before === undefined ? 'created' : 'updated'] += 1;
       }
-      const ownCreatedAt = timeOf(order.createdAt);
-      const customer = order.customer as { id?: unknown } | undefined;
-      const customerRef = typeof customer?.id === 'string' ? customer.id : null;
-      // createdFrom/createdTo use the order's own createdAt, else the time it was first received.
-      this.upsertOrder.run(tenant, order.id, data, customerRef, ownCreatedAt ?? receivedAt, this.clock.next(), ownCreatedAt !== undefined ? 1 : 0);
-      summary[before === undefined ? 'created' : 'updated'] += 1;
     }
     return summary;
   }
 
   upsertReviews(tenant: string, reviews: Review[]): WriteSummary {
     const summary: WriteSummary = { created: 0, updated: 0, unchanged: 0 };
-    for (const review of reviews) {
-      const id = review.reviewId ?? contentKey('rev', review);
-      const data = JSON.stringify(withKeyFirst(review, 'reviewId', id));
-      const before = this.reviewData.get(tenant, id) as string | undefined;
-      if (before === data) {
-        summary.unchanged += 1;
-        continue;
+    for (const row of reviews.map(reviewRow)) {
+      const data = JSON.stringify(row.data);
+      const before = this.reviewData.get(tenant, row.id) as string | undefined;
+      if (before === data) summary.unchanged += 1;
+      else {
+        this.upsertReview.run(tenant, row.id, data, row.customerRef, row.orderRef, row.reviewType, row.reviewMs, this.clock.next());
+        summary[before === undefined ? 'created' : 'updated'] += 1;
       }
-      this.upsertReview.run(
-        tenant, id, data,
-        review.customer?.customerId ?? null,
-        review.subject?.orderId ?? null,
-        review.reviewType,
-        Date.parse(review.reviewDate),
-        this.clock.next(),
-      );
-      summary[before === undefined ? 'created' : 'updated'] += 1;
     }
     return summary;
   }
 
   publishEvents(tenant: string, events: CustomerEvent[]): WriteSummary {
     const summary: WriteSummary = { created: 0, updated: 0, unchanged: 0 };
-    for (const event of events) {
-      const id = eventKey(event);
-      const stored = event.id === undefined && event.eventId === undefined ? withKeyFirst(event, 'id', id) : event;
-      const type = normalizeEventType(event.eventType);
-      const occurredMs = Date.parse(event.occurredAt);
-      const inserted = this.insertEvent.run(tenant, id, JSON.stringify(stored), event.customerId ?? null, type, occurredMs, this.clock.next()).changes > 0;
+    for (const row of events.map(eventRow)) {
+      const inserted = this.insertEvent.run(tenant, row.id, JSON.stringify(row.data), row.customerRef, row.eventType, row.occurredMs, this.clock.next()).changes > 0;
       if (!inserted) {
         summary.unchanged += 1;
         continue;
       }
       summary.created += 1;
-      if ((type === OPT_OUT_EVENT || type === OPT_IN_EVENT) && event.customerId) {
-        this.customers.applyConsent(tenant, event.customerId, {
-          status: type === OPT_OUT_EVENT ? 'opted_out' : 'opted_in',
-          occurredAt: event.occurredAt,
-          eventId: id,
-        });
-      }
+      if (row.consent && row.customerRef) this.customers.applyConsent(tenant, row.customerRef, row.consent);
     }
     return summary;
   }

@@ -1,0 +1,135 @@
+/**
+ * The customer upsert algorithm of contract-decisions §5, shared by every store.
+ *
+ * A store supplies lookups of what is stored (identities, external ids, customers); the plan
+ * walks the batch in order, keeping what earlier items created or changed in an overlay so a
+ * batch that names one customer twice merges into one record, and returns the writes: the
+ * customers to insert or update, the identities to add, the external ids to resynchronise.
+ * The store applies them in its own transaction with its own stamps.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Customer } from '../contract/customer.js';
+import type { ConsentState } from './consent.js';
+import { normalizeIdentifierValue } from '../contract/identity.js';
+import { dropNulls, mergeCustomer, type JsonObject } from '../contract/merge.js';
+import { withoutKeys } from './render.js';
+import type { WriteSummary } from './store.js';
+
+/** Fields the server owns: never stored in the document, always rendered from columns. */
+export const CUSTOMER_SERVER_FIELDS = ['id', 'updatedAt', 'consent'] as const;
+
+export interface StoredCustomer {
+  id: string;
+  data: JsonObject;
+  createdAt: string | null;
+  consent: ConsentState | null;
+}
+
+export interface CustomerLookups {
+  identity(type: string, value: string): string | undefined;
+  externalId(source: string, key: string, value: string): string | undefined;
+  customer(id: string): StoredCustomer | undefined;
+}
+
+export interface CustomerWrite {
+  id: string;
+  data: JsonObject;
+  createdAt: string | null;
+  isNew: boolean;
+  /** Refs that consent events sent before the customer existed may use (new customers only). */
+  consentRefs: string[];
+}
+
+export interface CustomerUpsertPlan {
+  conflicts: string[];
+  /** Final state of each customer written, in first-touched order. */
+  writes: CustomerWrite[];
+  identities: { type: string; value: string; customerId: string }[];
+  summary: WriteSummary;
+}
+
+export function externalIdsOf(data: JsonObject): { source: string; key: string; value: string }[] {
+  const list = Array.isArray(data.externalIds) ? (data.externalIds as JsonObject[]) : [];
+  return list.map((e) => ({ source: String(e.source), key: String(e.key ?? ''), value: String(e.value) }));
+}
+
+export function planCustomerUpsert(customers: Customer[], stored: CustomerLookups): CustomerUpsertPlan {
+  const overlay = new Map<string, CustomerWrite>();
+  const addedIdentities = new Map<string, string>();
+  const identities: CustomerUpsertPlan['identities'] = [];
+  const conflicts: string[] = [];
+  const summary: WriteSummary = { created: 0, updated: 0, unchanged: 0 };
+  const externalOverlay = new Map<string, string>();
+
+  const identityOf = (type: string, value: string) => addedIdentities.get(`${type}\u0000${value}`) ?? stored.identity(type, value);
+  const externalOf = (source: string, key: string, value: string) => externalOverlay.get(`${source}\u0000${key}\u0000${value}`) ?? stored.externalId(source, key, value);
+  const customerOf = (id: string): StoredCustomer | undefined => {
+    const written = overlay.get(id);
+    return written ? { id, data: written.data, createdAt: written.createdAt, consent: null } : stored.customer(id);
+  };
+  const record = (write: CustomerWrite) => {
+    overlay.set(write.id, write);
+    for (const e of externalIdsOf(write.data)) externalOverlay.set(`${e.source}\u0000${e.key}\u0000${e.value}`, write.id);
+  };
+  const addIdentity = (type: string, value: string, customerId: string) => {
+    const key = `${type}\u0000${value}`;
+    if (identityOf(type, value) !== undefined) return false;
+    addedIdentities.set(key, customerId);
+    identities.push({ type, value, customerId });
+    return true;
+  };
+
+  customers.forEach((customer, index) => {
+    const { type, value } = customer.identifier;
+    const norm = normalizeIdentifierValue(type, value) as string;
+    let matchedBy: 'identifier' | 'externalId' | 'id' | undefined;
+    let existingId = identityOf(type, norm);
+    if (existingId) matchedBy = 'identifier';
+    for (const ext of existingId ? [] : (customer.externalIds ?? [])) {
+      existingId = externalOf(ext.source, ext.key ?? '', ext.value);
+      if (existingId) {
+        matchedBy = 'externalId';
+        break;
+      }
+    }
+    if (!existingId && customer.id && customerOf(customer.id)) {
+      existingId = customer.id;
+      matchedBy = 'id';
+    }
+    if (existingId && customer.id && customer.id !== existingId && customerOf(customer.id)) {
+      conflicts.push(`/${index}/id: "${customer.id}" belongs to another customer than the one this ${matchedBy} matches ("${existingId}")`);
+      return;
+    }
+
+    const patch = withoutKeys(customer as JsonObject, CUSTOMER_SERVER_FIELDS);
+    if (!existingId) {
+      const id = customer.id ?? randomUUID();
+      const data = dropNulls(patch);
+      record({ id, data, createdAt: data.createdAt === undefined ? new Date().toISOString() : null, isNew: true, consentRefs: [...new Set([id, `${type}:${value}`, `${type}:${norm}`, ...(type === 'external_id' ? [value] : [])])] });
+      addIdentity(type, norm, id);
+      summary.created += 1;
+      return;
+    }
+
+    const before = customerOf(existingId) as StoredCustomer;
+    // Matched through another key: the stored identifier stays, the new one becomes an identity.
+    if (matchedBy !== 'identifier') delete patch.identifier;
+    const merged = mergeCustomer(before.data, patch);
+    const newIdentity = addIdentity(type, norm, existingId);
+    if (JSON.stringify(merged) === JSON.stringify(before.data)) {
+      summary[newIdentity ? 'updated' : 'unchanged'] += 1;
+      return;
+    }
+    const previous = overlay.get(existingId);
+    record({
+      id: existingId,
+      data: merged,
+      createdAt: merged.createdAt === undefined ? (before.createdAt ?? new Date().toISOString()) : null,
+      isNew: previous?.isNew ?? false,
+      consentRefs: previous?.consentRefs ?? [],
+    });
+    summary.updated += 1;
+  });
+
+  return { conflicts, writes: [...overlay.values()], identities, summary };
+}
