@@ -24,7 +24,7 @@ function readNewClient(body: unknown): NewClient {
   if (b.model !== undefined && b.model !== 'application' && b.model !== 'merchant') problems.push('/model: must be application or merchant');
   if (!Array.isArray(b.merchants) || b.merchants.some((m) => typeof m !== 'string')) problems.push('/merchants: must be an array of merchant ids');
   if (b.scopes !== undefined && (!Array.isArray(b.scopes) || b.scopes.some((s) => typeof s !== 'string'))) problems.push('/scopes: must be an array of scopes');
-  if (b.signingSecret !== undefined && (typeof b.signingSecret !== 'string' || b.signingSecret.length < 16)) problems.push('/signingSecret: must be "generate" or a secret of at least 16 characters');
+  if (b.signingSecret !== undefined && b.signingSecret !== 'generate' && (typeof b.signingSecret !== 'string' || b.signingSecret.length < 16)) problems.push('/signingSecret: must be "generate" or a secret of at least 16 characters');
   if (problems.length > 0) throw new ContractError('VALIDATION_ERROR', 'invalid client', problems);
   return {
     name: b.name as string,

@@ -18,7 +18,11 @@ const PLAIN_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/
 function originOf(request: FastifyRequest, publicUrl: string | undefined): string {
   if (publicUrl) return publicUrl.replace(/\/+$/, '');
   const host = request.headers.host;
-  return `${request.protocol}://${host && PLAIN_HOST.test(host) ? host : `${request.hostname}`}`;
+  if (host && PLAIN_HOST.test(host)) return `${request.protocol}://${host}`;
+  // A Host that is not a plain host name never reaches the manifest: use the socket's own address.
+  const { localAddress, localPort } = request.socket;
+  const address = localAddress?.includes(':') ? `[${localAddress}]` : (localAddress ?? '127.0.0.1');
+  return `${request.protocol}://${address}:${localPort}`;
 }
 
 export const discoveryRoute: FastifyPluginAsync<DiscoveryRouteOptions> = async (app, options) => {
