@@ -1,8 +1,11 @@
 // Runs the test suite with node's test runner (through tsx for TypeScript).
 // Refuses focused tests (.only) first: a focused test would silently skip the rest in CI.
+// Decides once whether PostgreSQL is reachable: the suites then run on both stores, or on
+// SQLite alone with a one-line notice. With ODC_REQUIRE_POSTGRES=1 (CI) its absence fails.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 
 const root = join(import.meta.dirname, '..');
 const files = readdirSync(join(root, 'test'))
@@ -16,5 +19,30 @@ if (focused.length > 0) {
   process.exit(1);
 }
 
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit' });
+async function postgresReachable() {
+  const client = new pg.Client({ connectionString: process.env.ODC_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const env = { ...process.env };
+if (!env.ODC_TEST_STORES) {
+  if (await postgresReachable()) env.ODC_TEST_STORES = 'sqlite,postgres';
+  else if (env.ODC_REQUIRE_POSTGRES === '1') {
+    console.error('PostgreSQL is required (ODC_REQUIRE_POSTGRES=1) but not reachable; the PostgreSQL suites cannot run');
+    process.exit(1);
+  } else {
+    console.log('notice: PostgreSQL not reachable; running the suites on SQLite only');
+    env.ODC_TEST_STORES = 'sqlite';
+  }
+}
+
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit', env });
 process.exit(result.status ?? 1);

@@ -6,9 +6,9 @@
  * and URL is called and must answer.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
-import AjvModule from 'ajv';
+import AjvModule, { type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 import { operations, type OperationDefinition } from '../src/contract/operations.js';
@@ -24,9 +24,17 @@ const addFormats = addFormatsModule.default;
 const WELL_KNOWN = '/.well-known/opendelivery';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The reference's DiscoveryManifest schema (OpenAPI 3.0 keywords such as `example` ignored). */
+/**
+ * The reference's DiscoveryManifest schema (OpenAPI 3.0 keywords such as `example` ignored),
+ * read from the shared reference beside the repository; the checks against it are skipped
+ * with a notice where that folder is absent.
+ */
+const REFERENCE = new URL('../../shared/reference/discovery.openapi.yaml', import.meta.url);
+const hasReference = existsSync(REFERENCE);
+if (!hasReference) console.log('notice: ../shared/reference absent; discovery is not checked against the reference schema');
 const validateManifest = (() => {
-  const document = parse(readFileSync(new URL('../../shared/reference/discovery.openapi.yaml', import.meta.url), 'utf8'));
+  if (!hasReference) return Object.assign(() => true, { errors: null }) as unknown as ValidateFunction;
+  const document = parse(readFileSync(REFERENCE, 'utf8'));
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
   ajv.addSchema(document, 'discovery.openapi.yaml');
@@ -73,7 +81,7 @@ for (const kind of STORES) {
       assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /\bGET\b/);
     });
 
-    it('is valid against the reference DiscoveryManifest schema, with its required fields', async () => {
+    it('is valid against the reference DiscoveryManifest schema, with its required fields', { skip: !hasReference && 'no ../shared/reference' }, async () => {
       const m = await manifestOf(server);
       assert.equal(validateManifest(m), true, JSON.stringify(validateManifest.errors));
       assert.match(m.appId, UUID);
@@ -240,7 +248,7 @@ for (const kind of STORES) {
     // Without credentials the server accepts no grant type, and says so: the reference schema's
     // minItems: 1 on supportedGrantTypes cannot be met without declaring what the server does
     // not do, so this embedded-only mode is deliberately outside it. `odc serve` always has auth.
-    it('declares no grant type rather than one it does not accept', async () => {
+    it('declares no grant type rather than one it does not accept', { skip: !hasReference && 'no ../shared/reference' }, async () => {
       const m = await manifestOf(server);
       assert.deepEqual(m.authentication.supportedGrantTypes, []);
       assert.equal(validateManifest(m), false);

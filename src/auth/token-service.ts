@@ -14,6 +14,8 @@ import type { AuthStore, SigningKeyRecord } from '../store/auth-store.js';
 import type { SecretBox } from './secret-box.js';
 
 const ALG = 'EdDSA';
+/** How stale this instance's view of the keys may get before it reads them again. */
+const KEY_REFRESH_MS = 30_000;
 const EXTERNAL_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 export interface ExternalIssuer {
@@ -47,6 +49,7 @@ interface LoadedKey {
 
 export class TokenService {
   private keys = new Map<string, LoadedKey>();
+  private loadedAt = 0;
   private activeKid: string | undefined;
   private activePrivate: CryptoKey | Uint8Array | undefined;
   private readonly remote: ReturnType<typeof createRemoteJWKSet> | undefined;
@@ -83,6 +86,7 @@ export class TokenService {
   }
 
   private async reload(): Promise<void> {
+    this.loadedAt = Date.now();
     const records = await this.store.listSigningKeys();
     const keys = new Map<string, LoadedKey>();
     for (const record of records) keys.set(record.kid, { record, publicKey: await importJWK(JSON.parse(record.publicJwk) as JWK, ALG) });
@@ -100,6 +104,8 @@ export class TokenService {
   }
 
   async issue(clientId: string, scopes: string[]): Promise<{ token: string; expiresIn: number }> {
+    // Another instance may have rotated: sign with the newest key within KEY_REFRESH_MS.
+    if (Date.now() - this.loadedAt > KEY_REFRESH_MS) await this.reload();
     if (!this.activeKid || !this.activePrivate) throw new Error('token service not initialized');
     const token = await new SignJWT({ client_id: clientId, scope: scopes.join(' ') })
       .setProtectedHeader({ alg: ALG, kid: this.activeKid, typ: 'JWT' })

@@ -8,7 +8,7 @@ import { DEFAULT_DATABASE, openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 
 export function databaseOption(): Option {
-  return new Option('-d, --database <path>', 'SQLite database file').env('DATABASE_URL').default(DEFAULT_DATABASE);
+  return new Option('-d, --database <path|url>', 'SQLite database file, or a postgres:// URL').env('DATABASE_URL').default(DEFAULT_DATABASE);
 }
 
 export function secretKeyFileOption(): Option {
@@ -20,8 +20,11 @@ export interface OpenedStore {
   auth: AuthService;
 }
 
-export async function openStoreWithAuth(opts: { database: string; secretKeyFile?: string; synchronous?: 'full' | 'normal' }, auth: Partial<AuthOptions> = {}): Promise<OpenedStore> {
-  const store = openStore({ database: opts.database, synchronous: opts.synchronous });
+export async function openStoreWithAuth(
+  opts: { database: string; secretKeyFile?: string; synchronous?: 'full' | 'normal'; poolSize?: number; statementTimeout?: number },
+  auth: Partial<AuthOptions> = {},
+): Promise<OpenedStore> {
+  const store = await openStore({ database: opts.database, synchronous: opts.synchronous, poolSize: opts.poolSize, statementTimeoutMs: opts.statementTimeout });
   try {
     return { store, auth: await createAuthService(store, { keyFile: opts.secretKeyFile ?? defaultKeyFile(opts.database), ...auth }) };
   } catch (error) {

@@ -6,7 +6,7 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ContractError, errorCodes, type ErrorCode } from '../contract/errors.js';
-import { StoreConflictError } from '../store/store.js';
+import { StoreConflictError, StoreUnavailableError } from '../store/store.js';
 
 const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -25,6 +25,9 @@ const byStatus: Record<number, ErrorCode> = Object.fromEntries(
 export function toContractError(error: unknown, limits: { bodyLimit: number }): ContractError {
   if (error instanceof ContractError) return error;
   if (error instanceof StoreConflictError) return new ContractError('CONFLICT', error.message, error.details);
+  if (error instanceof StoreUnavailableError) {
+    return new ContractError('UNAVAILABLE', 'the database is unreachable; nothing was written. Retry after the Retry-After delay', [], { 'retry-after': '5' });
+  }
   const fastifyError = error as Partial<FastifyError>;
   const mapped = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
   if (mapped === 'PAYLOAD_TOO_LARGE') {
@@ -45,6 +48,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const contractError = toContractError(error, app.limits);
     if (contractError.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
+    else if (contractError.code === 'UNAVAILABLE') request.log.warn({ err: error }, contractError.message);
     else request.log.info({ code: contractError.code, details: contractError.details.slice(0, 5) }, contractError.message);
     reply.code(contractError.statusCode).headers(contractError.headers).send(contractError.toBody());
   });

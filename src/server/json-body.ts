@@ -42,6 +42,31 @@ export function jsonDepth(text: string, stopAbove = Infinity): number {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * The pointer of the first key or string that holds a NUL character or an unpaired surrogate
+ * (both only reachable through `\\u` escapes), or undefined. Neither is text a person typed,
+ * and PostgreSQL's jsonb cannot store them: refusing them here keeps every store alike.
+ */
+export function findInvalidText(value: unknown, pointer = ''): string | undefined {
+  const bad = (text: string) => text.includes('\u0000') || !text.isWellFormed();
+  if (typeof value === 'string') return bad(value) ? pointer : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const found = findInvalidText(value[i], `${pointer}/${i}`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (bad(key)) return at;
+    const found = findInvalidText(child, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.decorateRequest('rawBody', undefined);
@@ -68,11 +93,20 @@ export function registerJsonBody(app: FastifyInstance): void {
       done(new ContractError('VALIDATION_ERROR', `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`, [`: nesting deeper than ${MAX_JSON_DEPTH} levels`]), undefined);
       return;
     }
+    let parsed: unknown;
     try {
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      parsed = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       done(new ContractError('MALFORMED_JSON', `the body is not valid JSON: ${reason}`), undefined);
+      return;
     }
+    // Only \\u escapes can produce NUL or lone surrogates; most bodies skip the walk.
+    const invalid = text.includes('\\u') ? findInvalidText(parsed) : undefined;
+    if (invalid !== undefined) {
+      done(new ContractError('VALIDATION_ERROR', 'a string or key holds a NUL character or an unpaired UTF-16 surrogate', [`${invalid}: must be valid Unicode text without NUL`]), undefined);
+      return;
+    }
+    done(null, parsed);
   });
 }

@@ -1,9 +1,9 @@
 /**
- * Chooses a store from a database location. Today: a SQLite file path (the default, under
- * ./data/). A `postgres://` URL is recognised and refused with a clear message until the
- * PostgreSQL store lands, rather than being mistaken for a file name.
+ * Chooses a store from a database location: a `postgres://` URL opens the PostgreSQL store
+ * (migrations run on open), anything else is a SQLite file path (the default, under ./data/).
  */
 import { join } from 'node:path';
+import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -11,13 +11,22 @@ export const DEFAULT_DATABASE = join('data', 'odc.db');
 
 export interface OpenStoreOptions {
   database?: string;
+  /** SQLite only: `full` fsyncs every commit. */
   synchronous?: 'full' | 'normal';
+  /** PostgreSQL only: connections per instance. */
+  poolSize?: number;
+  /** PostgreSQL only: statement timeout in ms. */
+  statementTimeoutMs?: number;
 }
 
-export function openStore(options: OpenStoreOptions = {}): Store {
+export function isPostgresUrl(database: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(database);
+}
+
+export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   const database = options.database ?? DEFAULT_DATABASE;
-  if (/^postgres(ql)?:\/\//i.test(database)) {
-    throw new Error('PostgreSQL is not available in this version of odc; use a SQLite file path');
+  if (isPostgresUrl(database)) {
+    return PostgresStore.open({ connectionString: database, poolSize: options.poolSize, statementTimeoutMs: options.statementTimeoutMs });
   }
   return new SqliteStore({ filename: database.replace(/^sqlite:(\/\/)?/i, ''), synchronous: options.synchronous });
 }

@@ -135,3 +135,14 @@ export class StoreConflictError extends Error {
     this.name = 'StoreConflictError';
   }
 }
+
+/**
+ * Thrown by a store that cannot reach its database (down, restarting, out of connections).
+ * Answered as 503 with Retry-After; nothing of the request was committed.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, readonly cause?: unknown) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -38,7 +38,7 @@ export async function startTestServer(kind: StoreKind, options: ServerOptions = 
   const fixture = await kind.create();
   const secretKey = randomBytes(32);
   const { withAuth, ...appOptions } = options;
-  let store = fixture.open();
+  let store = await fixture.open();
   const makeAuth = async () => (withAuth ? createAuthService(store, { keyFile: '', secretKey, ...withAuth }) : undefined);
   let auth = await makeAuth();
   let app = await buildApp({ ...appOptions, store, auth });
@@ -58,7 +58,7 @@ export async function startTestServer(kind: StoreKind, options: ServerOptions = 
     async restart() {
       await app.close();
       await store.close();
-      store = fixture.open();
+      store = await fixture.open();
       auth = await makeAuth();
       app = await buildApp({ ...appOptions, store, auth });
       url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -7,22 +7,13 @@
  * them with the code.
  */
 import type Database from 'better-sqlite3';
+import type { Migration, MigrationResult } from '../migration.js';
 import * as initial from './migrations/001-initial.js';
 import * as credentials from './migrations/002-credentials.js';
 
-export interface Migration {
-  version: number;
-  name: string;
-  up: string;
-}
 
 export const sqliteMigrations: readonly Migration[] = [initial, credentials];
 
-export interface MigrationResult {
-  version: number;
-  name: string;
-  status: 'applied' | 'already-applied';
-}
 
 export function migrateSqlite(db: Database.Database, migrations: readonly Migration[] = sqliteMigrations): MigrationResult[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');

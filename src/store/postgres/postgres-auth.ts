@@ -1,0 +1,108 @@
+/**
+ * The AuthStore on PostgreSQL: clients, signing keys and settings (see auth-store.ts).
+ */
+import type { Pool } from 'pg';
+import type { AuthStore, ClientRecord, ClientUpdate, SigningKeyRecord } from '../auth-store.js';
+
+interface ClientRow {
+  client_id: string;
+  name: string;
+  model: ClientRecord['model'];
+  merchants: string[];
+  scopes: string[];
+  secret_hash: string;
+  signing_secret: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  secret_updated_at: string;
+}
+
+const toClient = (row: ClientRow): ClientRecord => ({
+  clientId: row.client_id,
+  name: row.name,
+  model: row.model,
+  merchants: row.merchants,
+  scopes: row.scopes,
+  secretHash: row.secret_hash,
+  signingSecret: row.signing_secret,
+  createdAt: row.created_at,
+  revokedAt: row.revoked_at,
+  secretUpdatedAt: row.secret_updated_at,
+});
+
+const columnOf: Record<keyof ClientUpdate, string> = {
+  name: 'name',
+  merchants: 'merchants',
+  scopes: 'scopes',
+  secretHash: 'secret_hash',
+  signingSecret: 'signing_secret',
+  revokedAt: 'revoked_at',
+  secretUpdatedAt: 'secret_updated_at',
+};
+
+export class PostgresAuthStore implements AuthStore {
+  constructor(private readonly pool: Pool) {}
+
+  async insertClient(c: ClientRecord): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO clients (client_id, name, model, merchants, scopes, secret_hash, signing_secret, created_at, revoked_at, secret_updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+      [c.clientId, c.name, c.model, JSON.stringify(c.merchants), JSON.stringify(c.scopes), c.secretHash, c.signingSecret, c.createdAt, c.revokedAt, c.secretUpdatedAt],
+    );
+  }
+
+  async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    const { rows } = await this.pool.query<ClientRow>('SELECT * FROM clients WHERE client_id = $1', [clientId]);
+    return rows[0] && toClient(rows[0]);
+  }
+
+  async listClients(): Promise<ClientRecord[]> {
+    return (await this.pool.query<ClientRow>('SELECT * FROM clients ORDER BY created_at, client_id')).rows.map(toClient);
+  }
+
+  async updateClient(clientId: string, update: ClientUpdate): Promise<ClientRecord | undefined> {
+    const entries = Object.entries(update).filter(([, v]) => v !== undefined) as [keyof ClientUpdate, unknown][];
+    if (entries.length > 0) {
+      const sets = entries.map(([k], i) => `${columnOf[k]} = $${i + 2}`).join(', ');
+      const values = entries.map(([, v]) => (Array.isArray(v) ? JSON.stringify(v) : v));
+      await this.pool.query(`UPDATE clients SET ${sets} WHERE client_id = $1`, [clientId, ...values]);
+    }
+    return this.getClient(clientId);
+  }
+
+  async listSigningKeys(): Promise<SigningKeyRecord[]> {
+    const { rows } = await this.pool.query<Record<string, string | null>>('SELECT * FROM signing_keys ORDER BY created_at');
+    return rows.map((r) => ({
+      kid: r.kid as string,
+      alg: r.alg as string,
+      privateKey: r.private_key as string,
+      publicJwk: r.public_jwk as string,
+      createdAt: r.created_at as string,
+      retiredAt: r.retired_at,
+    }));
+  }
+
+  async addSigningKey(key: SigningKeyRecord): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('UPDATE signing_keys SET retired_at = $1 WHERE retired_at IS NULL', [key.createdAt]);
+      await client.query('INSERT INTO signing_keys (kid, alg, private_key, public_jwk, created_at, retired_at) VALUES ($1, $2, $3, $4, $5, NULL)', [key.kid, key.alg, key.privateKey, key.publicJwk, key.createdAt]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async getSetting(name: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name]);
+    return rows[0]?.value;
+  }
+
+  async initSetting(name: string, value: string): Promise<string> {
+    await this.pool.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value]);
+    return (await this.getSetting(name)) as string;
+  }
+}

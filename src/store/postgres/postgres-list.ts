@@ -1,0 +1,60 @@
+/**
+ * Filtered, keyset-ordered list queries for the PostgreSQL store: the same shapes as the
+ * SQLite store's (sqlite-list.ts), with numbered parameters and array binds.
+ */
+import type { Pool } from 'pg';
+import type { PageRequest, PageResult, TimeRange } from '../store.js';
+
+/** Collects parameters and hands out their `$n` placeholders. */
+export class Params {
+  readonly values: unknown[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+export function rangeConditions(params: Params, column: string, range: TimeRange | undefined): string[] {
+  const out: string[] = [];
+  if (range?.from !== undefined) out.push(`${column} >= ${params.add(range.from)}`);
+  if (range?.to !== undefined) out.push(`${column} <= ${params.add(range.to)}`);
+  return out;
+}
+
+export interface PgListQuery<Row> {
+  table: string;
+  /** Columns to select; must include `stamp` and `id`. */
+  columns: string;
+  params: Params;
+  /** Conditions after the tenant's, written against `params` (the tenant is `$1`). */
+  conditions: string[];
+  page: PageRequest;
+  render: (row: Row) => string;
+}
+
+export async function runPgListQuery<Row extends { stamp: number; id: string }>(pool: Pool, q: PgListQuery<Row>): Promise<PageResult> {
+  const where = ['tenant = $1', ...q.conditions].join(' AND ');
+  const countParams = [...q.params.values];
+  const page = new Params();
+  page.values.push(...q.params.values);
+  let pageWhere = where;
+  let offset = q.page.offset;
+  if (q.page.after) {
+    const stamp = page.add(q.page.after.stamp);
+    pageWhere += ` AND (stamp, id) > (${stamp}, ${page.add(q.page.after.id)})`;
+    offset = 0;
+  }
+  const limit = page.add(q.page.limit + 1);
+  const skip = page.add(offset);
+  const [count, rows] = await Promise.all([
+    pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${q.table} WHERE ${where}`, countParams),
+    pool.query<Row>(`SELECT ${q.columns} FROM ${q.table} WHERE ${pageWhere} ORDER BY stamp, id LIMIT ${limit} OFFSET ${skip}`, page.values),
+  ]);
+  const list = rows.rows;
+  // One row more than asked tells whether a next page exists without a second query.
+  const hasMore = list.length > q.page.limit;
+  if (hasMore) list.pop();
+  const last = list[list.length - 1];
+  return { items: list.map(q.render), total: count.rows[0].n, last: last ? { stamp: last.stamp, id: last.id } : undefined, hasMore };
+}

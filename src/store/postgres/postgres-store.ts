@@ -1,0 +1,194 @@
+/**
+ * The PostgreSQL store: many merchants, several stateless odc instances, one database.
+ *
+ * Every write is one transaction that first locks its tenant's row in `tenant_clocks` and
+ * reads the database clock. That lock serializes the writes of one tenant across instances
+ * (writes of different tenants run in parallel), which gives three guarantees at once:
+ * concurrent upserts of the same customer merge one after the other (no lost field, no
+ * duplicate); change stamps commit in stamp order, so a cursor walk never passes a stamp that
+ * commits later; and stamps come from one clock whatever the instances' clocks say.
+ * Failures to reach the database become StoreUnavailableError (503), and the pool reconnects
+ * by itself when the database is back.
+ */
+import pg, { type Pool, type PoolClient } from 'pg';
+import type { Customer } from '../../contract/customer.js';
+import type { CustomerEvent } from '../../contract/event.js';
+import type { Lead } from '../../contract/lead.js';
+import type { Review } from '../../contract/review.js';
+import type { MigrationResult } from '../migration.js';
+import type { CustomerFilter, EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, Store, WriteSummary } from '../store.js';
+import { PostgresAuthStore } from './postgres-auth.js';
+import { PostgresCustomers } from './postgres-customers.js';
+import { isUnavailable, translatePgError } from './postgres-errors.js';
+import { migratePostgres } from './postgres-migrations.js';
+import { PostgresRecords } from './postgres-records.js';
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Connections per instance (default 10). */
+  poolSize?: number;
+  /** Longest a statement may run, in ms (default 15 s). */
+  statementTimeoutMs?: number;
+  /** Longest to wait for a connection, in ms (default 5 s). */
+  connectTimeoutMs?: number;
+}
+
+/** bigint (stamps, milliseconds) as JS numbers: all of odc's fit in 2^53. */
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')),
+};
+
+/** Failures worth running the whole transaction again for. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+export class PostgresStore implements Store {
+  readonly backend = 'postgres';
+  readonly auth: PostgresAuthStore;
+  private readonly customers: PostgresCustomers;
+  private readonly records: PostgresRecords;
+
+  private constructor(readonly pool: Pool) {
+    this.auth = new PostgresAuthStore(pool);
+    this.customers = new PostgresCustomers(pool);
+    this.records = new PostgresRecords(pool, this.customers);
+  }
+
+  /** Connects and applies pending migrations (under an advisory lock). */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      statement_timeout: options.statementTimeoutMs ?? 15_000,
+      idle_in_transaction_session_timeout: 30_000,
+      application_name: 'odc',
+      types,
+    });
+    // An idle connection that dies (database restart) must not take the process down.
+    pool.on('error', () => undefined);
+    const store = new PostgresStore(pool);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return store;
+  }
+
+  migrate(): Promise<MigrationResult[]> {
+    return migratePostgres(this.pool).catch(translatePgError);
+  }
+
+  /**
+   * One write transaction for a tenant: lock its clock row, hand out stamps above both its
+   * last stamp and the database clock, run `fn`, record the last stamp, commit.
+   */
+  private async write<T>(tenant: string, fn: (db: PoolClient, stamp: () => number) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      let db: PoolClient | undefined;
+      let broken: Error | undefined;
+      // A connection that fails between two statements emits 'error'; the statement fails too.
+      const ignore = () => undefined;
+      try {
+        db = await this.pool.connect();
+        db.on('error', ignore);
+        await db.query('BEGIN');
+        const { rows } = await db.query<{ next: number }>(
+          `INSERT INTO tenant_clocks (tenant, stamp) VALUES ($1, 0)
+           ON CONFLICT (tenant) DO UPDATE SET stamp = tenant_clocks.stamp
+           RETURNING greatest(stamp + 1, (extract(epoch from clock_timestamp()) * 1000000)::bigint) AS next`,
+          [tenant],
+        );
+        let next = rows[0].next;
+        let last = next - 1;
+        const result = await fn(db, () => {
+          last = next;
+          next += 1;
+          return last;
+        });
+        await db.query('UPDATE tenant_clocks SET stamp = greatest(stamp, $2) WHERE tenant = $1', [tenant, last]);
+        await db.query('COMMIT');
+        return result;
+      } catch (error) {
+        if (isUnavailable(error)) broken = error as Error;
+        else await db?.query('ROLLBACK').catch(() => undefined);
+        const code = (error as { code?: string }).code;
+        if (code && RETRYABLE.has(code) && attempt < 5) continue;
+        return translatePgError(error);
+      } finally {
+        db?.off('error', ignore);
+        // A broken connection is discarded, not returned to the pool.
+        db?.release(broken);
+      }
+    }
+  }
+
+  private read<T>(fn: () => Promise<T>): Promise<T> {
+    return fn().catch(translatePgError);
+  }
+
+  upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary> {
+    return this.write(tenant, (db, stamp) => this.customers.upsert(db, tenant, customers, stamp));
+  }
+
+  getCustomer(tenant: string, ref: string): Promise<string | undefined> {
+    return this.read(() => this.customers.get(tenant, ref));
+  }
+
+  resolveCustomerRefs(tenant: string, ref: string): Promise<string[] | undefined> {
+    return this.read(() => this.customers.refs(tenant, ref));
+  }
+
+  listCustomers(tenant: string, filter: CustomerFilter, page: PageRequest): Promise<PageResult> {
+    return this.read(() => this.customers.list(tenant, filter, page));
+  }
+
+  upsertLeads(tenant: string, leads: Lead[]): Promise<WriteSummary> {
+    return this.write(tenant, (db, stamp) => this.records.upsertLeads(db, tenant, leads, stamp));
+  }
+
+  listLeads(tenant: string, filter: LeadFilter, page: PageRequest): Promise<PageResult> {
+    return this.read(() => this.records.listLeads(tenant, filter, page));
+  }
+
+  upsertOrders(tenant: string, orders: OrderSnapshot[]): Promise<WriteSummary> {
+    return this.write(tenant, (db, stamp) => this.records.upsertOrders(db, tenant, orders, stamp));
+  }
+
+  getOrder(tenant: string, id: string): Promise<string | undefined> {
+    return this.read(() => this.records.getOrder(tenant, id));
+  }
+
+  listOrders(tenant: string, filter: OrderFilter, page: PageRequest): Promise<PageResult> {
+    return this.read(() => this.records.listOrders(tenant, filter, page));
+  }
+
+  upsertReviews(tenant: string, reviews: Review[]): Promise<WriteSummary> {
+    return this.write(tenant, (db, stamp) => this.records.upsertReviews(db, tenant, reviews, stamp));
+  }
+
+  getReview(tenant: string, id: string): Promise<string | undefined> {
+    return this.read(() => this.records.getReview(tenant, id));
+  }
+
+  listReviews(tenant: string, filter: ReviewFilter, page: PageRequest): Promise<PageResult> {
+    return this.read(() => this.records.listReviews(tenant, filter, page));
+  }
+
+  publishEvents(tenant: string, events: CustomerEvent[]): Promise<WriteSummary> {
+    return this.write(tenant, (db, stamp) => this.records.publishEvents(db, tenant, events, stamp));
+  }
+
+  listEvents(tenant: string, filter: EventFilter, page: PageRequest): Promise<PageResult> {
+    return this.read(() => this.records.listEvents(tenant, filter, page));
+  }
+
+  async ping(): Promise<void> {
+    await this.read(() => this.pool.query('SELECT 1'));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+  }
+}
