@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { version } from '../version.js';
 import { clientsCommand } from './clients-command.js';
 import { keysCommand } from './keys-command.js';
+import { migrateCommand } from './migrate-command.js';
 import { openapiCommand } from './openapi-command.js';
 import { serveCommand } from './serve-command.js';
 
@@ -15,6 +16,7 @@ const program = new Command('odc')
   .addCommand(serveCommand())
   .addCommand(clientsCommand())
   .addCommand(keysCommand())
+  .addCommand(migrateCommand())
   .addCommand(openapiCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -30,6 +30,8 @@ export function serveCommand(): Command {
     .addOption(new Option('--body-limit <bytes>', 'largest request body').env('ODC_BODY_LIMIT').default(DEFAULT_BODY_LIMIT).argParser(wholeNumber('body limit')))
     .addOption(new Option('--max-batch <items>', 'largest batch').env('ODC_MAX_BATCH').default(DEFAULT_MAX_BATCH_ITEMS).argParser(wholeNumber('max batch')))
     .addOption(new Option('--order-profile <profile>', 'Order validation profile').env('ODC_ORDER_PROFILE').choices(['lenient', 'strict']).default('lenient'))
+    .addOption(new Option('--pool-size <n>', 'PostgreSQL connections per instance').env('ODC_PG_POOL_SIZE').default(10).argParser(wholeNumber('pool size')))
+    .addOption(new Option('--statement-timeout <ms>', 'PostgreSQL statement timeout').env('ODC_PG_STATEMENT_TIMEOUT').default(15_000).argParser(wholeNumber('statement timeout')))
     .addOption(new Option('--sync <mode>', 'SQLite durability: full fsyncs every commit').env('ODC_SQLITE_SYNC').choices(['full', 'normal']).default('full'))
     .addOption(new Option('--token-ttl <seconds>', 'lifetime of issued access tokens').env('ODC_TOKEN_TTL').default(DEFAULT_TOKEN_TTL_SECONDS).argParser(wholeNumber('token ttl')))
     .addOption(new Option('--issuer <iss>', 'iss claim of issued tokens').env('ODC_ISSUER').default('odc'))

@@ -155,7 +155,9 @@ export class PostgresCustomers {
   }
 
   async get(tenant: string, ref: string): Promise<string | undefined> {
-    const row = await this.resolve(this.pool, tenant, ref);
+    // Most lookups name the id: one prepared primary-key read before the full resolution.
+    const { rows } = await this.pool.query<CustomerRow>({ name: 'odc_customer_by_id', text: `SELECT ${COLUMNS} FROM customers WHERE tenant = $1 AND id = $2`, values: [tenant, ref] });
+    const row = rows[0] ?? (await this.resolve(this.pool, tenant, ref));
     return row && renderCustomer(row);
   }
 

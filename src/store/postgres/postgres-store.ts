@@ -46,6 +46,8 @@ export class PostgresStore implements Store {
   readonly auth: PostgresAuthStore;
   private readonly customers: PostgresCustomers;
   private readonly records: PostgresRecords;
+  /** What opening the database applied. */
+  migrations: MigrationResult[] = [];
 
   private constructor(readonly pool: Pool) {
     this.auth = new PostgresAuthStore(pool);
@@ -68,7 +70,7 @@ export class PostgresStore implements Store {
     pool.on('error', () => undefined);
     const store = new PostgresStore(pool);
     try {
-      await store.migrate();
+      store.migrations = await store.migrate();
     } catch (error) {
       await pool.end();
       throw error;

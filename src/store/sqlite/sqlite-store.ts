@@ -20,6 +20,7 @@ import type { CustomerFilter, EventFilter, LeadFilter, OrderFilter, OrderSnapsho
 import { SqliteAuthStore } from './sqlite-auth.js';
 import { SqliteCustomers } from './sqlite-customers.js';
 import { StatementCache } from './sqlite-list.js';
+import type { MigrationResult } from '../migration.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { SqliteRecords } from './sqlite-records.js';
 
@@ -35,6 +36,8 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   readonly backend = 'sqlite';
   readonly auth: SqliteAuthStore;
+  /** What opening the database applied (migrations run on open). */
+  readonly migrations: MigrationResult[];
   private readonly db: Database.Database;
   private readonly customers: SqliteCustomers;
   private readonly records: SqliteRecords;
@@ -45,7 +48,7 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
-    migrateSqlite(this.db);
+    this.migrations = migrateSqlite(this.db);
     const largest = this.db
       .prepare('SELECT max(s) FROM (SELECT max(stamp) AS s FROM customers UNION ALL SELECT max(stamp) FROM leads UNION ALL SELECT max(stamp) FROM orders UNION ALL SELECT max(stamp) FROM reviews UNION ALL SELECT max(stamp) FROM events)')
       .pluck()
