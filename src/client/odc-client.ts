@@ -1,0 +1,209 @@
+/**
+ * The typed client of the Customer capability: one method per operation of the seed, types
+ * from src/contract, paths and statuses from the operations table (nothing restated here).
+ *
+ * It takes a `fetch`, so the same client drives a real server or an in-process one in tests.
+ * Tokens come from a fixed value or from client credentials (cached, refreshed before expiry);
+ * failures that may pass are retried with backoff (retry.ts); lists come as pages or as async
+ * iterators that follow `Link rel="next"` cursors.
+ *
+ * @example
+ *   const odc = new OdcClient({ baseUrl: 'https://crm.example.com', credentials: { clientId, clientSecret }, merchantId: 'store-1' });
+ *   await odc.upsertCustomers([{ identifier: { type: 'phone', value: '+5511999999999' } }]);
+ *   for await (const customer of odc.iterateCustomers({ updatedFrom: '2026-06-01T00:00:00Z' })) console.log(customer.id);
+ */
+import type { Customer } from '../contract/customer.js';
+import type { CustomerEvent } from '../contract/event.js';
+import type { Lead } from '../contract/lead.js';
+import { operation, type OperationId } from '../contract/operations.js';
+import type { Review } from '../contract/review.js';
+import { OdcError } from './client-errors.js';
+import { defaultRetryPolicy, retryAfterMs, withRetries, type RetryPolicy } from './retry.js';
+import { clientCredentials, staticToken, type ClientCredentials, type TokenProvider } from './token-provider.js';
+
+/** A stored customer as the server returns it: with its id and server-owned fields. */
+export type StoredCustomer = Customer & { id: string; updatedAt: string; createdAt?: string };
+export type Order = { id: string } & Record<string, unknown>;
+export type Query = Record<string, string | number | undefined>;
+
+export interface Page<T> {
+  items: T[];
+  /** X-Total-Count: records matching the filters across all pages. */
+  total: number;
+  /** The `rel="next"` URL, absent on the last page. */
+  next?: string;
+}
+
+export interface OdcClientOptions {
+  /** Base URL of the Customer endpoints, e.g. https://crm.example.com or .../v2. */
+  baseUrl: string;
+  token?: string;
+  credentials?: ClientCredentials;
+  /** Sent as X-App-MerchantId on every call (application-model clients). */
+  merchantId?: string;
+  fetch?: typeof fetch;
+  retry?: Partial<RetryPolicy>;
+  onRetry?: (error: unknown, waitMs: number) => void;
+  /** Per-request timeout in ms (default 60 s). */
+  timeoutMs?: number;
+}
+
+interface Call {
+  params?: Record<string, string>;
+  query?: Query;
+  body?: unknown;
+  /** A full URL (from a Link header) instead of the operation's path. */
+  url?: string;
+}
+
+export class OdcClient {
+  readonly baseUrl: string;
+  private readonly fetch: typeof fetch;
+  private readonly tokens: TokenProvider | undefined;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly options: OdcClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.retry = { ...defaultRetryPolicy, ...options.retry };
+    this.tokens = options.credentials ? clientCredentials(options.credentials, this.baseUrl, this.fetch) : options.token ? staticToken(options.token) : undefined;
+  }
+
+  listCustomers(query: Query = {}): Promise<Page<StoredCustomer>> {
+    return this.page('listCustomers', { query });
+  }
+  iterateCustomers(query: Query = {}): AsyncGenerator<StoredCustomer> {
+    return this.iterate('listCustomers', { query });
+  }
+  upsertCustomers(customers: Customer[]): Promise<void> {
+    return this.send('upsertCustomer', { body: customers });
+  }
+  getCustomerById(id: string): Promise<StoredCustomer> {
+    return this.json('getCustomerById', { params: { id } });
+  }
+  listLeads(query: Query = {}): Promise<Page<Lead>> {
+    return this.page('listLeads', { query });
+  }
+  iterateLeads(query: Query = {}): AsyncGenerator<Lead> {
+    return this.iterate('listLeads', { query });
+  }
+  upsertLeads(leads: Lead[]): Promise<void> {
+    return this.send('upsertLead', { body: leads });
+  }
+  listOrders(query: Query = {}): Promise<Page<Order>> {
+    return this.page('listOrders', { query });
+  }
+  iterateOrders(query: Query = {}): AsyncGenerator<Order> {
+    return this.iterate('listOrders', { query });
+  }
+  upsertOrders(orders: Order[]): Promise<void> {
+    return this.send('upsertOrders', { body: orders });
+  }
+  getOrderById(id: string): Promise<Order> {
+    return this.json('getOrderById', { params: { id } });
+  }
+  listReviews(query: Query = {}): Promise<Page<Review>> {
+    return this.page('listReviews', { query });
+  }
+  iterateReviews(query: Query = {}): AsyncGenerator<Review> {
+    return this.iterate('listReviews', { query });
+  }
+  createReview(review: Review): Promise<void> {
+    return this.send('createReview', { body: review });
+  }
+  listCustomerReviews(customerId: string, query: Query = {}): Promise<Page<Review>> {
+    return this.page('listCustomerReviews', { params: { customerId }, query });
+  }
+  getReviewById(id: string): Promise<Review> {
+    return this.json('getReviewById', { params: { id } });
+  }
+  publishCustomerEvent(event: CustomerEvent): Promise<void> {
+    return this.send('publishCustomerEvent', { body: event });
+  }
+  listCustomerEvents(query: Query = {}): Promise<Page<CustomerEvent>> {
+    return this.page('listCustomerEvents', { query });
+  }
+  iterateCustomerEvents(query: Query = {}): AsyncGenerator<CustomerEvent> {
+    return this.iterate('listCustomerEvents', { query });
+  }
+
+  /** The server's discovery manifest (public; no token sent). */
+  async discovery(): Promise<Record<string, unknown>> {
+    const response = await this.fetch(new URL('/.well-known/opendelivery', this.baseUrl), { headers: { accept: 'application/json' } });
+    if (!response.ok) throw await OdcError.from(response);
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  private urlOf(operationId: OperationId, call: Call): string {
+    if (call.url) return call.url;
+    const op = operation(operationId);
+    const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(call.params?.[name] ?? ''));
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url.toString();
+  }
+
+  /** One call with retries; resolves with the response once its status is the operation's. */
+  private request(operationId: OperationId, call: Call): Promise<Response> {
+    const op = operation(operationId);
+    const url = this.urlOf(operationId, call);
+    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+    let refreshedToken = false;
+    return withRetries(
+      this.retry,
+      async () => {
+        const headers: Record<string, string> = { accept: 'application/json' };
+        if (body !== undefined) headers['content-type'] = 'application/json';
+        if (this.tokens) headers.authorization = `Bearer ${await this.tokens.token()}`;
+        if (this.options.merchantId) headers['x-app-merchantid'] = this.options.merchantId;
+        const response = await this.fetch(url, { method: op.method, headers, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000) });
+        if (response.status === op.status) return response;
+        const error = await OdcError.from(response);
+        // An expired or rotated token: fetch a new one once and try again at once.
+        if (response.status === 401 && this.tokens && !refreshedToken && this.options.credentials) {
+          refreshedToken = true;
+          this.tokens.invalidate();
+          return this.request(operationId, call);
+        }
+        Object.assign(error, { retryAfterMs: retryAfterMs(response.headers.get('retry-after')) });
+        throw error;
+      },
+      this.options.onRetry,
+    );
+  }
+
+  private async send(operationId: OperationId, call: Call): Promise<void> {
+    const response = await this.request(operationId, call);
+    await response.arrayBuffer();
+  }
+
+  private async json<T>(operationId: OperationId, call: Call): Promise<T> {
+    return (await (await this.request(operationId, call)).json()) as T;
+  }
+
+  private async page<T>(operationId: OperationId, call: Call): Promise<Page<T>> {
+    const response = await this.request(operationId, call);
+    const items = (await response.json()) as T[];
+    const next = nextLink(response.headers.get('link'), response.url || this.urlOf(operationId, call));
+    return { items, total: Number(response.headers.get('x-total-count') ?? items.length), next };
+  }
+
+  private async *iterate<T>(operationId: OperationId, call: Call): AsyncGenerator<T> {
+    let page = await this.page<T>(operationId, call);
+    for (;;) {
+      yield* page.items;
+      if (!page.next) return;
+      page = await this.page<T>(operationId, { url: page.next });
+    }
+  }
+}
+
+/** The absolute URL of `rel="next"` in an RFC 8288 Link header, resolved against `base`. */
+export function nextLink(header: string | null, base: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const match = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (match && /\brel="?next"?/.test(match[2])) return new URL(match[1], base).toString();
+  }
+  return undefined;
+}
