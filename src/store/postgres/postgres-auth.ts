@@ -1,7 +1,8 @@
 /**
  * The AuthStore on PostgreSQL: clients, signing keys and settings (see auth-store.ts).
  */
-import type { Pool } from 'pg';
+import type { Pool, QueryResult, QueryResultRow } from 'pg';
+import { translatePgError } from './postgres-errors.js';
 import type { AuthStore, ClientRecord, ClientUpdate, SigningKeyRecord } from '../auth-store.js';
 
 interface ClientRow {
@@ -43,20 +44,25 @@ const columnOf: Record<keyof ClientUpdate, string> = {
 export class PostgresAuthStore implements AuthStore {
   constructor(private readonly pool: Pool) {}
 
+  /** Every query of this store: an unreachable database is StoreUnavailableError (503), not a 500. */
+  private query<R extends QueryResultRow>(text: string, values: unknown[] = []): Promise<QueryResult<R>> {
+    return this.pool.query<R>(text, values).catch(translatePgError);
+  }
+
   async insertClient(c: ClientRecord): Promise<void> {
-    await this.pool.query(
+    await this.query(
       'INSERT INTO clients (client_id, name, model, merchants, scopes, secret_hash, signing_secret, created_at, revoked_at, secret_updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
       [c.clientId, c.name, c.model, JSON.stringify(c.merchants), JSON.stringify(c.scopes), c.secretHash, c.signingSecret, c.createdAt, c.revokedAt, c.secretUpdatedAt],
     );
   }
 
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
-    const { rows } = await this.pool.query<ClientRow>('SELECT * FROM clients WHERE client_id = $1', [clientId]);
+    const { rows } = await this.query<ClientRow>('SELECT * FROM clients WHERE client_id = $1', [clientId]);
     return rows[0] && toClient(rows[0]);
   }
 
   async listClients(): Promise<ClientRecord[]> {
-    return (await this.pool.query<ClientRow>('SELECT * FROM clients ORDER BY created_at, client_id')).rows.map(toClient);
+    return (await this.query<ClientRow>('SELECT * FROM clients ORDER BY created_at, client_id')).rows.map(toClient);
   }
 
   async updateClient(clientId: string, update: ClientUpdate): Promise<ClientRecord | undefined> {
@@ -64,13 +70,13 @@ export class PostgresAuthStore implements AuthStore {
     if (entries.length > 0) {
       const sets = entries.map(([k], i) => `${columnOf[k]} = $${i + 2}`).join(', ');
       const values = entries.map(([, v]) => (Array.isArray(v) ? JSON.stringify(v) : v));
-      await this.pool.query(`UPDATE clients SET ${sets} WHERE client_id = $1`, [clientId, ...values]);
+      await this.query(`UPDATE clients SET ${sets} WHERE client_id = $1`, [clientId, ...values]);
     }
     return this.getClient(clientId);
   }
 
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
-    const { rows } = await this.pool.query<Record<string, string | null>>('SELECT * FROM signing_keys ORDER BY created_at');
+    const { rows } = await this.query<Record<string, string | null>>('SELECT * FROM signing_keys ORDER BY created_at');
     return rows.map((r) => ({
       kid: r.kid as string,
       alg: r.alg as string,
@@ -82,7 +88,7 @@ export class PostgresAuthStore implements AuthStore {
   }
 
   async addSigningKey(key: SigningKeyRecord): Promise<void> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch(translatePgError);
     try {
       await client.query('BEGIN');
       await client.query('UPDATE signing_keys SET retired_at = $1 WHERE retired_at IS NULL', [key.createdAt]);
@@ -90,19 +96,19 @@ export class PostgresAuthStore implements AuthStore {
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      return translatePgError(error);
     } finally {
       client.release();
     }
   }
 
   async getSetting(name: string): Promise<string | undefined> {
-    const { rows } = await this.pool.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name]);
+    const { rows } = await this.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name]);
     return rows[0]?.value;
   }
 
   async initSetting(name: string, value: string): Promise<string> {
-    await this.pool.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value]);
+    await this.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value]);
     return (await this.getSetting(name)) as string;
   }
 }

@@ -62,6 +62,10 @@ export class PostgresStore implements Store {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
       statement_timeout: options.statementTimeoutMs ?? 15_000,
+      // The server-side timeout cannot fire when the query never reaches the server (a
+      // partition): the client gives up a second later, and keep-alive notices dead peers.
+      query_timeout: (options.statementTimeoutMs ?? 15_000) + 1_000,
+      keepAlive: true,
       idle_in_transaction_session_timeout: 30_000,
       application_name: 'odc',
       types,
