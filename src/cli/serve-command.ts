@@ -42,6 +42,7 @@ export function serveCommand(): Command {
     .addOption(new Option('--event-signatures <mode>', 'X-App-Signature on POST /customer/events').env('ODC_EVENT_SIGNATURES').choices(['required', 'optional', 'off']).default('optional'))
     .addOption(new Option('--rate-limit <rps>', 'requests per second per client (0: no limit)').env('ODC_RATE_LIMIT').default(DEFAULT_RATE_LIMIT).argParser(wholeNumber('rate limit')))
     .addOption(new Option('--admin-key <key>', 'enables the admin API (/admin/clients) with this key').env('ODC_ADMIN_KEY'))
+    .addOption(new Option('--role <role>', 'crm: receives pushes and serves its data; origin: an Origin Platform serving its records to CRMs that pull').env('ODC_ROLE').choices(['crm', 'origin']).default('crm'))
     .addOption(new Option('--dev', 'create a development client and print a ready token'))
     .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (opts) => {
@@ -64,6 +65,7 @@ export function serveCommand(): Command {
         port: opts.port,
         basePath: opts.basePath,
         publicUrl: opts.publicUrl,
+        role: opts.role,
         bodyLimit: opts.bodyLimit,
         maxBatchItems: opts.maxBatch,
         orderProfile: opts.orderProfile,

@@ -16,6 +16,11 @@ export interface DiscoveryOptions {
   origin: string;
   maxBatchItems: number;
   bodyLimit: number;
+  /**
+   * `crm`: the CRM Software Service, which receives pushes and serves its data.
+   * `origin`: an Ordering Application / Origin Platform serving its records to CRMs that pull.
+   */
+  role?: 'crm' | 'origin';
   /** Null when the server runs without authentication (embedded, single tenant). */
   auth: null | {
     signatureMode: 'required' | 'optional' | 'off';
@@ -61,10 +66,10 @@ export function buildDiscoveryManifest(o: DiscoveryOptions): Record<string, unkn
       customer: {
         version: '1.0.0',
         supported: true,
-        role: 'crm',
+        role: o.role ?? 'crm',
         transport: 'rest',
         endpoint: o.endpoint,
-        modes: ['push', 'pull'],
+        modes: (o.role ?? 'crm') === 'crm' ? ['push', 'pull'] : ['pull'],
         supportedOperations: operations.map((op) => op.operationId),
         unsupportedOperations: [],
         supportsBatchGet: true,

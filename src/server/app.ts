@@ -49,6 +49,8 @@ export interface AppOptions {
   publicUrl?: string;
   /** Discovery appId; by default a UUID made on first start and kept in the store. */
   appId?: string;
+  /** The participant this server plays (seed, "Participants"); declared in discovery. */
+  role?: 'crm' | 'origin';
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -105,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     appId,
     basePath,
     publicUrl: options.publicUrl,
+    role: options.role,
     ...limits,
     auth: auth ? { signatureMode: auth.signatureMode, rateLimitPerSecond: auth.rateLimitPerSecond, externalIssuer: auth.tokens.options.external?.issuer } : null,
   });

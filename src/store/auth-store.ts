@@ -52,4 +52,6 @@ export interface AuthStore {
   getSetting(name: string): Promise<string | undefined>;
   /** Stores `value` unless the setting exists; returns the stored value either way. */
   initSetting(name: string, value: string): Promise<string>;
+  /** Stores `value`, replacing any previous one (sync checkpoints, for instance). */
+  setSetting(name: string, value: string): Promise<void>;
 }

@@ -107,6 +107,10 @@ export class PostgresAuthStore implements AuthStore {
     return rows[0]?.value;
   }
 
+  async setSetting(name: string, value: string): Promise<void> {
+    await this.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, value]);
+  }
+
   async initSetting(name: string, value: string): Promise<string> {
     await this.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value]);
     return (await this.getSetting(name)) as string;

@@ -93,7 +93,9 @@ export class PostgresCustomers {
          ON CONFLICT (tenant, id) DO UPDATE SET data = excluded.data, created_at = excluded.created_at, stamp = excluded.stamp`,
         [tenant, JSON.stringify(rows)],
       );
-      await db.query('DELETE FROM customer_external_ids WHERE tenant = $1 AND customer_id = ANY($2::text[])', [tenant, rows.map((r) => r.id)]);
+      // Only customers that existed have external ids to resynchronise.
+      const existing = rows.filter((r) => !r.is_new).map((r) => r.id);
+      if (existing.length > 0) await db.query('DELETE FROM customer_external_ids WHERE tenant = $1 AND customer_id = ANY($2::text[])', [tenant, existing]);
     }
     if (external.length > 0) {
       await db.query(

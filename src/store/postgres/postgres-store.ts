@@ -38,6 +38,13 @@ const types = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')),
 };
 
+/**
+ * Rows written by this instance between two ANALYZE runs. Autovacuum normally keeps planner
+ * statistics fresh; where it is off (as on some managed or test servers) a table that grew
+ * from empty to millions keeps its empty-table statistics and lookups turn into scans.
+ */
+const ANALYZE_EVERY_ROWS = 50_000;
+
 /** Failures worth running the whole transaction again for. */
 const RETRYABLE = new Set(['40001', '40P01']);
 
@@ -48,6 +55,8 @@ export class PostgresStore implements Store {
   private readonly records: PostgresRecords;
   /** What opening the database applied. */
   migrations: MigrationResult[] = [];
+  private writtenSinceAnalyze = 0;
+  private analyzing: Promise<unknown> | undefined;
 
   private constructor(readonly pool: Pool) {
     this.auth = new PostgresAuthStore(pool);
@@ -130,12 +139,27 @@ export class PostgresStore implements Store {
     }
   }
 
+  /** Counts written rows and refreshes statistics in the background now and then. */
+  private wrote(rows: number): void {
+    this.writtenSinceAnalyze += rows;
+    if (this.writtenSinceAnalyze < ANALYZE_EVERY_ROWS || this.analyzing) return;
+    this.writtenSinceAnalyze = 0;
+    this.analyzing = this.pool
+      .query('ANALYZE customers, customer_identities, customer_external_ids, leads, orders, reviews, events')
+      .catch(() => undefined)
+      .finally(() => {
+        this.analyzing = undefined;
+      });
+  }
+
   private read<T>(fn: () => Promise<T>): Promise<T> {
     return fn().catch(translatePgError);
   }
 
-  upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary> {
-    return this.write(tenant, (db, stamp) => this.customers.upsert(db, tenant, customers, stamp));
+  async upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary> {
+    const summary = await this.write(tenant, (db, stamp) => this.customers.upsert(db, tenant, customers, stamp));
+    this.wrote(customers.length);
+    return summary;
   }
 
   getCustomer(tenant: string, ref: string): Promise<string | undefined> {
@@ -195,6 +219,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.analyzing;
     await this.pool.end().catch(() => undefined);
   }
 }

@@ -93,6 +93,10 @@ export class SqliteAuthStore implements AuthStore {
     return this.db.prepare('SELECT value FROM settings WHERE name = ?').pluck().get(name) as string | undefined;
   }
 
+  async setSetting(name: string, value: string): Promise<void> {
+    this.db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run(name, value);
+  }
+
   async initSetting(name: string, value: string): Promise<string> {
     this.db.prepare('INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)').run(name, value);
     return (await this.getSetting(name)) as string;
