@@ -30,6 +30,8 @@ export interface AuthOptions {
 
 export interface AuthService {
   clients: ClientRegistry;
+  /** Seals and opens secrets kept in the database (webhook secrets, for instance). */
+  secrets: SecretBox;
   tokens: TokenService;
   signatureMode: SignatureMode;
   rateLimitPerSecond: number;
@@ -55,6 +57,7 @@ export async function createAuthService(store: Store, options: AuthOptions): Pro
   await tokens.init();
   return {
     clients: new ClientRegistry(store.auth, box),
+    secrets: box,
     tokens,
     signatureMode: options.signatureMode ?? 'optional',
     rateLimitPerSecond: options.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT,

@@ -9,6 +9,7 @@ import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { openapiCommand } from './openapi-command.js';
 import { serveCommand } from './serve-command.js';
+import { webhooksCommand } from './webhooks-command.js';
 
 const program = new Command('odc')
   .description('Open Delivery Customer hub: server, client and tools for the Customer capability')
@@ -17,6 +18,7 @@ const program = new Command('odc')
   .addCommand(clientsCommand())
   .addCommand(keysCommand())
   .addCommand(migrateCommand())
+  .addCommand(webhooksCommand())
   .addCommand(openapiCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {

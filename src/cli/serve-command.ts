@@ -4,6 +4,8 @@
  * variable, so containers and process managers configure it without a command line.
  */
 import { Command, Option } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { WebhookDeliveryWorker } from '../sync/webhook-delivery.js';
 import { DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_TTL_SECONDS } from '../auth/auth-service.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ITEMS } from '../server/app.js';
 import { closeOnSignals, startServer } from '../server/server.js';
@@ -43,6 +45,8 @@ export function serveCommand(): Command {
     .addOption(new Option('--rate-limit <rps>', 'requests per second per client (0: no limit)').env('ODC_RATE_LIMIT').default(DEFAULT_RATE_LIMIT).argParser(wholeNumber('rate limit')))
     .addOption(new Option('--admin-key <key>', 'enables the admin API (/admin/clients) with this key').env('ODC_ADMIN_KEY'))
     .addOption(new Option('--role <role>', 'crm: receives pushes and serves its data; origin: an Origin Platform serving its records to CRMs that pull').env('ODC_ROLE').choices(['crm', 'origin']).default('crm'))
+    .addOption(new Option('--webhook-max-attempts <n>', 'attempts before a webhook delivery is dead').env('ODC_WEBHOOK_MAX_ATTEMPTS').default(8).argParser(wholeNumber('webhook max attempts')))
+    .addOption(new Option('--webhook-base-delay <ms>', 'first webhook retry delay, doubled per attempt').env('ODC_WEBHOOK_BASE_DELAY').default(1000).argParser(wholeNumber('webhook base delay')))
     .addOption(new Option('--dev', 'create a development client and print a ready token'))
     .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (opts) => {
@@ -58,9 +62,11 @@ export function serveCommand(): Command {
         rateLimitPerSecond: opts.rateLimit,
         adminKey: opts.adminKey,
       });
+      const shutdown: Array<() => Promise<void>> = [];
       const server = await startServer({
         store,
         auth,
+        onShutdown: shutdown,
         host: opts.host,
         port: opts.port,
         basePath: opts.basePath,
@@ -74,6 +80,16 @@ export function serveCommand(): Command {
       const base = opts.basePath === '/' ? '' : opts.basePath.replace(/\/+$/, '');
       const out = (line: string) => process.stdout.write(`${line}\n`);
       out(`odc listening on ${server.url}${base} (store: ${opts.database}); API reference at ${server.url}/docs`);
+      const worker = new WebhookDeliveryWorker({
+        store: store.webhooks,
+        secrets: auth.secrets,
+        appId: await store.auth.initSetting('appId', randomUUID()),
+        maxAttempts: opts.webhookMaxAttempts,
+        baseDelayMs: opts.webhookBaseDelay,
+        log: (message, fields) => server.app.log.warn(fields ?? {}, message),
+      });
+      worker.start();
+      shutdown.push(() => worker.stop());
       if (opts.dev) {
         const dev = await prepareDevCredentials(auth, opts.database);
         out(`dev mode: client_id=${dev.clientId} client_secret=${dev.clientSecret} (merchant "default")`);

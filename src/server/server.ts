@@ -13,6 +13,8 @@ export interface ServerOptions extends AppOptions {
   port?: number;
   /** Longest wait for in-flight requests on shutdown, in ms (default 10 s). */
   shutdownGraceMs?: number;
+  /** Background work to stop before the server closes (webhook delivery, pull sources). */
+  onShutdown?: Array<() => Promise<void>>;
 }
 
 export interface RunningServer {
@@ -31,7 +33,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     app,
     url: address,
-    close: () => (closing ??= app.close()),
+    close: () =>
+      (closing ??= (async () => {
+        for (const stop of options.onShutdown ?? []) await stop().catch(() => undefined);
+        await app.close();
+      })()),
   };
 }
 

@@ -9,6 +9,7 @@
  */
 import type { Customer } from '../contract/customer.js';
 import type { AuthStore } from './auth-store.js';
+import type { WebhookStore } from './webhook-store.js';
 import type { CustomerEvent } from '../contract/event.js';
 import type { Lead } from '../contract/lead.js';
 import type { Review } from '../contract/review.js';
@@ -91,6 +92,8 @@ export interface Store {
   readonly backend: string;
   /** Clients, signing keys and settings, in the same database. */
   readonly auth: AuthStore;
+  /** Webhook subscriptions and the outbox their deliveries wait in. */
+  readonly webhooks: WebhookStore;
 
   upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary>;
   /** Resolves `ref` as id, external_id identifier value, then `<type>:<value>`. */

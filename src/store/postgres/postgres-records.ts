@@ -16,6 +16,7 @@ import { renderDocument } from '../render.js';
 import type { EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, WriteSummary } from '../store.js';
 import type { PostgresCustomers } from './postgres-customers.js';
 import { Params, rangeConditions, runPgListQuery } from './postgres-list.js';
+import { enqueuePgDeliveries } from './postgres-webhooks.js';
 
 interface DocRow {
   id: string;
@@ -101,6 +102,8 @@ export class PostgresRecords {
       [tenant, JSON.stringify(rows)],
     );
     const fresh = new Set(inserted.map((r) => r.id));
+    // The deliveries of new events commit with them (the outbox of webhook-store.ts).
+    await enqueuePgDeliveries(db, tenant, [...fresh]);
     for (const row of all) {
       if (fresh.has(row.id) && row.consent && row.customerRef) await this.customers.applyConsent(db, tenant, row.customerRef, row.consent, stamp);
     }

@@ -22,6 +22,7 @@ import { PostgresCustomers } from './postgres-customers.js';
 import { isUnavailable, translatePgError } from './postgres-errors.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { PostgresRecords } from './postgres-records.js';
+import { PostgresWebhookStore } from './postgres-webhooks.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -51,6 +52,7 @@ const RETRYABLE = new Set(['40001', '40P01']);
 export class PostgresStore implements Store {
   readonly backend = 'postgres';
   readonly auth: PostgresAuthStore;
+  readonly webhooks: PostgresWebhookStore;
   private readonly customers: PostgresCustomers;
   private readonly records: PostgresRecords;
   /** What opening the database applied. */
@@ -60,6 +62,7 @@ export class PostgresStore implements Store {
 
   private constructor(readonly pool: Pool) {
     this.auth = new PostgresAuthStore(pool);
+    this.webhooks = new PostgresWebhookStore(pool);
     this.customers = new PostgresCustomers(pool);
     this.records = new PostgresRecords(pool, this.customers);
   }

@@ -10,9 +10,10 @@ import type Database from 'better-sqlite3';
 import type { Migration, MigrationResult } from '../migration.js';
 import * as initial from './migrations/001-initial.js';
 import * as credentials from './migrations/002-credentials.js';
+import * as webhooks from './migrations/003-webhooks.js';
 
 
-export const sqliteMigrations: readonly Migration[] = [initial, credentials];
+export const sqliteMigrations: readonly Migration[] = [initial, credentials, webhooks];
 
 
 export function migrateSqlite(db: Database.Database, migrations: readonly Migration[] = sqliteMigrations): MigrationResult[] {

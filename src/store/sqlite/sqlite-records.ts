@@ -15,6 +15,7 @@ import { renderDocument } from '../render.js';
 import type { EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, WriteSummary } from '../store.js';
 import { inCondition, rangeConditions, runListQuery, type Condition, type StatementCache } from './sqlite-list.js';
 import type { SqliteCustomers } from './sqlite-customers.js';
+import { prepareDeliveryEnqueue } from './sqlite-webhooks.js';
 
 interface DocRow {
   id: string;
@@ -37,6 +38,8 @@ export class SqliteRecords {
   private readonly insertEvent: Database.Statement;
   private readonly orderById: Database.Statement;
   private readonly reviewById: Database.Statement;
+
+  private readonly enqueueDeliveries: ReturnType<typeof prepareDeliveryEnqueue>;
 
   constructor(
     db: Database.Database,
@@ -64,6 +67,7 @@ export class SqliteRecords {
     this.insertEvent = db.prepare(
       'INSERT OR IGNORE INTO events (tenant, id, data, customer_ref, event_type, occurred_ms, stamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    this.enqueueDeliveries = prepareDeliveryEnqueue(db);
     this.orderById = db.prepare('SELECT id, data, stamp FROM orders WHERE tenant = ? AND id = ?');
     this.reviewById = db.prepare('SELECT data FROM reviews WHERE tenant = ? AND id = ?').pluck();
   }
@@ -121,6 +125,8 @@ export class SqliteRecords {
         continue;
       }
       summary.created += 1;
+      // The deliveries of a new event commit with it (the outbox of webhook-store.ts).
+      this.enqueueDeliveries(tenant, row.id, row.eventType, JSON.stringify(row.data));
       if (row.consent && row.customerRef) this.customers.applyConsent(tenant, row.customerRef, row.consent);
     }
     return summary;

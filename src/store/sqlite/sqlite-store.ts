@@ -18,6 +18,7 @@ import type { Review } from '../../contract/review.js';
 import { ChangeClock } from '../change-clock.js';
 import type { CustomerFilter, EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, Store, WriteSummary } from '../store.js';
 import { SqliteAuthStore } from './sqlite-auth.js';
+import { SqliteWebhookStore } from './sqlite-webhooks.js';
 import { SqliteCustomers } from './sqlite-customers.js';
 import { StatementCache } from './sqlite-list.js';
 import type { MigrationResult } from '../migration.js';
@@ -36,6 +37,7 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   readonly backend = 'sqlite';
   readonly auth: SqliteAuthStore;
+  readonly webhooks: SqliteWebhookStore;
   /** What opening the database applied (migrations run on open). */
   readonly migrations: MigrationResult[];
   private readonly db: Database.Database;
@@ -58,6 +60,7 @@ export class SqliteStore implements Store {
     this.customers = new SqliteCustomers(this.db, statements, clock);
     this.records = new SqliteRecords(this.db, statements, clock, this.customers);
     this.auth = new SqliteAuthStore(this.db);
+    this.webhooks = new SqliteWebhookStore(this.db);
   }
 
   /** Runs `fn` in one IMMEDIATE transaction: all of it commits, or none of it. */

@@ -1,0 +1,97 @@
+/**
+ * The WebhookStore on PostgreSQL (see webhook-store.ts). Claims use `FOR UPDATE SKIP LOCKED`
+ * and a lease, so several instances share the outbox without delivering one row twice at
+ * once; a lease that runs out (crashed instance) makes the row due again.
+ */
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { DeliveryStatus, WebhookDelivery, WebhookStore, WebhookSubscription } from '../webhook-store.js';
+import { toDelivery } from '../sqlite/sqlite-webhooks.js';
+import { translatePgError } from './postgres-errors.js';
+
+interface SubscriptionRow {
+  id: string;
+  tenant: string;
+  url: string;
+  secret: string;
+  event_types: string[];
+  created_at: string;
+}
+
+const toSubscription = (r: SubscriptionRow): WebhookSubscription => ({ id: r.id, tenant: r.tenant, url: r.url, secret: r.secret, eventTypes: r.event_types, createdAt: r.created_at });
+
+const DELIVERY_COLUMNS = 'o.id, o.tenant, o.subscription_id, o.event_id, s.url, o.body, o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.delivered_at';
+
+/** Queues the deliveries of freshly stored events, inside the caller's transaction. */
+export async function enqueuePgDeliveries(db: PoolClient, tenant: string, eventIds: string[]): Promise<void> {
+  if (eventIds.length === 0) return;
+  await db.query(
+    `INSERT INTO webhook_outbox (tenant, subscription_id, event_id, body, next_attempt_at, created_at)
+     SELECT e.tenant, s.id, e.id, e.data::text, $3, $4 FROM events e JOIN webhook_subscriptions s ON s.tenant = e.tenant
+     WHERE e.tenant = $1 AND e.id = ANY($2::text[]) AND (s.event_types = '[]'::jsonb OR s.event_types ? e.event_type)`,
+    [tenant, eventIds, Date.now(), new Date().toISOString()],
+  );
+}
+
+export class PostgresWebhookStore implements WebhookStore {
+  constructor(private readonly pool: Pool) {}
+
+  private query<R extends QueryResultRow>(text: string, values: unknown[] = []): Promise<QueryResult<R>> {
+    return this.pool.query<R>(text, values).catch(translatePgError);
+  }
+
+  async addSubscription(s: WebhookSubscription): Promise<void> {
+    await this.query('INSERT INTO webhook_subscriptions (id, tenant, url, secret, event_types, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [s.id, s.tenant, s.url, s.secret, JSON.stringify(s.eventTypes), s.createdAt]);
+  }
+
+  async listSubscriptions(tenant?: string): Promise<WebhookSubscription[]> {
+    const { rows } = tenant === undefined
+      ? await this.query<SubscriptionRow>('SELECT * FROM webhook_subscriptions ORDER BY created_at, id')
+      : await this.query<SubscriptionRow>('SELECT * FROM webhook_subscriptions WHERE tenant = $1 ORDER BY created_at, id', [tenant]);
+    return rows.map(toSubscription);
+  }
+
+  async getSubscription(id: string): Promise<WebhookSubscription | undefined> {
+    const { rows } = await this.query<SubscriptionRow>('SELECT * FROM webhook_subscriptions WHERE id = $1', [id]);
+    return rows[0] && toSubscription(rows[0]);
+  }
+
+  async removeSubscription(id: string): Promise<boolean> {
+    return ((await this.query('DELETE FROM webhook_subscriptions WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  async claimDueDeliveries(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {
+    const { rows } = await this.query<Parameters<typeof toDelivery>[0]>(
+      `UPDATE webhook_outbox o SET lease_until = $2 FROM webhook_subscriptions s
+       WHERE s.id = o.subscription_id AND o.id IN (
+         SELECT id FROM webhook_outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND lease_until <= $1
+         ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING ${DELIVERY_COLUMNS}`,
+      [now, now + leaseMs, limit],
+    );
+    return rows.map(toDelivery).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+  }
+
+  async markDelivered(id: number, at: string): Promise<void> {
+    await this.query("UPDATE webhook_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = $2, lease_until = 0, last_error = NULL WHERE id = $1", [id, at]);
+  }
+
+  async markFailed(id: number, error: string, nextAttemptAt: number, dead: boolean): Promise<void> {
+    await this.query('UPDATE webhook_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, status = $4, lease_until = 0 WHERE id = $1', [id, error.slice(0, 500), nextAttemptAt, dead ? 'dead' : 'pending']);
+  }
+
+  async listDeliveries(filter: { status?: DeliveryStatus; tenant?: string; limit?: number }): Promise<WebhookDelivery[]> {
+    const { rows } = await this.query<Parameters<typeof toDelivery>[0]>(
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_outbox o LEFT JOIN webhook_subscriptions s ON s.id = o.subscription_id
+       WHERE ($1::text IS NULL OR o.status = $1) AND ($2::text IS NULL OR o.tenant = $2) ORDER BY o.id DESC LIMIT $3`,
+      [filter.status ?? null, filter.tenant ?? null, filter.limit ?? 100],
+    );
+    return rows.map(toDelivery);
+  }
+
+  async redrive(ids: number[] | 'dead', now: number): Promise<number> {
+    const result = ids === 'dead'
+      ? await this.query("UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $1, lease_until = 0 WHERE status = 'dead'", [now])
+      : await this.query("UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $1, lease_until = 0 WHERE id = ANY($2::bigint[]) AND status <> 'pending'", [now, ids]);
+    return result.rowCount ?? 0;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Outbound webhooks: subscriptions per tenant and the durable outbox of deliveries.
+ *
+ * Publishing an event writes its deliveries in the same transaction as the event (one row per
+ * matching subscription), so an accepted event is never without its deliveries and a refused
+ * one never has any. A worker claims due deliveries with a lease (another instance does not
+ * take them meanwhile; a crashed worker's lease runs out and they are claimed again), which
+ * makes delivery at-least-once across restarts.
+ */
+
+export interface WebhookSubscription {
+  id: string;
+  tenant: string;
+  url: string;
+  /** Sealed HMAC secret (see auth/secret-box.ts). */
+  secret: string;
+  /** Normalized event types; empty means every event. */
+  eventTypes: string[];
+  createdAt: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+
+export interface WebhookDelivery {
+  id: number;
+  tenant: string;
+  subscriptionId: string;
+  eventId: string;
+  url: string;
+  /** The exact bytes sent and signed: the event as stored. */
+  body: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+export interface WebhookStore {
+  addSubscription(subscription: WebhookSubscription): Promise<void>;
+  listSubscriptions(tenant?: string): Promise<WebhookSubscription[]>;
+  getSubscription(id: string): Promise<WebhookSubscription | undefined>;
+  removeSubscription(id: string): Promise<boolean>;
+
+  /** Pending deliveries due at `now` (ms), leased to the caller until `now + leaseMs`. */
+  claimDueDeliveries(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]>;
+  markDelivered(id: number, at: string): Promise<void>;
+  /** Records a failed attempt: retried at `nextAttemptAt`, or dead when `dead`. */
+  markFailed(id: number, error: string, nextAttemptAt: number, dead: boolean): Promise<void>;
+  listDeliveries(filter: { status?: DeliveryStatus; tenant?: string; limit?: number }): Promise<WebhookDelivery[]>;
+  /** Puts dead (or given) deliveries back in the queue, due now; returns how many. */
+  redrive(ids: number[] | 'dead', now: number): Promise<number>;
+}

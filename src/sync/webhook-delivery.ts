@@ -1,0 +1,113 @@
+/**
+ * Delivers the webhook outbox: every due delivery is POSTed to its subscriber with
+ * `X-App-Id` (this server's appId), `X-App-MerchantId` (the tenant) and `X-App-Signature`
+ * (lowercase hex HMAC-SHA256 of the body with the subscriber's secret), as the authentication
+ * spec's webhook signing says. A 2xx marks it delivered; anything else is retried with
+ * exponential backoff and jitter, and after the last attempt it is dead (the dead-letter
+ * list, re-driven with `odc webhooks retry`). Deliveries are claimed with a lease, so a
+ * restart or a second instance delivers each at least once.
+ */
+import { signBody } from '../contract/auth.js';
+import type { SecretBox } from '../auth/secret-box.js';
+import type { WebhookDelivery, WebhookStore } from '../store/webhook-store.js';
+
+export interface DeliveryWorkerOptions {
+  store: WebhookStore;
+  secrets: SecretBox;
+  appId: string;
+  /** Attempts before a delivery is dead (default 8). */
+  maxAttempts?: number;
+  /** First retry delay in ms (default 1 s), doubled per attempt, capped at maxDelayMs (1 h). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** How often to look for due deliveries, in ms (default 1 s). */
+  pollMs?: number;
+  /** Per-request timeout in ms (default 10 s). */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+const LEASE_MS = 60_000;
+const BATCH = 32;
+
+export function nextDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+  return Math.floor(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export class WebhookDeliveryWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: DeliveryWorkerOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    const tick = async () => {
+      if (this.stopped) return;
+      try {
+        // Keep going while there is work; then wait a poll interval.
+        while (!this.stopped && (await this.runOnce()) === BATCH);
+      } catch (error) {
+        this.options.log?.('webhook delivery round failed', { err: String(error) });
+      }
+      if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs ?? 1_000);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One round: claims due deliveries and attempts each once. Returns how many it claimed. */
+  runOnce(): Promise<number> {
+    this.running = (async () => {
+      const due = await this.options.store.claimDueDeliveries(Date.now(), LEASE_MS, BATCH);
+      await Promise.all(due.map((delivery) => this.attempt(delivery)));
+      return due.length;
+    })();
+    return this.running;
+  }
+
+  private async attempt(delivery: WebhookDelivery): Promise<void> {
+    const { store, secrets } = this.options;
+    let failure: string | undefined;
+    try {
+      const subscription = await store.getSubscription(delivery.subscriptionId);
+      if (!subscription) failure = 'subscription removed';
+      else {
+        const response = await (this.options.fetch ?? fetch)(delivery.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-app-id': this.options.appId,
+            'x-app-merchantid': delivery.tenant,
+            'x-app-signature': signBody(delivery.body, secrets.decrypt(subscription.secret)),
+            'x-odc-delivery-id': String(delivery.id),
+            'x-odc-event-id': delivery.eventId,
+          },
+          body: delivery.body,
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        });
+        await response.arrayBuffer().catch(() => undefined);
+        if (!response.ok) failure = `HTTP ${response.status}`;
+      }
+    } catch (error) {
+      failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    }
+    if (failure === undefined) {
+      await store.markDelivered(delivery.id, new Date().toISOString());
+      return;
+    }
+    const attempt = delivery.attempts + 1;
+    const dead = attempt >= (this.options.maxAttempts ?? 8) || failure === 'subscription removed';
+    const wait = nextDelay(attempt, this.options.baseDelayMs ?? 1_000, this.options.maxDelayMs ?? 3_600_000);
+    await store.markFailed(delivery.id, failure, Date.now() + wait, dead);
+    this.options.log?.(dead ? 'webhook delivery dead' : 'webhook delivery failed, will retry', { id: delivery.id, url: delivery.url, attempt, failure });
+  }
+}
