@@ -35,7 +35,7 @@ describe('sqlite query plans', () => {
   /** Each shape, and the index use its plan must show for its filter. */
   const shapes: Record<string, [() => Promise<unknown>, RegExp]> = {
     'customers, no filter': [() => store.listCustomers('t', {}, page), /customers_by_stamp \(tenant=\?\)/],
-    'customers, cursor': [() => store.listCustomers('t', {}, cursor), /customers_by_stamp \(tenant=\? AND stamp>\?\)|customers_by_stamp/],
+    'customers, cursor': [() => store.listCustomers('t', {}, cursor), /customers_by_stamp \(tenant=\? AND stamp>\?\)/],
     'customers by identifier type and value': [() => store.listCustomers('t', { identifierType: 'email', identifierValue: 'a@b.c' }, page), /customer_identities .*\(tenant=\? AND type=\? AND value=\?\)/],
     'customers by identifier value': [() => store.listCustomers('t', { identifierValue: 'a@b.c' }, page), /customer_identities_by_value \(tenant=\? AND value=\?\)/],
     'customers by identifier type': [() => store.listCustomers('t', { identifierType: 'phone' }, page), /customer_identities .*\(tenant=\? AND type=\?\)/],

@@ -127,6 +127,19 @@ export class OdcClient {
     return this.iterate('listCustomerEvents', { query });
   }
 
+  /**
+   * The page after `page` (its `rel="next"` link), or undefined on the last page. Works for
+   * every list operation: the link carries the operation's path and filters.
+   */
+  async nextPage<T>(page: Page<T>): Promise<Page<T> | undefined> {
+    if (!page.next) return undefined;
+    const path = new URL(page.next).pathname;
+    const op = (['listCustomers', 'listLeads', 'listOrders', 'listReviews', 'listCustomerEvents', 'listCustomerReviews'] as const).find((id) =>
+      new RegExp(`${operation(id).path.replace(/\{\w+\}/g, '[^/]+')}$`).test(path),
+    );
+    return this.page<T>(op ?? 'listCustomers', { url: page.next });
+  }
+
   /** The server's discovery manifest (public; no token sent). */
   async discovery(): Promise<Record<string, unknown>> {
     const response = await this.fetch(new URL('/.well-known/opendelivery', this.baseUrl), { headers: { accept: 'application/json' } });

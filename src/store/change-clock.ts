@@ -14,6 +14,16 @@ export class ChangeClock {
     this.last = largestStampOnDisk;
   }
 
+  /** Takes a stamp another process wrote into account, so the next one is greater. */
+  observe(stamp: number): void {
+    if (stamp > this.last) this.last = stamp;
+  }
+
+  /** The last stamp handed out. */
+  get current(): number {
+    return this.last;
+  }
+
   next(): number {
     const now = Date.now() * 1000;
     this.last = now > this.last ? now : this.last + 1;

@@ -62,7 +62,9 @@ export function runListQuery<Row extends { stamp: number; id: string }>(statemen
   const pageParams = [...params];
   let offset = q.page.offset;
   if (q.page.after) {
-    pageWhere.push('(stamp > ? OR (stamp = ? AND id > ?))');
+    // Written so the (tenant, stamp, id) index seeks to the position: a bare OR of the two
+    // cases makes SQLite scan the tenant from its first row on every page.
+    pageWhere.push('stamp >= ? AND (stamp > ? OR id > ?)');
     pageParams.push(q.page.after.stamp, q.page.after.stamp, q.page.after.id);
     offset = 0;
   }

@@ -11,9 +11,10 @@ import type { Migration, MigrationResult } from '../migration.js';
 import * as initial from './migrations/001-initial.js';
 import * as credentials from './migrations/002-credentials.js';
 import * as webhooks from './migrations/003-webhooks.js';
+import * as changeClock from './migrations/004-change-clock.js';
 
 
-export const sqliteMigrations: readonly Migration[] = [initial, credentials, webhooks];
+export const sqliteMigrations: readonly Migration[] = [initial, credentials, webhooks, changeClock];
 
 
 export function migrateSqlite(db: Database.Database, migrations: readonly Migration[] = sqliteMigrations): MigrationResult[] {

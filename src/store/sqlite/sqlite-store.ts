@@ -42,6 +42,9 @@ export class SqliteStore implements Store {
   readonly migrations: MigrationResult[];
   private readonly db: Database.Database;
   private readonly customers: SqliteCustomers;
+  private readonly clock: ChangeClock;
+  private readonly readClock: Database.Statement;
+  private readonly saveClock: Database.Statement;
   private readonly records: SqliteRecords;
 
   constructor(options: SqliteStoreOptions) {
@@ -51,11 +54,10 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.migrations = migrateSqlite(this.db);
-    const largest = this.db
-      .prepare('SELECT max(s) FROM (SELECT max(stamp) AS s FROM customers UNION ALL SELECT max(stamp) FROM leads UNION ALL SELECT max(stamp) FROM orders UNION ALL SELECT max(stamp) FROM reviews UNION ALL SELECT max(stamp) FROM events)')
-      .pluck()
-      .get() as number | null;
-    const clock = new ChangeClock(largest ?? 0);
+    const clock = new ChangeClock(0);
+    this.clock = clock;
+    this.readClock = this.db.prepare('SELECT stamp FROM change_clock WHERE id = 1').pluck();
+    this.saveClock = this.db.prepare('UPDATE change_clock SET stamp = ? WHERE id = 1 AND stamp < ?');
     const statements = new StatementCache(this.db);
     this.customers = new SqliteCustomers(this.db, statements, clock);
     this.records = new SqliteRecords(this.db, statements, clock, this.customers);
@@ -63,10 +65,23 @@ export class SqliteStore implements Store {
     this.webhooks = new SqliteWebhookStore(this.db);
   }
 
-  /** Runs `fn` in one IMMEDIATE transaction: all of it commits, or none of it. */
+  /**
+   * Runs `fn` in one IMMEDIATE transaction: all of it commits, or none of it. The write lock
+   * is held from the start, so reading the stored clock here and saving it at the end keeps
+   * stamps increasing across every process that writes the file.
+   */
   private write<T>(fn: () => T): Promise<T> {
     try {
-      return Promise.resolve(this.db.transaction(fn).immediate());
+      return Promise.resolve(
+        this.db
+          .transaction(() => {
+            this.clock.observe(this.readClock.get() as number);
+            const result = fn();
+            this.saveClock.run(this.clock.current, this.clock.current);
+            return result;
+          })
+          .immediate(),
+      );
     } catch (error) {
       return Promise.reject(error);
     }
