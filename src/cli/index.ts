@@ -8,6 +8,8 @@ import { clientsCommand } from './clients-command.js';
 import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { openapiCommand } from './openapi-command.js';
+import { pullCommand } from './pull-command.js';
+import { pushCommand } from './push-command.js';
 import { serveCommand } from './serve-command.js';
 import { webhooksCommand } from './webhooks-command.js';
 
@@ -18,6 +20,8 @@ const program = new Command('odc')
   .addCommand(clientsCommand())
   .addCommand(keysCommand())
   .addCommand(migrateCommand())
+  .addCommand(pushCommand())
+  .addCommand(pullCommand())
   .addCommand(webhooksCommand())
   .addCommand(openapiCommand());
 

@@ -5,6 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
+import { startPullSources } from '../sync/pull-sources.js';
 import { WebhookDeliveryWorker } from '../sync/webhook-delivery.js';
 import { DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_TTL_SECONDS } from '../auth/auth-service.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ITEMS } from '../server/app.js';
@@ -47,6 +48,13 @@ export function serveCommand(): Command {
     .addOption(new Option('--role <role>', 'crm: receives pushes and serves its data; origin: an Origin Platform serving its records to CRMs that pull').env('ODC_ROLE').choices(['crm', 'origin']).default('crm'))
     .addOption(new Option('--webhook-max-attempts <n>', 'attempts before a webhook delivery is dead').env('ODC_WEBHOOK_MAX_ATTEMPTS').default(8).argParser(wholeNumber('webhook max attempts')))
     .addOption(new Option('--webhook-base-delay <ms>', 'first webhook retry delay, doubled per attempt').env('ODC_WEBHOOK_BASE_DELAY').default(1000).argParser(wholeNumber('webhook base delay')))
+    .addOption(new Option('--pull-from <url>', 'pull mode: keep this store in sync with an Origin Platform\'s Customer endpoints').env('ODC_PULL_FROM'))
+    .addOption(new Option('--pull-token <token>', 'Bearer token for the origin').env('ODC_PULL_TOKEN'))
+    .addOption(new Option('--pull-client-id <id>', 'client credentials at the origin').env('ODC_PULL_CLIENT_ID'))
+    .addOption(new Option('--pull-client-secret <secret>', 'client credentials at the origin').env('ODC_PULL_CLIENT_SECRET'))
+    .addOption(new Option('--pull-source-merchant <id>', 'merchant to read at the origin (X-App-MerchantId)').env('ODC_PULL_SOURCE_MERCHANT'))
+    .addOption(new Option('--pull-merchant <id>', 'local merchant the pulled records belong to').env('ODC_PULL_MERCHANT').default('default'))
+    .addOption(new Option('--pull-interval <seconds>', 'seconds between pulls').env('ODC_PULL_INTERVAL').default(60).argParser(wholeNumber('pull interval')))
     .addOption(new Option('--dev', 'create a development client and print a ready token'))
     .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (opts) => {
@@ -90,6 +98,17 @@ export function serveCommand(): Command {
       });
       worker.start();
       shutdown.push(() => worker.stop());
+      if (opts.pullFrom) {
+        const credentials = opts.pullClientId ? { clientId: opts.pullClientId, clientSecret: opts.pullClientSecret ?? '' } : undefined;
+        const pulling = startPullSources(
+          store,
+          [{ url: opts.pullFrom, token: opts.pullToken, credentials, sourceMerchant: opts.pullSourceMerchant, merchant: opts.pullMerchant, intervalSeconds: opts.pullInterval, orderProfile: opts.orderProfile }],
+          server.app.log,
+        );
+        // Stop pulling before the store closes: each loop finishes the page it is writing.
+        shutdown.unshift(() => pulling.stop());
+        out(`pulling from ${opts.pullFrom} every ${opts.pullInterval} s into merchant "${opts.pullMerchant}"`);
+      }
       if (opts.dev) {
         const dev = await prepareDevCredentials(auth, opts.database);
         out(`dev mode: client_id=${dev.clientId} client_secret=${dev.clientSecret} (merchant "default")`);
