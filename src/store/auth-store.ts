@@ -55,3 +55,45 @@ export interface AuthStore {
   /** Stores `value`, replacing any previous one (sync checkpoints, for instance). */
   setSetting(name: string, value: string): Promise<void>;
 }
+
+/** A `clients` row as either database returns it (JSON lists as text in SQLite, parsed in PostgreSQL). */
+export interface ClientRow {
+  client_id: string;
+  name: string;
+  model: string;
+  merchants: string | string[];
+  scopes: string | string[];
+  secret_hash: string;
+  signing_secret: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  secret_updated_at: string;
+}
+
+const list = (value: string | string[]): string[] => (typeof value === 'string' ? (JSON.parse(value) as string[]) : value);
+
+export function clientFromRow(row: ClientRow): ClientRecord {
+  return {
+    clientId: row.client_id,
+    name: row.name,
+    model: row.model as ClientModel,
+    merchants: list(row.merchants),
+    scopes: list(row.scopes),
+    secretHash: row.secret_hash,
+    signingSecret: row.signing_secret,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+    secretUpdatedAt: row.secret_updated_at,
+  };
+}
+
+/** Column of each updatable client field, the same in both databases. */
+export const clientColumns: Record<keyof ClientUpdate, string> = {
+  name: 'name',
+  merchants: 'merchants',
+  scopes: 'scopes',
+  secretHash: 'secret_hash',
+  signingSecret: 'signing_secret',
+  revokedAt: 'revoked_at',
+  secretUpdatedAt: 'secret_updated_at',
+};

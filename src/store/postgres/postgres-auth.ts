@@ -3,43 +3,7 @@
  */
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { translatePgError } from './postgres-errors.js';
-import type { AuthStore, ClientRecord, ClientUpdate, SigningKeyRecord } from '../auth-store.js';
-
-interface ClientRow {
-  client_id: string;
-  name: string;
-  model: ClientRecord['model'];
-  merchants: string[];
-  scopes: string[];
-  secret_hash: string;
-  signing_secret: string | null;
-  created_at: string;
-  revoked_at: string | null;
-  secret_updated_at: string;
-}
-
-const toClient = (row: ClientRow): ClientRecord => ({
-  clientId: row.client_id,
-  name: row.name,
-  model: row.model,
-  merchants: row.merchants,
-  scopes: row.scopes,
-  secretHash: row.secret_hash,
-  signingSecret: row.signing_secret,
-  createdAt: row.created_at,
-  revokedAt: row.revoked_at,
-  secretUpdatedAt: row.secret_updated_at,
-});
-
-const columnOf: Record<keyof ClientUpdate, string> = {
-  name: 'name',
-  merchants: 'merchants',
-  scopes: 'scopes',
-  secretHash: 'secret_hash',
-  signingSecret: 'signing_secret',
-  revokedAt: 'revoked_at',
-  secretUpdatedAt: 'secret_updated_at',
-};
+import { clientColumns, clientFromRow, type AuthStore, type ClientRecord, type ClientRow, type ClientUpdate, type SigningKeyRecord } from '../auth-store.js';
 
 export class PostgresAuthStore implements AuthStore {
   constructor(private readonly pool: Pool) {}
@@ -58,17 +22,17 @@ export class PostgresAuthStore implements AuthStore {
 
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
     const { rows } = await this.query<ClientRow>('SELECT * FROM clients WHERE client_id = $1', [clientId]);
-    return rows[0] && toClient(rows[0]);
+    return rows[0] && clientFromRow(rows[0]);
   }
 
   async listClients(): Promise<ClientRecord[]> {
-    return (await this.query<ClientRow>('SELECT * FROM clients ORDER BY created_at, client_id')).rows.map(toClient);
+    return (await this.query<ClientRow>('SELECT * FROM clients ORDER BY created_at, client_id')).rows.map(clientFromRow);
   }
 
   async updateClient(clientId: string, update: ClientUpdate): Promise<ClientRecord | undefined> {
     const entries = Object.entries(update).filter(([, v]) => v !== undefined) as [keyof ClientUpdate, unknown][];
     if (entries.length > 0) {
-      const sets = entries.map(([k], i) => `${columnOf[k]} = $${i + 2}`).join(', ');
+      const sets = entries.map(([k], i) => `${clientColumns[k]} = $${i + 2}`).join(', ');
       const values = entries.map(([, v]) => (Array.isArray(v) ? JSON.stringify(v) : v));
       await this.query(`UPDATE clients SET ${sets} WHERE client_id = $1`, [clientId, ...values]);
     }

@@ -12,31 +12,14 @@ import type { Customer } from '../../contract/customer.js';
 import { identifierTypes } from '../../contract/customer.js';
 import { normalizeIdentifierValue, OPT_IN_EVENT, OPT_OUT_EVENT, splitTypedReference } from '../../contract/identity.js';
 import type { JsonObject } from '../../contract/merge.js';
-import { stampToIso } from '../change-clock.js';
 import { consentFromEvent, consentSupersedes, latestConsent, type ConsentState } from '../consent.js';
 import { externalIdsOf, planCustomerUpsert, type StoredCustomer } from '../customer-upsert.js';
-import { renderDocument } from '../render.js';
+import { renderCustomer, type CustomerRow } from '../stored-rows.js';
 import { StoreConflictError, type CustomerFilter, type PageRequest, type PageResult, type WriteSummary } from '../store.js';
 import { Params, rangeConditions, runPgListQuery } from './postgres-list.js';
 
-interface CustomerRow {
-  id: string;
-  data: string;
-  created_at: string | null;
-  stamp: number;
-  consent: string | null;
-}
-
 const COLUMNS = 'id, data::text AS data, created_at, stamp, consent::text AS consent';
 const JOINED_COLUMNS = 'c.id, c.data::text AS data, c.created_at, c.stamp, c.consent::text AS consent';
-
-export function renderCustomer(row: CustomerRow): string {
-  return renderDocument(row.data, {
-    head: { id: row.id },
-    tail: { createdAt: row.created_at ?? undefined, updatedAt: stampToIso(row.stamp) },
-    rawTail: { consent: row.consent },
-  });
-}
 
 const key = (...parts: string[]) => parts.join('\u0000');
 

@@ -10,24 +10,13 @@ import type { Pool, PoolClient } from 'pg';
 import type { CustomerEvent } from '../../contract/event.js';
 import type { Lead } from '../../contract/lead.js';
 import type { Review } from '../../contract/review.js';
-import { millisRange, stampToIso } from '../change-clock.js';
+import { millisRange } from '../change-clock.js';
 import { eventRow, lastPerKey, leadRow, orderRow, reviewRow } from '../record-rows.js';
-import { renderDocument } from '../render.js';
+import { renderAsStored, renderWithUpdatedAt, type DocRow } from '../stored-rows.js';
 import type { EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, WriteSummary } from '../store.js';
 import type { PostgresCustomers } from './postgres-customers.js';
 import { Params, rangeConditions, runPgListQuery } from './postgres-list.js';
 import { enqueuePgDeliveries } from './postgres-webhooks.js';
-
-interface DocRow {
-  id: string;
-  data: string;
-  stamp: number;
-  created_at?: string | null;
-}
-
-const renderWithUpdatedAt = (row: DocRow) =>
-  renderDocument(row.data, { tail: { createdAt: row.created_at ?? undefined, updatedAt: stampToIso(row.stamp) } });
-const renderAsStored = (row: DocRow) => row.data;
 
 function summaryOf(total: number, returned: { inserted: boolean }[]): WriteSummary {
   const created = returned.filter((r) => r.inserted).length;

@@ -2,43 +2,7 @@
  * The AuthStore on SQLite: clients, signing keys and settings (see auth-store.ts).
  */
 import type Database from 'better-sqlite3';
-import type { AuthStore, ClientRecord, ClientUpdate, SigningKeyRecord } from '../auth-store.js';
-
-interface ClientRow {
-  client_id: string;
-  name: string;
-  model: string;
-  merchants: string;
-  scopes: string;
-  secret_hash: string;
-  signing_secret: string | null;
-  created_at: string;
-  revoked_at: string | null;
-  secret_updated_at: string;
-}
-
-const toClient = (row: ClientRow): ClientRecord => ({
-  clientId: row.client_id,
-  name: row.name,
-  model: row.model as ClientRecord['model'],
-  merchants: JSON.parse(row.merchants) as string[],
-  scopes: JSON.parse(row.scopes) as string[],
-  secretHash: row.secret_hash,
-  signingSecret: row.signing_secret,
-  createdAt: row.created_at,
-  revokedAt: row.revoked_at,
-  secretUpdatedAt: row.secret_updated_at,
-});
-
-const columnOf: Record<keyof ClientUpdate, string> = {
-  name: 'name',
-  merchants: 'merchants',
-  scopes: 'scopes',
-  secretHash: 'secret_hash',
-  signingSecret: 'signing_secret',
-  revokedAt: 'revoked_at',
-  secretUpdatedAt: 'secret_updated_at',
-};
+import { clientColumns, clientFromRow, type AuthStore, type ClientRecord, type ClientRow, type ClientUpdate, type SigningKeyRecord } from '../auth-store.js';
 
 export class SqliteAuthStore implements AuthStore {
   constructor(private readonly db: Database.Database) {}
@@ -51,17 +15,17 @@ export class SqliteAuthStore implements AuthStore {
 
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM clients WHERE client_id = ?').get(clientId) as ClientRow | undefined;
-    return row && toClient(row);
+    return row && clientFromRow(row);
   }
 
   async listClients(): Promise<ClientRecord[]> {
-    return (this.db.prepare('SELECT * FROM clients ORDER BY created_at, client_id').all() as ClientRow[]).map(toClient);
+    return (this.db.prepare('SELECT * FROM clients ORDER BY created_at, client_id').all() as ClientRow[]).map(clientFromRow);
   }
 
   async updateClient(clientId: string, update: ClientUpdate): Promise<ClientRecord | undefined> {
     const entries = Object.entries(update).filter(([, v]) => v !== undefined) as [keyof ClientUpdate, unknown][];
     if (entries.length > 0) {
-      const sets = entries.map(([k]) => `${columnOf[k]} = ?`).join(', ');
+      const sets = entries.map(([k]) => `${clientColumns[k]} = ?`).join(', ');
       const values = entries.map(([, v]) => (Array.isArray(v) ? JSON.stringify(v) : v));
       this.db.prepare(`UPDATE clients SET ${sets} WHERE client_id = ?`).run(...values, clientId);
     }

@@ -13,18 +13,10 @@ import { normalizeIdentifierValue, splitTypedReference, OPT_IN_EVENT, OPT_OUT_EV
 import type { JsonObject } from '../../contract/merge.js';
 import { consentFromEvent, consentSupersedes, latestConsent, type ConsentState } from '../consent.js';
 import { externalIdsOf, planCustomerUpsert } from '../customer-upsert.js';
-import { stampToIso, type ChangeClock } from '../change-clock.js';
-import { renderDocument } from '../render.js';
+import type { ChangeClock } from '../change-clock.js';
+import { renderCustomer, type CustomerRow } from '../stored-rows.js';
 import { StoreConflictError, type CustomerFilter, type PageRequest, type PageResult, type WriteSummary } from '../store.js';
 import { inCondition, rangeConditions, runListQuery, type Condition, type StatementCache } from './sqlite-list.js';
-
-interface CustomerRow {
-  id: string;
-  data: string;
-  created_at: string | null;
-  stamp: number;
-  consent: string | null;
-}
 
 const COLUMNS = 'id, data, created_at, stamp, consent';
 
@@ -32,14 +24,6 @@ const COLUMNS = 'id, data, created_at, stamp, consent';
 // same columns in a WITHOUT ROWID table but cannot seek by value; name the right one.
 const BY_IDENTITY_VALUE = 'INDEXED BY customer_identities_by_value';
 const BY_EXTERNAL_VALUE = 'INDEXED BY customer_external_ids_by_value';
-
-export function renderCustomer(row: CustomerRow): string {
-  return renderDocument(row.data, {
-    head: { id: row.id },
-    tail: { createdAt: row.created_at ?? undefined, updatedAt: stampToIso(row.stamp) },
-    rawTail: { consent: row.consent },
-  });
-}
 
 export class SqliteCustomers {
   private readonly byId: Database.Statement;

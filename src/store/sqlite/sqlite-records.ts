@@ -9,24 +9,13 @@ import type Database from 'better-sqlite3';
 import type { CustomerEvent } from '../../contract/event.js';
 import type { Lead } from '../../contract/lead.js';
 import type { Review } from '../../contract/review.js';
-import { millisRange, stampToIso, type ChangeClock } from '../change-clock.js';
+import { millisRange, type ChangeClock } from '../change-clock.js';
 import { eventRow, leadRow, orderRow, reviewRow } from '../record-rows.js';
-import { renderDocument } from '../render.js';
+import { renderAsStored, renderWithUpdatedAt, type DocRow } from '../stored-rows.js';
 import type { EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, WriteSummary } from '../store.js';
 import { inCondition, rangeConditions, runListQuery, type Condition, type StatementCache } from './sqlite-list.js';
 import type { SqliteCustomers } from './sqlite-customers.js';
 import { prepareDeliveryEnqueue } from './sqlite-webhooks.js';
-
-interface DocRow {
-  id: string;
-  data: string;
-  stamp: number;
-  created_at?: string | null;
-}
-
-const renderWithUpdatedAt = (row: DocRow) =>
-  renderDocument(row.data, { tail: { createdAt: row.created_at ?? undefined, updatedAt: stampToIso(row.stamp) } });
-const renderAsStored = (row: DocRow) => row.data;
 
 export class SqliteRecords {
   private readonly leadData: Database.Statement;
