@@ -141,7 +141,8 @@ export class SqliteCustomers {
       });
     }
     conditions.push(...rangeConditions('stamp', filter.updated));
-    return runListQuery<CustomerRow>(this.statements, { table: 'customers', columns: COLUMNS, tenant, conditions, page, render: renderCustomer });
+    const selective = filter.externalId !== undefined || filter.identifierValue !== undefined;
+    return runListQuery<CustomerRow>(this.statements, { table: 'customers', columns: COLUMNS, tenant, conditions, page, render: renderCustomer, selective });
 
     function identityCondition(type: string | undefined, value: string | undefined): Condition {
       if (value === undefined) return { sql: 'id IN (SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = ?)', params: [tenant, type] };

@@ -51,6 +51,11 @@ export interface ListQuery<Row> {
   conditions: Condition[];
   page: PageRequest;
   render: (row: Row) => string;
+  /**
+   * The conditions select few rows by id (an identity or external-id filter): read them by
+   * primary key and sort, instead of walking the tenant in stamp order to find them.
+   */
+  selective?: boolean;
 }
 
 export function runListQuery<Row extends { stamp: number; id: string }>(statements: StatementCache, q: ListQuery<Row>): PageResult {
@@ -69,7 +74,8 @@ export function runListQuery<Row extends { stamp: number; id: string }>(statemen
     offset = 0;
   }
   const rows = statements
-    .get(`SELECT ${q.columns} FROM ${q.table} WHERE ${pageWhere.join(' AND ')} ORDER BY stamp, id LIMIT ? OFFSET ?`)
+    // Unary + keeps SQLite from choosing the stamp index just to avoid sorting a few rows.
+    .get(`SELECT ${q.columns} FROM ${q.table} WHERE ${pageWhere.join(' AND ')} ORDER BY ${q.selective ? '+stamp, +id' : 'stamp, id'} LIMIT ? OFFSET ?`)
     .all(...pageParams, q.page.limit + 1, offset) as Row[];
   // One row more than asked tells whether a next page exists without a second query.
   const hasMore = rows.length > q.page.limit;
