@@ -10,14 +10,16 @@
  */
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createAuthService } from '../src/auth/auth-service.js';
 import { openStore } from '../src/store/open-store.js';
 import { batchBody, customerId } from './data.js';
-import { startOdc, type RunningOdc } from './server-process.js';
+import { measureEvents, measureFilter, measureStartup, run } from './measure.js';
+import { startCeilingProcess, startOdc, type RunningOdc } from './server-process.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -36,11 +38,17 @@ interface Row {
   figure: string;
   value: number;
   unit: string;
+  target?: string;
+  /** The ceiling's figure measured in the same run, and odc's ratio to it. */
+  ceiling?: number;
+  ratio?: number;
 }
 const rows: Row[] = [];
-const record = (store: string, figure: string, value: number, unit: string) => {
-  rows.push({ store, figure, value: Math.round(value * 100) / 100, unit });
-  console.log(`  ${store.padEnd(9)} ${figure.padEnd(44)} ${String(Math.round(value * 100) / 100).padStart(12)} ${unit}`);
+const round = (n: number) => Math.round(n * 100) / 100;
+const record = (store: string, figure: string, value: number, unit: string, extra: { target?: string; ceiling?: number } = {}) => {
+  const ratio = extra.ceiling ? round(value / extra.ceiling) : undefined;
+  rows.push({ store, figure, value: round(value), unit, target: extra.target, ceiling: extra.ceiling && round(extra.ceiling), ratio });
+  console.log(`  ${store.padEnd(9)} ${figure.padEnd(58)} ${String(round(value)).padStart(11)} ${unit.padEnd(12)} ${(extra.target ?? '').padEnd(28)} ${ratio !== undefined ? `ratio ${ratio}` : ''}`);
 };
 
 async function prepareDatabase(kind: string): Promise<{ location: string; cleanup(): Promise<void> }> {
@@ -87,12 +95,6 @@ async function token(url: string, creds: { clientId: string; clientSecret: strin
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-function run(options: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
-  });
-}
-
 /**
  * Posts `batches` batches of new customers from `start`, `connections` at a time, timed with
  * the monotonic clock; returns customers per second. With `prepared`, every body is made
@@ -124,36 +126,104 @@ async function measureReads(url: string, auth: string, count: number): Promise<a
   });
 }
 
+const seconds = quick ? 3 : 10;
+
+async function filters(kind: string, url: string, auth: string, count: number, updatedFrom: string): Promise<void> {
+  const byExternal = await measureFilter(url, auth, count, 'externalId', seconds);
+  const byUpdated = await measureFilter(url, auth, count, 'updatedFrom', seconds, updatedFrom);
+  record(kind, `GET /customers?externalId= at ${count} p99`, byExternal.latency.p99, 'ms', { target: '< 10 ms' });
+  record(kind, `GET /customers?updatedFrom=&pageSize=100 at ${count} p99`, byUpdated.latency.p99, 'ms', { target: '< 10 ms' });
+}
+
 async function benchStore(kind: string): Promise<void> {
   const db = await prepareDatabase(kind);
   const secretKey = randomBytes(32);
+  const env = { ODC_SECRET_KEY: secretKey.toString('base64') };
+  const args = kind === 'sqlite' ? [] : ['--pool-size', '10'];
   let server: RunningOdc | undefined;
+  let ceiling: RunningOdc | undefined;
+  const ceilingDir = mkdtempSync(join(tmpdir(), 'odc-ceiling-'));
   try {
     const creds = await credentials(db.location, secretKey);
-    server = await startOdc(db.location, { ODC_SECRET_KEY: secretKey.toString('base64') }, kind === 'sqlite' ? [] : ['--pool-size', '10']);
+    server = await startOdc(db.location, env, args);
     const auth = `Bearer ${await token(server.url, creds)}`;
 
-    const ingestBatches = quick ? 5 : 60;
-    record(kind, 'POST /customers, 1000-item batches (new)', await ingest(server.url, auth, 0, ingestBatches, 4, true), 'customers/s');
+    // Filters at 10,000 customers, before the store grows (their p99 is compared at 1M).
+    const small = 10_000;
+    await ingest(server.url, auth, 0, small / BATCH, 4);
+    const midpoint = new Date(Date.now() - 1000).toISOString();
+    await filters(kind, server.url, auth, small, midpoint);
 
-    const loaded = ingestBatches * BATCH;
+    // Ingest, odc and (SQLite) the ceiling alternately on the same bodies.
+    const ingestBatches = quick ? 5 : 60;
+    const odcIngest = await ingest(server.url, auth, small, ingestBatches, 4, true);
+    if (kind === 'sqlite') {
+      ceiling = await startCeilingProcess(join(ceilingDir, 'ceiling.db'));
+      await ingest(ceiling.url, '', 0, small / BATCH, 4);
+      const ceilingIngest = await ingest(ceiling.url, '', small, ingestBatches, 4, true);
+      record('ceiling', 'POST /customers, 1000-item batches (new)', ceilingIngest, 'customers/s');
+      record(kind, 'POST /customers, 1000-item batches (new)', odcIngest, 'customers/s', { target: kind === 'sqlite' ? '>= 0.6 ceiling' : '>= 25,000/s', ceiling: ceilingIngest });
+    } else record(kind, 'POST /customers, 1000-item batches (new)', odcIngest, 'customers/s', { target: '>= 25,000/s' });
+
+    const loaded = small + ingestBatches * BATCH;
     const remaining = Math.max(0, Math.ceil((stored - loaded) / BATCH));
-    const loadRate = remaining > 0 ? await ingest(server.url, auth, loaded, remaining, 4) : 0;
-    if (remaining > 0) record(kind, `bulk load to ${stored} customers`, loadRate, 'customers/s');
+    if (remaining > 0) record(kind, `bulk load to ${stored} customers`, await ingest(server.url, auth, loaded, remaining, 4), 'customers/s');
+    record(kind, `peak RSS after ingesting ${stored}`, server.rss() / 1024 / 1024, 'MB', { target: '< 300 MB' });
+    if (ceiling && remaining > 0) await ingest(ceiling.url, '', loaded, remaining, 4);
 
     const reads = await measureReads(server.url, auth, stored);
     if (reads.non2xx > 0) throw new Error(`reads: ${reads.non2xx} non-2xx answers`);
-    record(kind, `GET /customers/{id} at ${stored}, 16 conns`, reads.requests.average, 'req/s');
-    record(kind, `GET /customers/{id} p50`, reads.latency.p50, 'ms');
-    record(kind, `GET /customers/{id} p99`, reads.latency.p99, 'ms');
+    let ceilingReads: number | undefined;
+    if (ceiling) {
+      const c = await measureReads(ceiling.url, '', stored);
+      ceilingReads = c.requests.average;
+      record('ceiling', `GET /customers/{id} at ${stored}, 16 conns`, c.requests.average, 'req/s');
+    }
+    record(kind, `GET /customers/{id} at ${stored}, 16 conns`, reads.requests.average, 'req/s', { target: kind === 'sqlite' ? '>= 15,000/s, >= 0.7 ceiling' : '>= 10,000/s', ceiling: ceilingReads });
+    record(kind, 'GET /customers/{id} p50', reads.latency.p50, 'ms');
+    record(kind, 'GET /customers/{id} p99', reads.latency.p99, 'ms', { target: '< 5 ms' });
+
+    await filters(kind, server.url, auth, stored, midpoint);
+
+    const events = await measureEvents(server.url, auth, seconds);
+    if (events.non2xx > 0) throw new Error(`events: ${events.non2xx} non-2xx answers`);
+    record(kind, 'POST /customer/events, 1 per request, 32 conns', events.requests.average, 'events/s', { target: '>= 8,000/s' });
+
+    const startup = await measureStartup(server, db.location, env, args);
+    server = startup.server;
+    record(kind, `start-up to first answer with ${stored} on disk`, startup.ms, 'ms', { target: '< 1000 ms' });
   } finally {
     await server?.stop();
+    await ceiling?.stop();
+    rmSync(ceilingDir, { recursive: true, force: true });
     await db.cleanup();
   }
 }
 
+/** Prism mocking the committee's document: what a team would otherwise use to fake this API. */
+async function benchPrism(): Promise<void> {
+  const document = join(import.meta.dirname, '../../shared/reference/committee-customer-2026-06.openapi.yaml');
+  if (!existsSync(document)) return console.log('  prism: ../shared/reference absent, skipped');
+  const prism = spawn(join(import.meta.dirname, '../node_modules/.bin/prism'), ['mock', '-h', '127.0.0.1', '-p', '4011', document], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      prism.stdout.on('data', (d: Buffer) => /Prism is listening/.test(d.toString()) && resolve());
+      prism.once('exit', (code) => reject(new Error(`prism exited ${code}`)));
+    });
+    const body = JSON.stringify({ items: JSON.parse(batchBody(0, BATCH)) });
+    const post = await run({ url: 'http://127.0.0.1:4011', connections: 4, duration: seconds, requests: [{ method: 'POST', path: '/customers', headers: { 'content-type': 'application/json', authorization: 'Bearer x' }, body }] });
+    record('prism', 'POST /customers, 1000-item batches (validates, stores nothing)', post.requests.average * BATCH, 'customers/s');
+    const get = await run({ url: 'http://127.0.0.1:4011', connections: 16, duration: seconds, requests: [{ method: 'GET', path: '/customers/c-00000001', headers: { authorization: 'Bearer x' } }] });
+    record('prism', `GET /customers/{id}: ${get.non2xx > 0 ? 'not in the document, answers 404' : 'mocked'}`, get.requests.average, 'req/s');
+  } finally {
+    prism.kill('SIGTERM');
+  }
+}
+
 console.log(`odc bench${quick ? ' (quick)' : ''}: ${stores.join(' vs ')}, ${stored} stored customers for reads`);
+console.log(`  ${'store'.padEnd(9)} ${'figure'.padEnd(58)} ${'value'.padStart(11)} ${'unit'.padEnd(12)} ${'target'.padEnd(28)} ratio to ceiling`);
 for (const kind of stores) await benchStore(kind);
+if (!flag('--no-prism')) await benchPrism();
 
 const byFigure = (store: string, prefix: string) => rows.find((r) => r.store === store && r.figure.startsWith(prefix))?.value;
 const pgIngest = byFigure('postgres', 'POST /customers');
