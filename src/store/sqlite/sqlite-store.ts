@@ -42,6 +42,8 @@ export class SqliteStore implements Store {
   readonly migrations: MigrationResult[];
   private readonly db: Database.Database;
   private readonly customers: SqliteCustomers;
+  /** Writes waiting for the next group commit. */
+  private readonly pending: { fn: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
   private readonly clock: ChangeClock;
   private readonly readClock: Database.Statement;
   private readonly saveClock: Database.Statement;
@@ -66,25 +68,47 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Runs `fn` in one IMMEDIATE transaction: all of it commits, or none of it. The write lock
-   * is held from the start, so reading the stored clock here and saving it at the end keeps
-   * stamps increasing across every process that writes the file.
+   * Runs `fn` in a transaction and resolves once it has committed: all of `fn` commits, or
+   * none of it.
+   *
+   * Writes that arrive in the same turn of the event loop share one IMMEDIATE transaction
+   * (group commit): each runs in its own savepoint, so one that throws is rolled back alone and
+   * rejected alone, and the others commit together with a single fsync. Nothing resolves before
+   * the COMMIT, so a 2xx still means on disk. The write lock is held from the start, so reading
+   * the stored clock here and saving it at the end keeps stamps increasing across every process
+   * that writes the file.
    */
   private write<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.length === 1) setImmediate(() => this.commitPending());
+    });
+  }
+
+  private commitPending(): void {
+    const jobs = this.pending.splice(0);
+    if (jobs.length === 0) return;
+    let outcomes: { ok: boolean; value?: unknown; error?: unknown }[];
     try {
-      return Promise.resolve(
-        this.db
-          .transaction(() => {
-            this.clock.observe(this.readClock.get() as number);
-            const result = fn();
-            this.saveClock.run(this.clock.current, this.clock.current);
-            return result;
-          })
-          .immediate(),
-      );
+      outcomes = this.db
+        .transaction(() => {
+          this.clock.observe(this.readClock.get() as number);
+          const results = jobs.map((job) => {
+            try {
+              return { ok: true, value: this.db.transaction(job.fn)() };
+            } catch (error) {
+              return { ok: false, error };
+            }
+          });
+          this.saveClock.run(this.clock.current, this.clock.current);
+          return results;
+        })
+        .immediate();
     } catch (error) {
-      return Promise.reject(error);
+      for (const job of jobs) job.reject(error);
+      return;
     }
+    outcomes.forEach((outcome, i) => (outcome.ok ? jobs[i].resolve(outcome.value) : jobs[i].reject(outcome.error)));
   }
 
   private read<T>(fn: () => T): Promise<T> {
@@ -158,7 +182,10 @@ export class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.commitPending();
+      this.db.close();
+    }
     return Promise.resolve();
   }
 }
