@@ -97,3 +97,15 @@ export const clientColumns: Record<keyof ClientUpdate, string> = {
   revokedAt: 'revoked_at',
   secretUpdatedAt: 'secret_updated_at',
 };
+
+/** A `signing_keys` row, the same in both databases. */
+export function signingKeyFromRow(r: Record<string, string | null>): SigningKeyRecord {
+  return {
+    kid: r.kid as string,
+    alg: r.alg as string,
+    privateKey: r.private_key as string,
+    publicJwk: r.public_jwk as string,
+    createdAt: r.created_at as string,
+    retiredAt: r.retired_at,
+  };
+}

@@ -3,7 +3,7 @@
  */
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { translatePgError } from './postgres-errors.js';
-import { clientColumns, clientFromRow, type AuthStore, type ClientRecord, type ClientRow, type ClientUpdate, type SigningKeyRecord } from '../auth-store.js';
+import { clientColumns, clientFromRow, signingKeyFromRow, type AuthStore, type ClientRecord, type ClientRow, type ClientUpdate, type SigningKeyRecord } from '../auth-store.js';
 
 export class PostgresAuthStore implements AuthStore {
   constructor(private readonly pool: Pool) {}
@@ -41,14 +41,7 @@ export class PostgresAuthStore implements AuthStore {
 
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
     const { rows } = await this.query<Record<string, string | null>>('SELECT * FROM signing_keys ORDER BY created_at');
-    return rows.map((r) => ({
-      kid: r.kid as string,
-      alg: r.alg as string,
-      privateKey: r.private_key as string,
-      publicJwk: r.public_jwk as string,
-      createdAt: r.created_at as string,
-      retiredAt: r.retired_at,
-    }));
+    return rows.map(signingKeyFromRow);
   }
 
   async addSigningKey(key: SigningKeyRecord): Promise<void> {

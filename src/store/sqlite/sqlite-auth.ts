@@ -2,7 +2,7 @@
  * The AuthStore on SQLite: clients, signing keys and settings (see auth-store.ts).
  */
 import type Database from 'better-sqlite3';
-import { clientColumns, clientFromRow, type AuthStore, type ClientRecord, type ClientRow, type ClientUpdate, type SigningKeyRecord } from '../auth-store.js';
+import { clientColumns, clientFromRow, signingKeyFromRow, type AuthStore, type ClientRecord, type ClientRow, type ClientUpdate, type SigningKeyRecord } from '../auth-store.js';
 
 export class SqliteAuthStore implements AuthStore {
   constructor(private readonly db: Database.Database) {}
@@ -34,14 +34,7 @@ export class SqliteAuthStore implements AuthStore {
 
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
     const rows = this.db.prepare('SELECT * FROM signing_keys ORDER BY created_at').all() as Record<string, string | null>[];
-    return rows.map((r) => ({
-      kid: r.kid as string,
-      alg: r.alg as string,
-      privateKey: r.private_key as string,
-      publicJwk: r.public_jwk as string,
-      createdAt: r.created_at as string,
-      retiredAt: r.retired_at,
-    }));
+    return rows.map(signingKeyFromRow);
   }
 
   async addSigningKey(key: SigningKeyRecord): Promise<void> {
