@@ -175,7 +175,9 @@ export class PostgresCustomers {
           : `id IN (SELECT customer_id FROM customer_external_ids WHERE tenant = $1 AND value = ${value} AND source = ${params.add(filter.externalIdSource)})`,
       );
     }
+    // Only a time range (or nothing) left: the total comes from the stamp buckets.
+    const stampCount = conditions.length === 0 ? { table: 'customers' as const, range: filter.updated } : undefined;
     conditions.push(...rangeConditions(params, 'stamp', filter.updated));
-    return runPgListQuery<CustomerRow>(this.pool, { table: 'customers', columns: COLUMNS, params, conditions, page, render: renderCustomer });
+    return runPgListQuery<CustomerRow>(this.pool, { table: 'customers', columns: COLUMNS, params, conditions, page, render: renderCustomer, stampCount });
   }
 }

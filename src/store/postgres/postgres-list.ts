@@ -3,6 +3,7 @@
  * SQLite store's (sqlite-list.ts), with numbered parameters and array binds.
  */
 import type { Pool } from 'pg';
+import { countStampRange, type AtLeastPlan, type CountedTable } from '../stamp-counts.js';
 import type { PageRequest, PageResult, TimeRange } from '../store.js';
 
 /** Collects parameters and hands out their `$n` placeholders. */
@@ -31,6 +32,24 @@ export interface PgListQuery<Row> {
   conditions: string[];
   page: PageRequest;
   render: (row: Row) => string;
+  /**
+   * The conditions are exactly this stamp range on a counted table: the total comes from
+   * the stamp buckets (stamp-counts.ts) instead of counting every match.
+   */
+  stampCount?: { table: CountedTable; range: TimeRange | undefined };
+}
+
+/** `count(stamp >= plan.rowsFrom)` for a tenant's table, from one second of rows and the buckets, in one query. */
+async function countAtLeast(pool: Pool, table: CountedTable, tenant: string, plan: AtLeastPlan): Promise<number> {
+  const [seconds, hours, days] = plan.buckets;
+  const { rows } = await pool.query<{ n: string }>(
+    `SELECT (SELECT count(*) FROM ${table} WHERE tenant = $1 AND stamp >= $3 AND stamp < $4)
+          + (SELECT coalesce(sum(n), 0) FROM stamp_counts WHERE tenant = $1 AND tbl = $2 AND level = 1 AND bucket > $5 AND bucket < $6)
+          + (SELECT coalesce(sum(n), 0) FROM stamp_counts WHERE tenant = $1 AND tbl = $2 AND level = 3600 AND bucket > $7 AND bucket < $8)
+          + (SELECT coalesce(sum(n), 0) FROM stamp_counts WHERE tenant = $1 AND tbl = $2 AND level = 86400 AND bucket > $9) AS n`,
+    [tenant, table, plan.rowsFrom, plan.rowsBefore, seconds.after, seconds.before, hours.after, hours.before, days.after],
+  );
+  return Number(rows[0].n);
 }
 
 export async function runPgListQuery<Row extends { stamp: number; id: string }>(pool: Pool, q: PgListQuery<Row>): Promise<PageResult> {
@@ -47,8 +66,11 @@ export async function runPgListQuery<Row extends { stamp: number; id: string }>(
   }
   const limit = page.add(q.page.limit + 1);
   const skip = page.add(offset);
-  const [count, rows] = await Promise.all([
-    pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${q.table} WHERE ${where}`, countParams),
+  const stampCount = q.stampCount;
+  const [total, rows] = await Promise.all([
+    stampCount
+      ? countStampRange(stampCount.range, (plan) => countAtLeast(pool, stampCount.table, countParams[0] as string, plan))
+      : pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${q.table} WHERE ${where}`, countParams).then((r) => r.rows[0].n),
     pool.query<Row>(`SELECT ${q.columns} FROM ${q.table} WHERE ${pageWhere} ORDER BY stamp, id LIMIT ${limit} OFFSET ${skip}`, page.values),
   ]);
   const list = rows.rows;
@@ -56,5 +78,5 @@ export async function runPgListQuery<Row extends { stamp: number; id: string }>(
   const hasMore = list.length > q.page.limit;
   if (hasMore) list.pop();
   const last = list[list.length - 1];
-  return { items: list.map(q.render), total: count.rows[0].n, last: last ? { stamp: last.stamp, id: last.id } : undefined, hasMore };
+  return { items: list.map(q.render), total, last: last ? { stamp: last.stamp, id: last.id } : undefined, hasMore };
 }

@@ -10,8 +10,9 @@ import type { Migration, MigrationResult } from '../migration.js';
 import * as initial from './migrations/001-initial.js';
 import * as credentials from './migrations/002-credentials.js';
 import * as webhooks from './migrations/003-webhooks.js';
+import * as stampCounts from './migrations/004-stamp-counts.js';
 
-export const postgresMigrations: readonly Migration[] = [initial, credentials, webhooks];
+export const postgresMigrations: readonly Migration[] = [initial, credentials, webhooks, stampCounts];
 
 /** An arbitrary constant naming odc's migration lock among the database's advisory locks. */
 const MIGRATION_LOCK = 0x0dc_0001;

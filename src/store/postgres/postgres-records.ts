@@ -113,7 +113,10 @@ export class PostgresRecords {
     const params = new Params();
     params.add(tenant);
     const conditions = rangeConditions(params, 'stamp', filter.updated);
-    return runPgListQuery<DocRow>(this.pool, { table: 'leads', columns: 'id, data::text AS data, created_at, stamp', params, conditions, page, render: renderWithUpdatedAt });
+    return runPgListQuery<DocRow>(this.pool, {
+      table: 'leads', columns: 'id, data::text AS data, created_at, stamp', params, conditions, page, render: renderWithUpdatedAt,
+      stampCount: { table: 'leads', range: filter.updated },
+    });
   }
 
   async listOrders(tenant: string, filter: OrderFilter, page: PageRequest): Promise<PageResult> {

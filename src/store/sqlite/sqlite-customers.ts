@@ -140,9 +140,11 @@ export class SqliteCustomers {
         params: filter.externalIdSource === undefined ? [...external.params, tenant, filter.externalId] : external.params,
       });
     }
+    // Only a time range (or nothing) left: the total comes from the stamp buckets.
+    const stampCount = conditions.length === 0 ? { table: 'customers' as const, range: filter.updated } : undefined;
     conditions.push(...rangeConditions('stamp', filter.updated));
     const selective = filter.externalId !== undefined || filter.identifierValue !== undefined;
-    return runListQuery<CustomerRow>(this.statements, { table: 'customers', columns: COLUMNS, tenant, conditions, page, render: renderCustomer, selective });
+    return runListQuery<CustomerRow>(this.statements, { table: 'customers', columns: COLUMNS, tenant, conditions, page, render: renderCustomer, selective, stampCount });
 
     function identityCondition(type: string | undefined, value: string | undefined): Condition {
       if (value === undefined) return { sql: 'id IN (SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = ?)', params: [tenant, type] };

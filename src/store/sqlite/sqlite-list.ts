@@ -7,6 +7,7 @@
  * same conditions.
  */
 import type Database from 'better-sqlite3';
+import { countStampRangeSync, type AtLeastPlan, type CountedTable } from '../stamp-counts.js';
 import type { PageRequest, PageResult, TimeRange } from '../store.js';
 
 export interface Condition {
@@ -56,12 +57,35 @@ export interface ListQuery<Row> {
    * primary key and sort, instead of walking the tenant in stamp order to find them.
    */
   selective?: boolean;
+  /**
+   * The conditions are exactly this stamp range on a counted table: the total comes from
+   * the stamp buckets (stamp-counts.ts) instead of counting every match.
+   */
+  stampCount?: { table: CountedTable; range: TimeRange | undefined };
+}
+
+/** `count(stamp >= plan.rowsFrom)` for a tenant's table, from one second of rows and the buckets. */
+function countAtLeast(statements: StatementCache, table: CountedTable, tenant: string, plan: AtLeastPlan): number {
+  const rows = statements.get(`SELECT count(*) FROM ${table} WHERE tenant = ? AND stamp >= ? AND stamp < ?`).pluck().get(tenant, plan.rowsFrom, plan.rowsBefore) as number;
+  const [seconds, hours, days] = plan.buckets;
+  const buckets = statements
+    .get(
+      `SELECT (SELECT coalesce(sum(n), 0) FROM stamp_counts WHERE tenant = ? AND tbl = ? AND level = 1 AND bucket > ? AND bucket < ?)
+            + (SELECT coalesce(sum(n), 0) FROM stamp_counts WHERE tenant = ? AND tbl = ? AND level = 3600 AND bucket > ? AND bucket < ?)
+            + (SELECT coalesce(sum(n), 0) FROM stamp_counts WHERE tenant = ? AND tbl = ? AND level = 86400 AND bucket > ?)`,
+    )
+    .pluck()
+    .get(tenant, table, seconds.after, seconds.before, tenant, table, hours.after, hours.before, tenant, table, days.after) as number;
+  return rows + buckets;
 }
 
 export function runListQuery<Row extends { stamp: number; id: string }>(statements: StatementCache, q: ListQuery<Row>): PageResult {
   const where = ['tenant = ?', ...q.conditions.map((c) => c.sql)];
   const params = [q.tenant, ...q.conditions.flatMap((c) => c.params)];
-  const total = (statements.get(`SELECT count(*) AS n FROM ${q.table} WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
+  const stampCount = q.stampCount;
+  const total = stampCount
+    ? countStampRangeSync(stampCount.range, (plan) => countAtLeast(statements, stampCount.table, q.tenant, plan))
+    : (statements.get(`SELECT count(*) AS n FROM ${q.table} WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
 
   const pageWhere = [...where];
   const pageParams = [...params];

@@ -132,7 +132,10 @@ export class SqliteRecords {
 
   listLeads(tenant: string, filter: LeadFilter, page: PageRequest): PageResult {
     const conditions = rangeConditions('stamp', filter.updated);
-    return runListQuery<DocRow>(this.statements, { table: 'leads', columns: 'id, data, created_at, stamp', tenant, conditions, page, render: renderWithUpdatedAt });
+    return runListQuery<DocRow>(this.statements, {
+      table: 'leads', columns: 'id, data, created_at, stamp', tenant, conditions, page, render: renderWithUpdatedAt,
+      stampCount: { table: 'leads', range: filter.updated },
+    });
   }
 
   listOrders(tenant: string, filter: OrderFilter, page: PageRequest): PageResult {

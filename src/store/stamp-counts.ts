@@ -1,0 +1,68 @@
+/**
+ * Counting a tenant's records changed in a time range without reading them all.
+ *
+ * Lists answer with `X-Total-Count` (contract-decisions §2). An incremental sync asks for
+ * `updatedFrom=...`, and counting its matches row by row costs time proportional to the
+ * matches: about a second at a million customers. So both stores keep, per tenant and table,
+ * how many records carry a change stamp in each second, hour and day (the `stamp_counts`
+ * table, maintained by triggers, so no write path can forget it). A count of `stamp >= F`
+ * is then the rows of F's own second counted exactly, plus the seconds after it in its hour,
+ * the hours after it in its day and the days after it: at most 59 + 59 + 23 + days bucket
+ * rows and one second of records, whatever the number of matches.
+ *
+ * The count stays exact: buckets are exact counts, updated in the writing transaction.
+ */
+
+/** Bucket levels, by width in microseconds (stamps are µs, change-clock.ts). Each nests in the next. */
+export const STAMP_LEVELS = [
+  { level: 1, width: 1_000_000 },
+  { level: 3600, width: 3_600_000_000 },
+  { level: 86400, width: 86_400_000_000 },
+] as const;
+
+/** Tables whose stamp-range lists are counted from buckets. */
+export const COUNTED_TABLES = ['customers', 'leads'] as const;
+export type CountedTable = (typeof COUNTED_TABLES)[number];
+
+/** What to add up for `stamp >= from`: an exact row count over [rowsFrom, rowsBefore) and bucket ranges. */
+export interface AtLeastPlan {
+  rowsFrom: number;
+  rowsBefore: number;
+  /** Buckets of `level` strictly between `after` and `before` (before undefined: no upper end). */
+  buckets: Array<{ level: number; after: number; before: number | undefined }>;
+}
+
+export function planAtLeast(from: number): AtLeastPlan {
+  const [second, hour, day] = STAMP_LEVELS.map((l) => Math.floor(from / l.width));
+  return {
+    rowsFrom: from,
+    rowsBefore: (second + 1) * STAMP_LEVELS[0].width,
+    buckets: [
+      { level: 1, after: second, before: (hour + 1) * 3600 },
+      { level: 3600, after: hour, before: (day + 1) * 24 },
+      { level: 86400, after: day, before: undefined },
+    ],
+  };
+}
+
+/**
+ * The count of `from <= stamp <= to` as a difference of two "at least" counts; `evaluate`
+ * runs one plan against the store. An empty range is 0.
+ */
+export async function countStampRange(
+  range: { from?: number; to?: number } | undefined,
+  evaluate: (plan: AtLeastPlan) => number | Promise<number>,
+): Promise<number> {
+  const from = range?.from ?? 0;
+  if (range?.to !== undefined && range.to < from) return 0;
+  const atLeastFrom = await evaluate(planAtLeast(from));
+  const beyondTo = range?.to === undefined ? 0 : await evaluate(planAtLeast(range.to + 1));
+  return atLeastFrom - beyondTo;
+}
+
+/** The same, for a store that answers synchronously (SQLite). */
+export function countStampRangeSync(range: { from?: number; to?: number } | undefined, evaluate: (plan: AtLeastPlan) => number): number {
+  const from = range?.from ?? 0;
+  if (range?.to !== undefined && range.to < from) return 0;
+  return evaluate(planAtLeast(from)) - (range?.to === undefined ? 0 : evaluate(planAtLeast(range.to + 1)));
+}
