@@ -28,3 +28,26 @@ export function batchBody(start: number, size: number, variant = 0): string {
   for (let i = 0; i < size; i += 1) items.push(customer(start + i, variant));
   return JSON.stringify(items);
 }
+
+/**
+ * One batch as a POS re-pushing its day sends it: half new customers from `newStart`, a
+ * quarter re-sent unchanged and a quarter re-sent with changed fields, picked from the
+ * `stored` customers already sent (deterministically from `seed`).
+ */
+export function mixedBatchBody(newStart: number, size: number, stored: number, seed: number): string {
+  const items: Record<string, unknown>[] = [];
+  const fresh = size >> 1;
+  for (let i = 0; i < fresh; i += 1) items.push(customer(newStart + i));
+  let state = (seed * 2654435761) >>> 0 || 1;
+  const seen = new Set<number>();
+  for (let i = fresh; i < size; i += 1) {
+    let n: number;
+    do {
+      state = (state * 1664525 + 1013904223) >>> 0;
+      n = state % stored;
+    } while (seen.has(n));
+    seen.add(n);
+    items.push(customer(n, i % 2 === 0 ? 0 : 1 + (seed % 5)));
+  }
+  return JSON.stringify(items);
+}

@@ -13,6 +13,35 @@ export function run(options: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
+/**
+ * Posts the batches `bodies` makes (each made when sent, so big loads need no memory),
+ * `connections` at a time; returns the seconds it took, timed with the monotonic clock.
+ */
+export async function postBatches(url: string, auth: string, bodies: Array<() => string>, connections: number): Promise<number> {
+  let next = 0;
+  const began = process.hrtime.bigint();
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++]();
+      const res = await fetch(`${url}/customers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body });
+      if (res.status !== 200) throw new Error(`POST /customers answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
+      await res.arrayBuffer().catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  return Number(process.hrtime.bigint() - began) / 1e9;
+}
+
+/** GET /customers/{id} for random stored customers, 16 connections. */
+export async function measureReads(url: string, auth: string, count: number, seconds: number): Promise<autocannon.Result> {
+  return run({
+    url,
+    connections: 16,
+    duration: seconds,
+    requests: [{ method: 'GET', headers: { authorization: auth }, setupRequest: (req) => ({ ...req, path: `/customers/${customerId(Math.floor(Math.random() * count))}` }) }],
+  });
+}
+
 /** POST /customer/events, one new event per request; every 202 is a committed event. */
 export async function measureEvents(url: string, auth: string, seconds: number): Promise<autocannon.Result> {
   let n = 0;

@@ -1,25 +1,29 @@
 /**
- * `npm run bench`: odc's throughput and latency on this machine, SQLite and PostgreSQL
- * measured side by side in one run, printed as one table and written to bench/results.json.
+ * `npm run bench`: odc's throughput and latency on this machine, for SQLite and PostgreSQL,
+ * beside the ceiling (bench/ceiling.ts: the least a server can do for the same requests) and
+ * Stoplight Prism mocking the committee's document. One table, also written to
+ * bench/results.json (or `--out FILE`).
  *
- *   ingest   POST /customers, 1000-item batches of new customers, 4 connections
- *   read     GET /customers/{id} at N stored customers (1,000,000 by default), 16 connections
+ * Every timed figure is measured in `--rounds` rounds (default 3); within a round odc and the
+ * ceiling run one after the other on the same bodies, so each round's ratio holds on a noisy
+ * machine. The table shows the median with the spread.
  *
- * `--quick` runs a small version (no figures worth quoting; it proves the bench runs).
- * `--customers N` sets the stored count for the read figure; `--stores sqlite,postgres`.
+ *   --quick            a small version for CI: proves the bench runs; its figures mean nothing
+ *   --customers N      stored customers for the read and filter figures (default 1,000,000)
+ *   --stores LIST      sqlite,postgres (default both)
+ *   --no-prism         skip Prism
+ *   --profile DIR      run odc under --cpu-prof, profiles in DIR (bench/profile-summary.ts reads them)
  */
-import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { createAuthService } from '../src/auth/auth-service.js';
-import { openStore } from '../src/store/open-store.js';
-import { batchBody, customerId } from './data.js';
-import { measureEvents, measureFilter, measureStartup, run } from './measure.js';
-import { startCeilingProcess, startOdc, type RunningOdc } from './server-process.js';
+import { join, resolve } from 'node:path';
+import { batchBody, mixedBatchBody } from './data.js';
+import { credentials, prepareDatabase, token } from './setup.js';
+import { measureEvents, measureFilter, measureReads, measureStartup, postBatches } from './measure.js';
+import { benchPrism } from './prism.js';
+import { odcNodeFlags, startCeilingProcess, startOdc, type RunningOdc } from './server-process.js';
+import { ResultTable } from './table.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -29,169 +33,95 @@ const option = (name: string, fallback: string) => {
 };
 const quick = flag('--quick');
 const stores = option('--stores', 'sqlite,postgres').split(',');
-const stored = Number(option('--customers', quick ? '20000' : '1000000'));
+const stored = Number(option('--customers', quick ? '5000' : '1000000'));
+const rounds = Number(option('--rounds', '3'));
+const seconds = quick ? 1 : 10;
+const out = resolve(option('--out', join(import.meta.dirname, 'results.json')));
 const BATCH = 1000;
-const PG_ADMIN = process.env.ODC_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SMALL = quick ? 2000 : 10_000;
+if (flag('--profile')) odcNodeFlags.push('--cpu-prof', '--cpu-prof-dir', resolve(option('--profile', 'profiles')));
 
-interface Row {
-  store: string;
-  figure: string;
-  value: number;
-  unit: string;
-  target?: string;
-  /** The ceiling's figure measured in the same run, and odc's ratio to it. */
-  ceiling?: number;
-  ratio?: number;
-}
-const rows: Row[] = [];
-const round = (n: number) => Math.round(n * 100) / 100;
-const record = (store: string, figure: string, value: number, unit: string, extra: { target?: string; ceiling?: number } = {}) => {
-  const ratio = extra.ceiling ? round(value / extra.ceiling) : undefined;
-  rows.push({ store, figure, value: round(value), unit, target: extra.target, ceiling: extra.ceiling && round(extra.ceiling), ratio });
-  console.log(`  ${store.padEnd(9)} ${figure.padEnd(58)} ${String(round(value)).padStart(11)} ${unit.padEnd(12)} ${(extra.target ?? '').padEnd(28)} ${ratio !== undefined ? `ratio ${ratio}` : ''}`);
-};
-
-async function prepareDatabase(kind: string): Promise<{ location: string; cleanup(): Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'odc-bench-'));
-    return { location: join(dir, 'odc.db'), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `odc_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  return {
-    location: url.toString(),
-    cleanup: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
-/** A client made directly in the database, and a token for it from the running server. */
-async function credentials(location: string, secretKey: Buffer): Promise<{ clientId: string; clientSecret: string }> {
-  const store = await openStore({ database: location });
-  try {
-    const auth = await createAuthService(store, { keyFile: '', secretKey });
-    const issued = await auth.clients.add({ name: 'bench', model: 'merchant', merchants: ['bench'], scopes: ['od.crm'] });
-    return { clientId: issued.clientId, clientSecret: issued.clientSecret };
-  } finally {
-    await store.close();
-  }
-}
-
-async function token(url: string, creds: { clientId: string; clientSecret: string }): Promise<string> {
-  const res = await fetch(`${url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret }),
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
-/**
- * Posts `batches` batches of new customers from `start`, `connections` at a time, timed with
- * the monotonic clock; returns customers per second. With `prepared`, every body is made
- * before the clock starts, so the figure is the server's and not the generator's.
- */
-async function ingest(url: string, auth: string, start: number, batches: number, connections: number, prepared = false): Promise<number> {
-  const bodies = prepared ? Array.from({ length: batches }, (_, i) => batchBody(start + i * BATCH, BATCH)) : [];
-  let next = 0;
-  const began = process.hrtime.bigint();
-  const worker = async () => {
-    while (next < batches) {
-      const n = next++;
-      const body = prepared ? bodies[n] : batchBody(start + n * BATCH, BATCH);
-      const res = await fetch(`${url}/customers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body });
-      if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, worker));
-  const seconds = Number(process.hrtime.bigint() - began) / 1e9;
-  return (batches * BATCH) / seconds;
-}
-
-async function measureReads(url: string, auth: string, count: number): Promise<autocannon.Result> {
-  return run({
-    url,
-    connections: 16,
-    duration: quick ? 3 : 10,
-    requests: [{ method: 'GET', headers: { authorization: auth }, setupRequest: (req) => ({ ...req, path: `/customers/${customerId(Math.floor(Math.random() * count))}` }) }],
-  });
-}
-
-const seconds = quick ? 3 : 10;
-
-async function filters(kind: string, url: string, auth: string, count: number, updatedFrom: string): Promise<void> {
-  const byExternal = await measureFilter(url, auth, count, 'externalId', seconds);
-  const byUpdated = await measureFilter(url, auth, count, 'updatedFrom', seconds, updatedFrom);
-  record(kind, `GET /customers?externalId= at ${count} p99`, byExternal.latency.p99, 'ms', { target: '< 10 ms' });
-  record(kind, `GET /customers?updatedFrom=&pageSize=100 at ${count} p99`, byUpdated.latency.p99, 'ms', { target: '< 10 ms' });
-}
+const table = new ResultTable();
+const times = <T>(n: number, f: (i: number) => Promise<T>) => Array.from({ length: n }, (_, i) => i).reduce<Promise<T[]>>(async (acc, i) => [...(await acc), await f(i)], Promise.resolve([]));
 
 async function benchStore(kind: string): Promise<void> {
   const db = await prepareDatabase(kind);
   const secretKey = randomBytes(32);
   const env = { ODC_SECRET_KEY: secretKey.toString('base64') };
-  const args = kind === 'sqlite' ? [] : ['--pool-size', '10'];
+  const serveArgs = kind === 'sqlite' ? [] : ['--pool-size', '10'];
+  const ceilingDir = mkdtempSync(join(tmpdir(), 'odc-ceiling-'));
   let server: RunningOdc | undefined;
   let ceiling: RunningOdc | undefined;
-  const ceilingDir = mkdtempSync(join(tmpdir(), 'odc-ceiling-'));
   try {
     const creds = await credentials(db.location, secretKey);
-    server = await startOdc(db.location, env, args);
+    server = await startOdc(db.location, env, serveArgs);
+    if (kind === 'sqlite') ceiling = await startCeilingProcess(join(ceilingDir, 'ceiling.db'));
     const auth = `Bearer ${await token(server.url, creds)}`;
+    const targets = [{ url: server.url, auth }, ...(ceiling ? [{ url: ceiling.url, auth: '' }] : [])];
+    const load = async (from: number, to: number) => {
+      const bodies = Array.from({ length: Math.ceil((to - from) / BATCH) }, (_, i) => () => batchBody(from + i * BATCH, Math.min(BATCH, to - from - i * BATCH)));
+      for (const t of targets) await postBatches(t.url, t.auth, bodies, 4);
+    };
 
-    // Filters at 10,000 customers, before the store grows (their p99 is compared at 1M).
-    const small = 10_000;
-    await ingest(server.url, auth, 0, small / BATCH, 4);
-    const midpoint = new Date(Date.now() - 1000).toISOString();
-    await filters(kind, server.url, auth, small, midpoint);
+    // Filters at SMALL customers, before the store grows: their p99 is compared at `stored`.
+    await load(0, SMALL);
+    const updatedFrom = new Date(Date.now() - 1000).toISOString();
+    const small = await times(rounds, async () => ({
+      external: (await measureFilter(server!.url, auth, SMALL, 'externalId', seconds)).latency.p99,
+      updated: (await measureFilter(server!.url, auth, SMALL, 'updatedFrom', seconds, updatedFrom)).latency.p99,
+    }));
 
-    // Ingest, odc and (SQLite) the ceiling alternately on the same bodies.
-    const ingestBatches = quick ? 5 : 60;
-    const odcIngest = await ingest(server.url, auth, small, ingestBatches, 4, true);
-    if (kind === 'sqlite') {
-      ceiling = await startCeilingProcess(join(ceilingDir, 'ceiling.db'));
-      await ingest(ceiling.url, '', 0, small / BATCH, 4);
-      const ceilingIngest = await ingest(ceiling.url, '', small, ingestBatches, 4, true);
-      record('ceiling', 'POST /customers, 1000-item batches (new)', ceilingIngest, 'customers/s');
-      record(kind, 'POST /customers, 1000-item batches (new)', odcIngest, 'customers/s', { target: kind === 'sqlite' ? '>= 0.6 ceiling' : '>= 25,000/s', ceiling: ceilingIngest });
-    } else record(kind, 'POST /customers, 1000-item batches (new)', odcIngest, 'customers/s', { target: '>= 25,000/s' });
+    // Ingest: mixed batches (half new, half re-sent), odc then the ceiling on the same bodies.
+    const batchesPerRound = quick ? 4 : 40;
+    let sent = SMALL;
+    const ingest = await times(rounds, async (r) => {
+      const bodies = Array.from({ length: batchesPerRound }, (_, i) => mixedBatchBody(sent + i * (BATCH / 2), BATCH, sent, r * 1000 + i));
+      sent += batchesPerRound * (BATCH / 2);
+      return times(targets.length, async (t) => (batchesPerRound * BATCH) / (await postBatches(targets[t].url, targets[t].auth, bodies.map((b) => () => b), 4)));
+    });
+    table.record(kind, 'POST /customers, 1000-item batches (half re-sent)', ingest.map((r) => r[0]), 'customers/s', {
+      target: kind === 'sqlite' ? '>= 0.6 ceiling' : '>= 25,000/s', ceiling: ceiling && ingest.map((r) => r[1]),
+    });
+    if (ceiling) table.record('ceiling', 'POST /customers, 1000-item batches (half re-sent)', ingest.map((r) => r[1]), 'customers/s');
 
-    const loaded = small + ingestBatches * BATCH;
-    const remaining = Math.max(0, Math.ceil((stored - loaded) / BATCH));
-    if (remaining > 0) record(kind, `bulk load to ${stored} customers`, await ingest(server.url, auth, loaded, remaining, 4), 'customers/s');
-    record(kind, `peak RSS after ingesting ${stored}`, server.rss() / 1024 / 1024, 'MB', { target: '< 300 MB' });
-    if (ceiling && remaining > 0) await ingest(ceiling.url, '', loaded, remaining, 4);
-
-    const reads = await measureReads(server.url, auth, stored);
-    if (reads.non2xx > 0) throw new Error(`reads: ${reads.non2xx} non-2xx answers`);
-    let ceilingReads: number | undefined;
-    if (ceiling) {
-      const c = await measureReads(ceiling.url, '', stored);
-      ceilingReads = c.requests.average;
-      record('ceiling', `GET /customers/{id} at ${stored}, 16 conns`, c.requests.average, 'req/s');
+    // Bulk load to `stored` (new customers only), then peak memory of all the ingest.
+    if (stored > sent) {
+      const bodies = Array.from({ length: Math.ceil((stored - sent) / BATCH) }, (_, i) => () => batchBody(sent + i * BATCH, Math.min(BATCH, stored - sent - i * BATCH)));
+      table.record(kind, `bulk load ${sent} → ${stored} (new customers)`, [(stored - sent) / (await postBatches(server.url, auth, bodies, 4))], 'customers/s');
+      if (ceiling) await postBatches(ceiling.url, '', bodies, 4);
     }
-    record(kind, `GET /customers/{id} at ${stored}, 16 conns`, reads.requests.average, 'req/s', { target: kind === 'sqlite' ? '>= 15,000/s, >= 0.7 ceiling' : '>= 10,000/s', ceiling: ceilingReads });
-    record(kind, 'GET /customers/{id} p50', reads.latency.p50, 'ms');
-    record(kind, 'GET /customers/{id} p99', reads.latency.p99, 'ms', { target: '< 5 ms' });
+    table.record(kind, `peak RSS, whole ingest to ${stored}`, [server.rss() / 1024 / 1024], 'MB', { target: '< 300 MB' });
 
-    await filters(kind, server.url, auth, stored, midpoint);
+    // One after the other, never at once: each would steal the other's cores.
+    const reads = await times(rounds, () => times(targets.length, (i) => measureReads(targets[i].url, targets[i].auth, stored, seconds)));
+    for (const r of reads) if (r[0].non2xx > 0) throw new Error(`reads: ${r[0].non2xx} non-2xx answers`);
+    table.record(kind, `GET /customers/{id} at ${stored}, 16 conns`, reads.map((r) => r[0].requests.average), 'req/s', {
+      target: kind === 'sqlite' ? '>= 15,000/s, >= 0.7 ceiling' : '>= 10,000/s', ceiling: ceiling && reads.map((r) => r[1].requests.average),
+    });
+    if (ceiling) table.record('ceiling', `GET /customers/{id} at ${stored}, 16 conns`, reads.map((r) => r[1].requests.average), 'req/s');
+    table.record(kind, 'GET /customers/{id} p99', reads.map((r) => r[0].latency.p99), 'ms', { target: '< 5 ms' });
 
-    const events = await measureEvents(server.url, auth, seconds);
-    if (events.non2xx > 0) throw new Error(`events: ${events.non2xx} non-2xx answers`);
-    record(kind, 'POST /customer/events, 1 per request, 32 conns', events.requests.average, 'events/s', { target: '>= 8,000/s' });
+    const large = await times(rounds, async () => ({
+      external: (await measureFilter(server!.url, auth, stored, 'externalId', seconds)).latency.p99,
+      updated: (await measureFilter(server!.url, auth, stored, 'updatedFrom', seconds, updatedFrom)).latency.p99,
+    }));
+    for (const key of ['external', 'updated'] as const) {
+      const name = key === 'external' ? 'GET /customers?externalId=' : 'GET /customers?updatedFrom=&pageSize=100';
+      table.record(kind, `${name} at ${SMALL} p99`, small.map((s) => s[key]), 'ms', { target: '< 10 ms' });
+      table.record(kind, `${name} at ${stored} p99`, large.map((s) => s[key]), 'ms', { target: '< 10 ms' });
+      table.record(kind, `${name} p99 growth ${SMALL} → ${stored}`, large.map((s, i) => s[key] / Math.max(1, small[i][key])), 'x', { target: '<= 1.5x' });
+    }
 
-    const startup = await measureStartup(server, db.location, env, args);
-    server = startup.server;
-    record(kind, `start-up to first answer with ${stored} on disk`, startup.ms, 'ms', { target: '< 1000 ms' });
+    const events = await times(rounds, () => measureEvents(server!.url, auth, seconds));
+    for (const e of events) if (e.non2xx > 0) throw new Error(`events: ${e.non2xx} non-2xx answers`);
+    table.record(kind, 'POST /customer/events, 1 per request, 32 conns', events.map((e) => e.requests.average), 'events/s', { target: '>= 8,000/s' });
+
+    const startups = await times(rounds, async () => {
+      const measured = await measureStartup(server!, db.location, env, serveArgs);
+      server = measured.server;
+      return measured.ms;
+    });
+    table.record(kind, `start-up to first answer, ${stored} on disk`, startups, 'ms', { target: '< 1000 ms' });
   } finally {
     await server?.stop();
     await ceiling?.stop();
@@ -200,35 +130,14 @@ async function benchStore(kind: string): Promise<void> {
   }
 }
 
-/** Prism mocking the committee's document: what a team would otherwise use to fake this API. */
-async function benchPrism(): Promise<void> {
-  const document = join(import.meta.dirname, '../../shared/reference/committee-customer-2026-06.openapi.yaml');
-  if (!existsSync(document)) return console.log('  prism: ../shared/reference absent, skipped');
-  const prism = spawn(join(import.meta.dirname, '../node_modules/.bin/prism'), ['mock', '-h', '127.0.0.1', '-p', '4011', document], { stdio: ['ignore', 'pipe', 'pipe'] });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      prism.stdout.on('data', (d: Buffer) => /Prism is listening/.test(d.toString()) && resolve());
-      prism.once('exit', (code) => reject(new Error(`prism exited ${code}`)));
-    });
-    const body = JSON.stringify({ items: JSON.parse(batchBody(0, BATCH)) });
-    const post = await run({ url: 'http://127.0.0.1:4011', connections: 4, duration: seconds, requests: [{ method: 'POST', path: '/customers', headers: { 'content-type': 'application/json', authorization: 'Bearer x' }, body }] });
-    record('prism', 'POST /customers, 1000-item batches (validates, stores nothing)', post.requests.average * BATCH, 'customers/s');
-    const get = await run({ url: 'http://127.0.0.1:4011', connections: 16, duration: seconds, requests: [{ method: 'GET', path: '/customers/c-00000001', headers: { authorization: 'Bearer x' } }] });
-    record('prism', `GET /customers/{id}: ${get.non2xx > 0 ? 'not in the document, answers 404' : 'mocked'}`, get.requests.average, 'req/s');
-  } finally {
-    prism.kill('SIGTERM');
-  }
-}
-
-console.log(`odc bench${quick ? ' (quick)' : ''}: ${stores.join(' vs ')}, ${stored} stored customers for reads`);
-console.log(`  ${'store'.padEnd(9)} ${'figure'.padEnd(58)} ${'value'.padStart(11)} ${'unit'.padEnd(12)} ${'target'.padEnd(28)} ratio to ceiling`);
+table.header(`odc bench${quick ? ' (quick: the figures mean nothing)' : ''}: ${stores.join(', ')}; ${stored} stored customers; median of ${rounds} rounds (min–max)`);
 for (const kind of stores) await benchStore(kind);
-if (!flag('--no-prism')) await benchPrism();
+if (!flag('--no-prism')) await benchPrism(table, { rounds, seconds, batch: BATCH });
 
-const byFigure = (store: string, prefix: string) => rows.find((r) => r.store === store && r.figure.startsWith(prefix))?.value;
-const pgIngest = byFigure('postgres', 'POST /customers');
-const sqliteIngest = byFigure('sqlite', 'POST /customers');
-if (pgIngest && sqliteIngest) console.log(`  ingest ratio postgres/sqlite: ${(pgIngest / sqliteIngest).toFixed(2)}`);
-
-writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), quick, stored, rows }, null, 2)}\n`);
-console.log('results written to bench/results.json');
+const pgIngest = table.find('postgres', 'POST /customers');
+const sqliteIngest = table.find('sqlite', 'POST /customers');
+if (pgIngest && sqliteIngest) console.log(`  ingest, postgres/sqlite: ${(pgIngest.median / sqliteIngest.median).toFixed(2)}`);
+const prismPost = table.find('prism', 'POST /customers');
+if (prismPost && sqliteIngest) console.log(`  ingest, odc (sqlite, validates and persists) / prism (validates, stores nothing): ${(sqliteIngest.median / prismPost.median).toFixed(2)}`);
+table.write(out, { quick, stored, rounds, machine: { cpus: (await import('node:os')).cpus().length, node: process.version } });
+console.log(`results written to ${out}`);

@@ -22,8 +22,14 @@ export async function startCeilingProcess(filename: string): Promise<RunningOdc>
   return startChild([ '--import', 'tsx', join(root, 'bench/ceiling.ts'), filename ], {}, /^ceiling listening on (\S+)/);
 }
 
+/**
+ * Node flags for the odc process: `npm run bench -- --profile DIR` sets
+ * `--cpu-prof --cpu-prof-dir DIR`, so a profile of exactly the measured work is written on exit.
+ */
+export const odcNodeFlags: string[] = [];
+
 export async function startOdc(database: string, env: Record<string, string>, extraArgs: string[] = []): Promise<RunningOdc> {
-  return startChild([join(root, 'dist/src/cli/index.js'), 'serve', '--port', '0', '--database', database, '--rate-limit', '0', '--log-level', 'warn', ...extraArgs], env, /^odc listening on (\S+)/);
+  return startChild([...odcNodeFlags, join(root, 'dist/src/cli/index.js'), 'serve', '--port', '0', '--database', database, '--rate-limit', '0', '--log-level', 'warn', ...extraArgs], env, /^odc listening on (\S+)/);
 }
 
 async function startChild(args: string[], env: Record<string, string>, ready: RegExp): Promise<RunningOdc> {

@@ -39,16 +39,17 @@ export interface PgListQuery<Row> {
   stampCount?: { table: CountedTable; range: TimeRange | undefined };
 }
 
-/** `count(stamp >= plan.rowsFrom)` for a tenant's table, from one second of rows and the buckets, in one query. */
+/** `count(stamp >= plan.rowsFrom)` for a tenant's table, from 10 ms of rows and the buckets, in one query. */
 async function countAtLeast(pool: Pool, table: CountedTable, tenant: string, plan: AtLeastPlan): Promise<number> {
-  const [seconds, hours, days] = plan.buckets;
-  const { rows } = await pool.query<{ n: string }>(
-    `SELECT (SELECT count(*) FROM ${table} WHERE tenant = $1 AND stamp >= $3 AND stamp < $4)
-          + (SELECT coalesce(sum(n), 0) FROM stamp_counts WHERE tenant = $1 AND tbl = $2 AND level = 1 AND bucket > $5 AND bucket < $6)
-          + (SELECT coalesce(sum(n), 0) FROM stamp_counts WHERE tenant = $1 AND tbl = $2 AND level = 3600 AND bucket > $7 AND bucket < $8)
-          + (SELECT coalesce(sum(n), 0) FROM stamp_counts WHERE tenant = $1 AND tbl = $2 AND level = 86400 AND bucket > $9) AS n`,
-    [tenant, table, plan.rowsFrom, plan.rowsBefore, seconds.after, seconds.before, hours.after, hours.before, days.after],
-  );
+  const params = new Params();
+  const t = params.add(tenant);
+  const name = params.add(table);
+  const parts = [`SELECT count(*) FROM ${table} WHERE tenant = ${t} AND stamp >= ${params.add(plan.rowsFrom)} AND stamp < ${params.add(plan.rowsBefore)}`];
+  for (const b of plan.buckets) {
+    const upper = b.before === undefined ? '' : ` AND bucket < ${params.add(b.before)}`;
+    parts.push(`SELECT coalesce(sum(n), 0) FROM stamp_counts WHERE tenant = ${t} AND tbl = ${name} AND level = ${b.level} AND bucket > ${params.add(b.after)}${upper}`);
+  }
+  const { rows } = await pool.query<{ n: string }>(`SELECT ${parts.map((p) => `(${p})`).join(' + ')} AS n`, params.values);
   return Number(rows[0].n);
 }
 

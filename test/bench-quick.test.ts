@@ -1,0 +1,38 @@
+/**
+ * `npm run bench -- --quick` runs end to end and prints its table (issue: the bench runs in CI,
+ * without timing assertions). It builds, starts odc, the ceiling and Prism as processes, and
+ * must leave none of them, nor its databases, behind.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+
+describe('npm run bench -- --quick', () => {
+  it('prints one row per figure for each store, the ceiling and Prism, and writes them as JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odc-bench-quick-'));
+    try {
+      const out = join(dir, 'results.json');
+      const stores = (process.env.ODC_TEST_STORES ?? 'sqlite').split(',');
+      const result = spawnSync('npm', ['run', 'bench', '--', '--quick', '--stores', stores.join(','), '--out', out], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+      assert.equal(result.status, 0, `bench failed:\n${result.stdout}\n${result.stderr}`);
+      for (const store of [...stores, 'ceiling', 'prism']) assert.match(result.stdout, new RegExp(`^  ${store} +\\S`, 'm'), `no row for ${store}`);
+      const written = JSON.parse(readFileSync(out, 'utf8')) as { quick: boolean; figures: Array<{ store: string; figure: string; samples: number[]; median: number }> };
+      assert.equal(written.quick, true);
+      const sqliteFigures = written.figures.filter((f) => f.store === 'sqlite').map((f) => f.figure);
+      for (const expected of ['POST /customers', 'peak RSS', 'GET /customers/{id} at', 'GET /customers?externalId=', 'GET /customers?updatedFrom=', 'POST /customer/events', 'start-up']) {
+        assert.ok(sqliteFigures.some((f) => f.startsWith(expected)), `no sqlite figure "${expected}" in ${sqliteFigures.join(', ')}`);
+      }
+      const ingest = written.figures.find((f) => f.store === 'sqlite' && f.figure.startsWith('POST /customers'));
+      assert.equal(ingest?.samples.length, 3, 'three rounds');
+      assert.ok(written.figures.every((f) => Number.isFinite(f.median) && f.median >= 0), 'every figure measured');
+      assert.ok((ingest?.median ?? 0) > 0, 'ingest measured');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
