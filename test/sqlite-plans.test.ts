@@ -54,6 +54,9 @@ describe('sqlite query plans', () => {
     'events by type': [() => store.listEvents('t', { eventType: 'x' }, page), /events_by_type \(tenant=\? AND event_type=\?\)/],
     'events by occurred range': [() => store.listEvents('t', { occurred: { from: 1, to: 2 } }, page), /events_by_occurred \(tenant=\? AND occurred_ms>\? AND occurred_ms<\?\)/],
     'customer resolution': [() => store.getCustomer('t', 'email:a@b.c'), /customer_identities .*\(tenant=\? AND type=\? AND value=\?\)/],
+    // A new customer looks up consent events sent before it existed, by the refs it may have had.
+    'new customer, pending consent': [() => store.upsertCustomers('t', [{ identifier: { type: 'email', value: `new${statements.length}@b.c` } }]), /events_by_customer \(tenant=\? AND customer_ref=\?/],
+    'customers total by stamp buckets': [() => store.listCustomers('t', { updated: { from: 1 } }, page), /stamp_counts USING PRIMARY KEY \(tenant=\? AND tbl=\? AND level=\? AND bucket>\?/],
     'customer refs': [() => store.resolveCustomerRefs('t', 'external_id:x'), /customers .*PRIMARY KEY \(tenant=\? AND id=\?\)/],
   };
 

@@ -36,6 +36,7 @@ export class SqliteCustomers {
   private readonly identitiesOf: Database.Statement;
   private readonly deleteExternalIds: Database.Statement;
   private readonly addExternalId: Database.Statement;
+  private readonly consentEvents: Database.Statement;
 
   constructor(
     db: Database.Database,
@@ -52,6 +53,10 @@ export class SqliteCustomers {
     this.identitiesOf = db.prepare('SELECT type, value FROM customer_identities WHERE tenant = ? AND customer_id = ?');
     this.deleteExternalIds = db.prepare('DELETE FROM customer_external_ids WHERE tenant = ? AND customer_id = ?');
     this.addExternalId = db.prepare('INSERT OR IGNORE INTO customer_external_ids (tenant, source, key, value, customer_id) VALUES (?, ?, ?, ?, ?)');
+    this.consentEvents = db.prepare(
+      // Named: without statistics SQLite walks the tenant's events by primary key instead.
+      'SELECT customer_ref, id, data, event_type FROM events INDEXED BY events_by_customer WHERE tenant = ? AND customer_ref IN (SELECT value FROM json_each(?)) AND event_type IN (?, ?)',
+    );
   }
 
   /** Runs inside the caller's transaction. Items are already validated. */
@@ -65,25 +70,36 @@ export class SqliteCustomers {
       },
     });
     if (plan.conflicts.length > 0) throw new StoreConflictError(`${plan.conflicts.length} customer(s) conflict with stored records; nothing was written`, plan.conflicts);
+    const consentByRef = this.pendingConsent(tenant, plan.writes.filter((w) => w.isNew).flatMap((w) => w.consentRefs));
     for (const write of plan.writes) {
       const data = JSON.stringify(write.data);
-      if (write.isNew) this.insert.run(tenant, write.id, data, write.createdAt, this.clock.next(), this.pendingConsent(tenant, write.consentRefs));
-      else this.update.run(data, write.createdAt, this.clock.next(), tenant, write.id);
-      this.deleteExternalIds.run(tenant, write.id);
+      if (write.isNew) {
+        const consent = latestConsent(write.consentRefs.flatMap((ref) => consentByRef.get(ref) ?? []));
+        this.insert.run(tenant, write.id, data, write.createdAt, this.clock.next(), consent ? JSON.stringify(consent) : null);
+      } else {
+        this.update.run(data, write.createdAt, this.clock.next(), tenant, write.id);
+        // Only customers that existed have external ids to resynchronise.
+        this.deleteExternalIds.run(tenant, write.id);
+      }
       for (const e of externalIdsOf(write.data)) this.addExternalId.run(tenant, e.source, e.key, e.value, write.id);
     }
     for (const identity of plan.identities) this.addIdentity.run(tenant, identity.type, identity.value, identity.customerId);
     return plan.summary;
   }
 
-  /** A consent event may arrive before its customer: the latest one applies on creation. */
-  private pendingConsent(tenant: string, refs: string[]): string | null {
-    const cond = inCondition('customer_ref', refs);
-    const rows = this.statements
-      .get(`SELECT id, data, event_type FROM events WHERE tenant = ? AND ${cond.sql} AND event_type IN (?, ?)`)
-      .all(tenant, ...cond.params, OPT_IN_EVENT, OPT_OUT_EVENT) as { id: string; data: string; event_type: string }[];
-    const state = latestConsent(rows.map((row) => consentFromEvent(row.event_type, (JSON.parse(row.data) as { occurredAt: string }).occurredAt, row.id) as ConsentState));
-    return state ? JSON.stringify(state) : null;
+  /**
+   * A consent event may arrive before its customer: the latest one applies on creation. One
+   * query for the whole batch's new customers, by every ref they may have been named by.
+   */
+  private pendingConsent(tenant: string, refs: string[]): Map<string, ConsentState[]> {
+    const out = new Map<string, ConsentState[]>();
+    if (refs.length === 0) return out;
+    const rows = this.consentEvents.all(tenant, JSON.stringify([...new Set(refs)]), OPT_IN_EVENT, OPT_OUT_EVENT) as { customer_ref: string; id: string; data: string; event_type: string }[];
+    for (const row of rows) {
+      const state = consentFromEvent(row.event_type, (JSON.parse(row.data) as { occurredAt: string }).occurredAt, row.id);
+      if (state) out.set(row.customer_ref, [...(out.get(row.customer_ref) ?? []), state]);
+    }
+    return out;
   }
 
   /** Applies an opt-in/opt-out event to the customer `ref` resolves to, if any. */
