@@ -16,6 +16,7 @@ import { externalIdsOf, planCustomerUpsert } from '../customer-upsert.js';
 import type { ChangeClock } from '../change-clock.js';
 import { renderCustomer, type CustomerRow } from '../stored-rows.js';
 import { StoreConflictError, type CustomerFilter, type PageRequest, type PageResult, type WriteSummary } from '../store.js';
+import type { SqliteStampCounts } from './sqlite-stamp-counts.js';
 import { inCondition, rangeConditions, runListQuery, type Condition, type StatementCache } from './sqlite-list.js';
 
 const COLUMNS = 'id, data, created_at, stamp, consent';
@@ -42,6 +43,7 @@ export class SqliteCustomers {
     db: Database.Database,
     private readonly statements: StatementCache,
     private readonly clock: ChangeClock,
+    private readonly stampCounts: SqliteStampCounts,
   ) {
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM customers WHERE tenant = ? AND id = ?`);
     this.byIdentity = db.prepare('SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = ? AND value = ?').pluck();
@@ -61,11 +63,14 @@ export class SqliteCustomers {
 
   /** Runs inside the caller's transaction. Items are already validated. */
   upsert(tenant: string, customers: Customer[]): WriteSummary {
+    // Stamps of the stored customers the plan read: an update moves them (stamp buckets).
+    const storedStamps = new Map<string, number>();
     const plan = planCustomerUpsert(customers, {
       identity: (type, value) => this.byIdentity.get(tenant, type, value) as string | undefined,
       externalId: (source, key, value) => this.byExternalId.get(tenant, source, key, value) as string | undefined,
       customer: (id) => {
         const row = this.byId.get(tenant, id) as CustomerRow | undefined;
+        if (row) storedStamps.set(row.id, row.stamp);
         return row && { id: row.id, data: JSON.parse(row.data) as JsonObject, createdAt: row.created_at, consent: row.consent ? (JSON.parse(row.consent) as ConsentState) : null };
       },
     });
@@ -73,11 +78,13 @@ export class SqliteCustomers {
     const consentByRef = this.pendingConsent(tenant, plan.writes.filter((w) => w.isNew).flatMap((w) => w.consentRefs));
     for (const write of plan.writes) {
       const data = JSON.stringify(write.data);
+      const stamp = this.clock.next();
+      this.stampCounts.moved('customers', tenant, storedStamps.get(write.id), stamp);
       if (write.isNew) {
         const consent = latestConsent(write.consentRefs.flatMap((ref) => consentByRef.get(ref) ?? []));
-        this.insert.run(tenant, write.id, data, write.createdAt, this.clock.next(), consent ? JSON.stringify(consent) : null);
+        this.insert.run(tenant, write.id, data, write.createdAt, stamp, consent ? JSON.stringify(consent) : null);
       } else {
-        this.update.run(data, write.createdAt, this.clock.next(), tenant, write.id);
+        this.update.run(data, write.createdAt, stamp, tenant, write.id);
         // Only customers that existed have external ids to resynchronise.
         this.deleteExternalIds.run(tenant, write.id);
       }
@@ -108,7 +115,9 @@ export class SqliteCustomers {
     if (!row) return false;
     const current = row.consent ? (JSON.parse(row.consent) as ConsentState) : undefined;
     if (!consentSupersedes(current, candidate)) return false;
-    this.updateConsent.run(JSON.stringify(candidate), this.clock.next(), tenant, row.id);
+    const stamp = this.clock.next();
+    this.stampCounts.moved('customers', tenant, row.stamp, stamp);
+    this.updateConsent.run(JSON.stringify(candidate), stamp, tenant, row.id);
     return true;
   }
 

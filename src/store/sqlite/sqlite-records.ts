@@ -13,6 +13,7 @@ import { millisRange, type ChangeClock } from '../change-clock.js';
 import { eventRow, leadRow, orderRow, reviewRow } from '../record-rows.js';
 import { renderAsStored, renderWithUpdatedAt, type DocRow } from '../stored-rows.js';
 import type { EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, WriteSummary } from '../store.js';
+import type { SqliteStampCounts } from './sqlite-stamp-counts.js';
 import { inCondition, rangeConditions, runListQuery, type Condition, type StatementCache } from './sqlite-list.js';
 import type { SqliteCustomers } from './sqlite-customers.js';
 import { prepareDeliveryEnqueue } from './sqlite-webhooks.js';
@@ -35,8 +36,9 @@ export class SqliteRecords {
     private readonly statements: StatementCache,
     private readonly clock: ChangeClock,
     private readonly customers: SqliteCustomers,
+    private readonly stampCounts: SqliteStampCounts,
   ) {
-    this.leadData = db.prepare('SELECT data FROM leads WHERE tenant = ? AND id = ?').pluck();
+    this.leadData = db.prepare('SELECT data, stamp FROM leads WHERE tenant = ? AND id = ?');
     this.upsertLead = db.prepare(
       `INSERT INTO leads (tenant, id, data, created_at, stamp) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (tenant, id) DO UPDATE SET data = excluded.data, created_at = coalesce(leads.created_at, excluded.created_at), stamp = excluded.stamp`,
@@ -66,10 +68,12 @@ export class SqliteRecords {
     const now = new Date().toISOString();
     for (const row of leads.map((lead) => leadRow(lead, now))) {
       const data = JSON.stringify(row.data);
-      const before = this.leadData.get(tenant, row.id) as string | undefined;
-      if (before === data) summary.unchanged += 1;
+      const before = this.leadData.get(tenant, row.id) as { data: string; stamp: number } | undefined;
+      if (before?.data === data) summary.unchanged += 1;
       else {
-        this.upsertLead.run(tenant, row.id, data, row.createdAt, this.clock.next());
+        const stamp = this.clock.next();
+        this.stampCounts.moved('leads', tenant, before?.stamp, stamp);
+        this.upsertLead.run(tenant, row.id, data, row.createdAt, stamp);
         summary[before === undefined ? 'created' : 'updated'] += 1;
       }
     }

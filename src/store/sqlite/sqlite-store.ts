@@ -23,6 +23,7 @@ import { SqliteCustomers } from './sqlite-customers.js';
 import { StatementCache } from './sqlite-list.js';
 import type { MigrationResult } from '../migration.js';
 import { migrateSqlite } from './sqlite-migrations.js';
+import { SqliteStampCounts } from './sqlite-stamp-counts.js';
 import { SqliteRecords } from './sqlite-records.js';
 
 export interface SqliteStoreOptions {
@@ -48,6 +49,7 @@ export class SqliteStore implements Store {
   private readonly readClock: Database.Statement;
   private readonly saveClock: Database.Statement;
   private readonly records: SqliteRecords;
+  private readonly stampCounts: SqliteStampCounts;
 
   constructor(options: SqliteStoreOptions) {
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
@@ -61,8 +63,9 @@ export class SqliteStore implements Store {
     this.readClock = this.db.prepare('SELECT stamp FROM change_clock WHERE id = 1').pluck();
     this.saveClock = this.db.prepare('UPDATE change_clock SET stamp = ? WHERE id = 1 AND stamp < ?');
     const statements = new StatementCache(this.db);
-    this.customers = new SqliteCustomers(this.db, statements, clock);
-    this.records = new SqliteRecords(this.db, statements, clock, this.customers);
+    this.stampCounts = new SqliteStampCounts(this.db);
+    this.customers = new SqliteCustomers(this.db, statements, clock, this.stampCounts);
+    this.records = new SqliteRecords(this.db, statements, clock, this.customers, this.stampCounts);
     this.auth = new SqliteAuthStore(this.db);
     this.webhooks = new SqliteWebhookStore(this.db);
   }
@@ -95,8 +98,15 @@ export class SqliteStore implements Store {
           this.clock.observe(this.readClock.get() as number);
           const results = jobs.map((job) => {
             try {
-              return { ok: true, value: this.db.transaction(job.fn)() };
+              // The job's stamp-bucket deltas are applied inside its savepoint, with its rows.
+              const value = this.db.transaction(() => {
+                const result = job.fn();
+                this.stampCounts.flush();
+                return result;
+              })();
+              return { ok: true, value };
             } catch (error) {
+              this.stampCounts.discard();
               return { ok: false, error };
             }
           });
