@@ -9,14 +9,12 @@
  * - `maxHeaderSize`: larger headers are answered 431 by Node's parser before any route runs.
  * - a cap on open connections per remote address: one client cannot hold every socket. Past
  *   it, a new connection gets a 503 with `Retry-After` and is closed before anything is parsed.
- * - an answer sent before the body was read (a 413 while a chunked body is still streaming)
- *   closes the connection, so the rest of an oversized body is not read and thrown away.
  *
  * The body limit itself is Fastify's: it counts bytes as they arrive and answers 413 as soon
  * as the count passes `bodyLimit`, without buffering the rest (also when there is no
- * Content-Length).
+ * Content-Length), and Node then closes the connection rather than read the rest.
  */
-import type { Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 
 export interface ConnectionLimits {
@@ -85,12 +83,6 @@ export function applyConnectionLimits(server: Server, limits: ConnectionLimits):
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(100, Math.min(1_000, Math.floor(shortest / 10)));
 
   if (limits.maxConnectionsPerAddress > 0) capConnectionsPerAddress(server, limits.maxConnectionsPerAddress);
-
-  server.on('request', (request, response: ServerResponse) => {
-    response.once('finish', () => {
-      if (!request.complete && !request.socket.destroyed) closeSoon(request.socket);
-    });
-  });
 }
 
 /**
