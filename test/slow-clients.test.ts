@@ -154,6 +154,25 @@ for (const kind of STORES) {
       assert.equal(huge.status, 431);
     });
 
+    it('makes room at the cap by closing an idle kept-alive connection of that address', async () => {
+      // Eight kept-alive connections from 127.0.0.1, each served once and now idle.
+      const idle = Array.from({ length: 8 }, () => new RawClient(server.url, '127.0.0.1'));
+      await Promise.all(idle.map((c) => c.connected()));
+      await Promise.all(idle.map((c) => c.write('GET /healthz HTTP/1.1\r\nHost: odc\r\n\r\n')));
+      await sleep(100);
+      try {
+        assert.ok(idle.every((c) => c.status === 200 && !c.closed), 'all eight were served and kept alive');
+        const next = new RawClient(server.url, '127.0.0.1');
+        await next.connected();
+        await next.write('GET /healthz HTTP/1.1\r\nHost: odc\r\nConnection: close\r\n\r\n');
+        await next.done;
+        assert.equal(next.status, 200, 'the ninth is served');
+        assert.equal(idle.filter((c) => c.closed).length, 1, 'one idle connection was closed for it');
+      } finally {
+        for (const c of idle) c.socket.destroy();
+      }
+    });
+
     it('refuses connections from one address past its cap with 503 and Retry-After, and serves other addresses', async () => {
       // Eight kept-alive connections from 127.0.0.1, each with a request under way.
       const held = Array.from({ length: 8 }, () => new RawClient(server.url, '127.0.0.1'));

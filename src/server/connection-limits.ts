@@ -8,13 +8,14 @@
  *   `connectionsCheckingInterval` (30 s by default, far too coarse), so it is set from them.
  * - `maxHeaderSize`: larger headers are answered 431 by Node's parser before any route runs.
  * - a cap on open connections per remote address: one client cannot hold every socket. Past
- *   it, a new connection gets a 503 with `Retry-After` and is closed before anything is parsed.
+ *   it, an idle kept-alive one of that address makes room; if none is idle, the new connection
+ *   gets a 503 with `Retry-After` and is closed before anything is parsed.
  *
  * The body limit itself is Fastify's: it counts bytes as they arrive and answers 413 as soon
  * as the count passes `bodyLimit`, without buffering the rest (also when there is no
  * Content-Length), and Node then closes the connection rather than read the rest.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 export interface ConnectionLimits {
@@ -36,7 +37,8 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   // Above the 60 s idle timeout of common load balancers, so they close first (Fastify's value).
   keepAliveTimeoutMs: 72_000,
   maxHeaderSize: 16 * 1024,
-  maxConnectionsPerAddress: 128,
+  // Above a client that sends a few hundred requests at once (undici opens one socket each).
+  maxConnectionsPerAddress: 256,
 };
 
 /** Seconds a refused client is told to wait (`Retry-After`). */
@@ -86,29 +88,42 @@ export function applyConnectionLimits(server: Server, limits: ConnectionLimits):
 }
 
 /**
- * Counts open sockets per remote address and refuses those past `cap`. Node's own connection
- * handler is wrapped rather than preceded, so a refused socket is never handed to the HTTP
- * parser at all.
+ * Counts open sockets per remote address. At the cap, an idle kept-alive socket of that
+ * address is closed to make room (as its keep-alive timeout would); only when all of them are
+ * busy is the new one refused. Node's own connection handler is wrapped rather than preceded,
+ * so a refused socket is never handed to the HTTP parser at all.
  */
 function capConnectionsPerAddress(server: Server, cap: number): void {
-  const open = new Map<string, number>();
+  const open = new Map<string, Set<Socket>>();
+  /** Sockets between two requests: served at least once, no request since. */
+  const idle = new WeakSet<Socket>();
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    idle.delete(request.socket);
+    response.once('finish', () => idle.add(request.socket));
+  });
   const handlers = server.listeners('connection') as Array<(socket: Socket) => void>;
   server.removeAllListeners('connection');
   server.on('connection', (socket: Socket) => {
     const address = addressOf(socket);
-    const count = open.get(address) ?? 0;
-    if (count >= cap) {
-      socket.on('error', () => undefined);
-      socket.resume(); // read and drop what it sends, so closing does not reset the answer away
-      socket.write(unavailableAnswer(`more than ${cap} open connections from ${address}; close some and retry after Retry-After`));
-      closeSoon(socket);
-      return;
+    const sockets = open.get(address) ?? new Set<Socket>();
+    if (sockets.size >= cap) {
+      const spare = [...sockets].find((s) => idle.has(s));
+      if (spare) {
+        sockets.delete(spare);
+        spare.destroy();
+      } else {
+        socket.on('error', () => undefined);
+        socket.resume(); // read and drop what it sends, so closing does not reset the answer away
+        socket.write(unavailableAnswer(`more than ${cap} busy connections from ${address}; retry after Retry-After`));
+        closeSoon(socket);
+        return;
+      }
     }
-    open.set(address, count + 1);
+    sockets.add(socket);
+    open.set(address, sockets);
     socket.once('close', () => {
-      const left = (open.get(address) ?? 1) - 1;
-      if (left <= 0) open.delete(address);
-      else open.set(address, left);
+      sockets.delete(socket);
+      if (sockets.size === 0 && open.get(address) === sockets) open.delete(address);
     });
     for (const handler of handlers) handler.call(server, socket);
   });
