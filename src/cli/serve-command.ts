@@ -9,7 +9,8 @@ import { startPullSources } from '../sync/pull-sources.js';
 import { WebhookDeliveryWorker } from '../sync/webhook-delivery.js';
 import { DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_TTL_SECONDS } from '../auth/auth-service.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ITEMS } from '../server/app.js';
-import { closeOnSignals, startServer } from '../server/server.js';
+import { DEFAULT_CONNECTION_LIMITS as LIMITS } from '../server/connection-limits.js';
+import { closeOnSignals, DEFAULT_SHUTDOWN_GRACE_MS, startServer } from '../server/server.js';
 import { prepareDevCredentials } from './dev-mode.js';
 import { databaseOption, openStoreWithAuth, secretKeyFileOption } from './store-options.js';
 
@@ -55,13 +56,20 @@ export function serveCommand(): Command {
     .addOption(new Option('--pull-source-merchant <id>', 'merchant to read at the origin (X-App-MerchantId)').env('ODC_PULL_SOURCE_MERCHANT'))
     .addOption(new Option('--pull-merchant <id>', 'local merchant the pulled records belong to').env('ODC_PULL_MERCHANT').default('default'))
     .addOption(new Option('--pull-interval <seconds>', 'seconds between pulls').env('ODC_PULL_INTERVAL').default(60).argParser(wholeNumber('pull interval')))
+    .addOption(new Option('--headers-timeout <ms>', 'longest wait for a request\'s headers (slowloris)').env('ODC_HEADERS_TIMEOUT').default(LIMITS.headersTimeoutMs).argParser(wholeNumber('headers timeout')))
+    .addOption(new Option('--request-timeout <ms>', 'longest wait for a whole request, body included (0: none)').env('ODC_REQUEST_TIMEOUT').default(LIMITS.requestTimeoutMs).argParser(wholeNumber('request timeout')))
+    .addOption(new Option('--keep-alive-timeout <ms>', 'idle time before a kept-alive connection is closed').env('ODC_KEEP_ALIVE_TIMEOUT').default(LIMITS.keepAliveTimeoutMs).argParser(wholeNumber('keep-alive timeout')))
+    .addOption(new Option('--max-header-size <bytes>', 'largest request line and headers (431 above)').env('ODC_MAX_HEADER_SIZE').default(LIMITS.maxHeaderSize).argParser(wholeNumber('max header size')))
+    .addOption(new Option('--max-connections-per-ip <n>', 'open connections one address may hold (0: no cap)').env('ODC_MAX_CONNECTIONS_PER_IP').default(LIMITS.maxConnectionsPerAddress).argParser(wholeNumber('max connections per ip')))
+    .addOption(new Option('--shutdown-grace <ms>', 'longest wait for in-flight requests on SIGTERM before exiting').env('ODC_SHUTDOWN_GRACE').default(DEFAULT_SHUTDOWN_GRACE_MS).argParser(wholeNumber('shutdown grace')))
     .addOption(new Option('--dev', 'create a development client and print a ready token'))
     .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .action(async (opts) => {
       const external = opts.jwksUrl ? { jwksUrl: opts.jwksUrl, issuer: opts.jwksIssuer, audience: opts.jwksAudience } : undefined;
       if (external && (!external.issuer || !external.audience)) throw new Error('--jwks-url needs --jwks-issuer and --jwks-audience');
       if (opts.adminKey !== undefined && opts.adminKey.length < 16) throw new Error('--admin-key must be at least 16 characters');
-      const { store, auth } = await openStoreWithAuth(opts, {
+      if (opts.requestTimeout > 0 && (opts.headersTimeout === 0 || opts.headersTimeout > opts.requestTimeout)) throw new Error('--headers-timeout must be between 1 and --request-timeout');
+      const { store, auth } = await openStoreWithAuth({ ...opts, synchronous: opts.sync }, {
         issuer: opts.issuer,
         audience: opts.audience,
         tokenTtlSeconds: opts.tokenTtl,
@@ -84,6 +92,14 @@ export function serveCommand(): Command {
         maxBatchItems: opts.maxBatch,
         orderProfile: opts.orderProfile,
         logger: { level: opts.logLevel },
+        shutdownGraceMs: opts.shutdownGrace,
+        connectionLimits: {
+          headersTimeoutMs: opts.headersTimeout,
+          requestTimeoutMs: opts.requestTimeout,
+          keepAliveTimeoutMs: opts.keepAliveTimeout,
+          maxHeaderSize: opts.maxHeaderSize,
+          maxConnectionsPerAddress: opts.maxConnectionsPerIp,
+        },
       });
       const base = opts.basePath === '/' ? '' : opts.basePath.replace(/\/+$/, '');
       const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -114,6 +130,6 @@ export function serveCommand(): Command {
         out(`dev mode: client_id=${dev.clientId} client_secret=${dev.clientSecret} (merchant "default")`);
         out(`dev mode: a token valid ${opts.tokenTtl} s is in ${dev.tokenFile}; use it as  -H "Authorization: Bearer $(cat ${dev.tokenFile})"`);
       }
-      closeOnSignals(server, 10_000, (message) => server.app.log.info(message));
+      closeOnSignals(server, server.shutdownGraceMs, (message) => server.app.log.info(message));
     });
 }
