@@ -2,6 +2,7 @@
  * Assertions for checks: each names what the contract expects and what the target did, and
  * keeps the exchange as evidence.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { ResourceKind } from '../contract/validation.js';
 import { fail } from './check.js';
 import type { RunContext } from './context.js';
@@ -48,8 +49,9 @@ export function expectRecord(ctx: RunContext, exchange: Exchange, kind: Resource
   return body as Record<string, unknown>;
 }
 
+/** Deep equality of JSON values; key order does not matter (JSON objects are unordered). */
 export function expectEqual(actual: unknown, expected: unknown, what: string, exchange?: Exchange): void {
-  if (JSON.stringify(actual) !== JSON.stringify(expected)) fail(what, JSON.stringify(expected), JSON.stringify(actual) ?? 'undefined', exchange);
+  if (!isDeepStrictEqual(actual, expected)) fail(what, JSON.stringify(expected), JSON.stringify(actual) ?? 'undefined', exchange);
 }
 
 export function typeName(value: unknown): string {

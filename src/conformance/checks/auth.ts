@@ -70,7 +70,7 @@ export const authChecks: Check[] = [
     id: 'auth.www-authenticate',
     level: 'SHOULD',
     operation: 'listCustomers',
-    rule: '"the resource server MUST include the HTTP WWW-Authenticate response header field" on 401 (RFC 6750 §3, the Bearer scheme the binding names)',
+    rule: '"the resource server MUST include the HTTP WWW-Authenticate response header field" (RFC 6750 §3, the Bearer scheme the binding names)',
     async run(ctx) {
       requireAuthContext(ctx);
       const exchange = await ctx.call('listCustomers', { auth: 'none' });
@@ -82,7 +82,7 @@ export const authChecks: Check[] = [
   {
     id: 'auth.token-endpoint.rejects-bad-secret',
     level: 'SHOULD',
-    rule: '"invalid_client ... Client authentication failed" answered 401 (RFC 6749 §5.2; authentication.openapi.yaml /oauth/token)',
+    rule: '"invalid_client: Client authentication failed (e.g., unknown client ...)" (RFC 6749 §5.2, the token endpoint of authentication.openapi.yaml)',
     async run(ctx) {
       const tokenUrl = ctx.authentication?.tokenUrl;
       if (typeof tokenUrl !== 'string') skip('the target declares no tokenUrl');

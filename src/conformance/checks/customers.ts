@@ -3,6 +3,7 @@
  * field"; everything else stays optional; `metadata` is open; a re-send of the same
  * identifier updates the customer instead of duplicating it.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Check } from '../check.js';
 import { fail } from '../check.js';
 import type { RunContext } from '../context.js';
@@ -105,7 +106,7 @@ export const customerChecks: Check[] = [
       const got = expectRecord(ctx, exchange, 'customer', 'GET /customers/{id} after the re-send');
       expectEqual(got.name, 'Second Name', 'the re-send updated the customer', exchange);
       const walk = await ctx.walk('listCustomers', { query: { customerIdentifierType: 'external_id', customerIdentifierValue: String((first.identifier as Json).value) } });
-      const copies = walk.items.filter((c) => JSON.stringify((c as Json).identifier) === JSON.stringify(first.identifier));
+      const copies = walk.items.filter((c) => isDeepStrictEqual((c as Json).identifier, first.identifier));
       if (copies.length !== 1) fail('the same identifier is stored more than once', '1 customer', `${copies.length} customers`, walk.exchanges[walk.exchanges.length - 1]);
     },
   },

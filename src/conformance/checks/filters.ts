@@ -3,6 +3,7 @@
  * calls them "Optional implementation-specific filters", so each is a SHOULD: a filter that
  * is ignored returns records that do not match, which is what these checks look for.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { OperationId } from '../../contract/operations.js';
 import type { Check } from '../check.js';
 import { fail } from '../check.js';
@@ -139,7 +140,7 @@ export const filterChecks: Check[] = [
       const exchange = await ctx.call('listCustomers', { query: { customerIdentifierType: String(identifier.type), customerIdentifierValue: String(identifier.value) } });
       expectStatus(exchange, 200, 'GET /customers filtered by identifier');
       const items = Array.isArray(exchange.json) ? exchange.json : [];
-      if (items.length !== 1 || JSON.stringify(at(items[0], 'identifier')) !== JSON.stringify(identifier)) {
+      if (items.length !== 1 || !isDeepStrictEqual(at(items[0], 'identifier'), identifier)) {
         fail('the identifier filter does not return exactly the customer', '1 customer with that identifier', `${items.length} customers`, exchange);
       }
     },

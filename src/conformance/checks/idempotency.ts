@@ -55,7 +55,7 @@ export const idempotencyChecks: Check[] = [
     level: 'MUST',
     operation: 'createReview',
     requires: ['listCustomerReviews'],
-    rule: '"createReview | CRM Software Service | Origin Platform | Send a review payload to CRM"; reviews are keyed by reviewId (seed, Example: Review; contract-decisions §5)',
+    rule: '"createReview | ... | Send a review payload to CRM" (seed, Operations); "Leads are keyed by id and reviews by reviewId ... Re-sending the same key updates the record, with the same success status as the first time; it never duplicates it" (contract-decisions §5)',
     async run(ctx) {
       const customerId = ctx.payloads.key('idem-review-customer');
       const review = ctx.payloads.review('idem-review', customerId);
@@ -72,7 +72,7 @@ export const idempotencyChecks: Check[] = [
     level: 'MUST',
     operation: 'upsertOrders',
     requires: ['listOrders'],
-    rule: '"upsertOrders | CRM Software Service | Origin Platform | Push orders to CRM (batch-capable)"; orders are keyed by id (seed, Operations; contract-decisions §5)',
+    rule: '"upsertOrders | ... | Push orders to CRM (batch-capable)" (seed, Operations); "orders are keyed by id ... Re-sending the same key updates the record ... it never duplicates it" (contract-decisions §5)',
     async run(ctx) {
       const customerId = ctx.payloads.key('idem-order-customer');
       const order = ctx.payloads.order('idem-order', customerId);
@@ -86,7 +86,7 @@ export const idempotencyChecks: Check[] = [
     level: 'MUST',
     operation: 'upsertLead',
     requires: ['listLeads'],
-    rule: '"upsertLead | CRM Software Service | Origin Platform | Ingest/create/update leads (batch-capable)"; leads are keyed by id (seed, Operations; contract-decisions §5)',
+    rule: '"upsertLead | ... | Ingest/create/update leads (batch-capable)" (seed, Operations); "Leads are keyed by id ... it never duplicates it" (contract-decisions §5)',
     async run(ctx) {
       const lead = ctx.payloads.lead('idem-lead');
       await sendTwice(ctx, 'upsertLead', [lead], [{ ...lead, name: 'Renamed Lead' }], 200, 'POST /leads');

@@ -1,5 +1,5 @@
 /**
- * Signed inbound events ("Webhook Signing", authentication.en.md): where the target declares
+ * Signed inbound events ("Webhook Signing", authentication.openapi.yaml): where the target declares
  * `authentication.messageSigning` for publishCustomerEvent, a request signed with the
  * client's secret (`X-App-Signature`: hex HMAC-SHA256 of the raw body, with `X-App-Id` and
  * `X-App-MerchantId`) is accepted, and an unsigned, wrongly signed or altered one is refused
@@ -13,7 +13,7 @@ import type { RunContext } from '../context.js';
 import { at, describeStatus, expectStatus } from '../expect.js';
 import type { Exchange } from '../http-target.js';
 
-const rule = '"X-App-Signature: HMAC-SHA256 of the raw body with the client secret, hex encoded"; an invalid signature is rejected with 401 (authentication.en.md, Webhook Signing; discovery authentication.messageSigning)';
+const rule = '"Every webhook request MUST carry X-App-Id, X-App-MerchantId, and X-App-Signature headers. Receivers MUST verify the signature on every incoming webhook." (authentication.openapi.yaml, Webhook signing; declared in discovery authentication.messageSigning)';
 
 function signing(ctx: RunContext): { required: boolean } {
   const declared = ctx.authentication?.messageSigning;
