@@ -9,21 +9,11 @@ import { after, before, describe, it } from 'node:test';
 import { allChecks } from '../src/conformance/checks/index.js';
 import { runConformance, type ConformanceReport } from '../src/conformance/runner.js';
 import { operations } from '../src/contract/operations.js';
-import { startBrokenServer, type BrokenServer } from './support/broken-server.js';
+import { kitOptions, startBrokenServer, type BrokenServer } from './support/broken-server.js';
 import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
 
 const notPassed = (report: ConformanceReport) => report.results.filter((r) => r.outcome !== 'pass').map((r) => `${r.outcome} ${r.id}: ${r.message} ${r.expected ?? ''} ${r.got ?? ''}`);
-
-export function kitOptions(server: BrokenServer) {
-  return {
-    baseUrl: server.url,
-    clientId: server.credentials.clientId,
-    clientSecret: server.credentials.clientSecret,
-    merchantId: server.merchantId,
-    signingSecret: server.credentials.signingSecret,
-  };
-}
 
 describe('conformance checks are data', () => {
   it('each has a unique dotted id, a level, a quoted rule with its source, and an operation of the seed', () => {

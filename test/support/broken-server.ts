@@ -19,6 +19,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createAuthService } from '../../src/auth/auth-service.js';
 import type { IssuedCredentials } from '../../src/auth/client-registry.js';
 import { buildApp } from '../../src/server/app.js';
+import type { Authenticator } from '../../src/server/auth.js';
+import { bearerAuthenticator } from '../../src/server/bearer-auth.js';
 import type { StoreKind } from './stores.js';
 
 export const brokenModes = ['wrong-status', 'accepts-missing-identifier', 'no-auth', 'no-pagination-headers', 'duplicate-events', 'overclaims', 'undeclared'] as const;
@@ -39,8 +41,8 @@ function batchItems(body: unknown): Record<string, unknown>[] {
   return Array.isArray(items) ? items : [];
 }
 
-/** Adds the hooks of one mode; `token` is a valid token of the kit's client. */
-function breakApp(app: FastifyInstance, mode: BrokenMode | undefined, token: string): void {
+/** Adds the hooks of one mode. */
+function breakApp(app: FastifyInstance, mode: BrokenMode | undefined): void {
   switch (mode) {
     case 'wrong-status':
       app.addHook('onSend', async (request, reply, payload) => {
@@ -55,9 +57,7 @@ function breakApp(app: FastifyInstance, mode: BrokenMode | undefined, token: str
       });
       break;
     case 'no-auth':
-      app.addHook('onRequest', async (request) => {
-        if (operationOf(request)) request.headers.authorization = `Bearer ${token}`;
-      });
+      // Done through buildApp's `authenticate` (see startBrokenServer): its hook runs first.
       break;
     case 'no-pagination-headers':
       app.addHook('onSend', async (_request, reply, payload) => {
@@ -100,8 +100,17 @@ export async function startBrokenServer(kind: StoreKind, mode?: BrokenMode): Pro
   const merchantId = 'm1';
   const credentials = await auth.clients.add({ name: 'conformance kit', model: 'application', merchants: [merchantId], scopes: ['od.crm'], signingSecret: 'generate' });
   const { token } = await auth.tokens.issue(credentials.clientId, ['od.crm']);
-  const app = await buildApp({ store, auth });
-  breakApp(app, mode, token);
+  // no-auth: odc's real Bearer check, always handed a valid token whatever the caller sent.
+  const bearer = bearerAuthenticator(auth);
+  const authenticate: Authenticator | undefined =
+    mode === 'no-auth'
+      ? (request) => {
+          request.headers.authorization = `Bearer ${token}`;
+          return bearer(request);
+        }
+      : undefined;
+  const app = await buildApp({ store, auth, authenticate });
+  breakApp(app, mode);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url,
@@ -112,5 +121,16 @@ export async function startBrokenServer(kind: StoreKind, mode?: BrokenMode): Pro
       await store.close();
       await fixture.destroy();
     },
+  };
+}
+
+/** Options for `runConformance` with the server's client: Bearer, merchant and signing secret. */
+export function kitOptions(server: BrokenServer) {
+  return {
+    baseUrl: server.url,
+    clientId: server.credentials.clientId,
+    clientSecret: server.credentials.clientSecret,
+    merchantId: server.merchantId,
+    signingSecret: server.credentials.signingSecret,
   };
 }
