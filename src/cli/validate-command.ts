@@ -3,8 +3,9 @@
  * validator (src/contract/validation.ts) and error registry, so the messages are the ones
  * the server would answer: `<JSON pointer>: <reason>` relative to the body as sent.
  *
- * The file holds what a request body would: one object, an array (a batch) or
- * `{"items": [...]}`. Exit 0 when valid, 1 when not (or unreadable).
+ * The file holds records: one object, an array or `{"items": [...]}`. An array is checked
+ * item by item as a batch is (pointers `/3/...`, or `/items/3/...`), also for reviews and
+ * events, whose operations take one object per request. Exit 0 when valid, 1 when not.
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
