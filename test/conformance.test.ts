@@ -5,6 +5,7 @@
  * authentication, the Bearer checks are skipped with that reason.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { allChecks } from '../src/conformance/checks/index.js';
 import { runConformance, type ConformanceReport } from '../src/conformance/runner.js';
@@ -98,5 +99,15 @@ describe('operations a target does not declare', () => {
     assert.deepEqual(report.results.filter((r) => r.outcome === 'fail').map((r) => r.id), []);
     assert.equal(report.ok, true);
     assert.equal(report.declaredOperations.includes('getReviewById'), false);
+  });
+});
+
+describe('docs/conformance.md', () => {
+  it('lists every check id with its level', () => {
+    const doc = readFileSync(new URL('../docs/conformance.md', import.meta.url), 'utf8');
+    for (const check of allChecks) {
+      const id = check.id.startsWith('auth.bearer.') ? 'auth.bearer.<operationId> (14)' : check.id;
+      assert.ok(doc.includes(`| \`${id}\` | ${check.level} |`), `${check.id} is documented`);
+    }
   });
 });
