@@ -5,12 +5,14 @@
 import { Command } from 'commander';
 import { version } from '../version.js';
 import { clientsCommand } from './clients-command.js';
+import { conformanceCommand } from './conformance-command.js';
 import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { openapiCommand } from './openapi-command.js';
 import { pullCommand } from './pull-command.js';
 import { pushCommand } from './push-command.js';
 import { serveCommand } from './serve-command.js';
+import { validateCommand } from './validate-command.js';
 import { webhooksCommand } from './webhooks-command.js';
 
 const program = new Command('odc')
@@ -23,7 +25,9 @@ const program = new Command('odc')
   .addCommand(pushCommand())
   .addCommand(pullCommand())
   .addCommand(webhooksCommand())
-  .addCommand(openapiCommand());
+  .addCommand(openapiCommand())
+  .addCommand(conformanceCommand())
+  .addCommand(validateCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`odc: ${error instanceof Error ? error.message : String(error)}\n`);

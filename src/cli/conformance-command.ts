@@ -1,0 +1,53 @@
+/**
+ * `odc conformance <url>`: runs the conformance kit (src/conformance) against any Customer
+ * endpoint over HTTP, prints a report grouped by area (coloured on a terminal), optionally
+ * writes `--json` and `--junit` files for CI, and exits 1 when a MUST check fails.
+ */
+import { writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { formatJsonReport } from '../conformance/report-json.js';
+import { formatJunitReport } from '../conformance/report-junit.js';
+import { formatResultLine, formatTerminalReport } from '../conformance/report-terminal.js';
+import { runConformance } from '../conformance/runner.js';
+
+export function conformanceCommand(): Command {
+  return new Command('conformance')
+    .description('check a Customer capability implementation against the contract, over HTTP')
+    .argument('<url>', 'base URL of the Customer endpoints, e.g. https://crm.example.com/v2')
+    .addOption(new Option('--token <token>', 'a bearer access token').env('ODC_TOKEN'))
+    .addOption(new Option('--client-id <id>', 'OAuth client id (client credentials)').env('ODC_CLIENT_ID'))
+    .addOption(new Option('--client-secret <secret>', 'OAuth client secret').env('ODC_CLIENT_SECRET'))
+    .option('--token-url <url>', 'token endpoint (default: the tokenUrl of discovery, else <origin>/oauth/token)')
+    .option('--scope <scopes>', 'scopes to ask for, e.g. od.crm')
+    .option('--merchant <id>', 'merchant to act for (X-App-MerchantId)')
+    .addOption(new Option('--signing-secret <secret>', "the client's message-signing secret: enables the signature checks").env('ODC_SIGNING_SECRET'))
+    .option('--app-id <id>', 'X-App-Id of signed requests (default: --client-id)')
+    .option('--discovery-url <url>', 'discovery document (default: <url>/.well-known/opendelivery, then <origin>/.well-known/opendelivery)')
+    .option('--only <prefixes...>', 'run only checks whose id starts with these prefixes, e.g. auth customers.upsert')
+    .option('--json <file>', 'write the report as JSON')
+    .option('--junit <file>', 'write the report as JUnit XML')
+    .option('--verbose', 'list passing checks too')
+    .option('--no-color', 'no colour even on a terminal')
+    .action(async (url: string, opts) => {
+      const colour = opts.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
+      const live = process.stderr.isTTY === true;
+      const report = await runConformance({
+        baseUrl: url,
+        token: opts.clientId ? undefined : opts.token,
+        clientId: opts.clientId,
+        clientSecret: opts.clientSecret,
+        tokenUrl: opts.tokenUrl,
+        scope: opts.scope,
+        merchantId: opts.merchant,
+        signingSecret: opts.signingSecret,
+        appId: opts.appId,
+        discoveryUrl: opts.discoveryUrl,
+        only: opts.only,
+        onResult: live ? (result) => process.stderr.write(`${formatResultLine(result, colour)}\n`) : undefined,
+      });
+      if (opts.json) writeFileSync(opts.json, formatJsonReport(report));
+      if (opts.junit) writeFileSync(opts.junit, formatJunitReport(report));
+      process.stdout.write(formatTerminalReport(report, { colour, verbose: Boolean(opts.verbose) }));
+      if (!report.ok) process.exitCode = 1;
+    });
+}
