@@ -21,30 +21,58 @@ const unionArrays: Record<string, (entry: JsonObject) => string> = {
   'contacts.phones': (e) => normalizePhone(String(e.number ?? '')),
 };
 
+/**
+ * The same rules as a tree walked alongside the document: a field's node holds its union key
+ * (an array field) or its children's rules (an object field). Walking it costs no string per
+ * field, where building each field's dotted path did (a quarter of a batch's merge time).
+ */
+interface UnionNode {
+  keyOf?: (entry: JsonObject) => string;
+  children?: Record<string, UnionNode>;
+}
+
+function unionTree(rules: Record<string, (entry: JsonObject) => string>): UnionNode {
+  const root: UnionNode = {};
+  for (const [path, keyOf] of Object.entries(rules)) {
+    let node = root;
+    for (const segment of path.split('.')) {
+      node.children ??= {};
+      node = node.children[segment] ??= {};
+    }
+    node.keyOf = keyOf;
+  }
+  return root;
+}
+
+const UNIONS = unionTree(unionArrays);
+/** Fields without rules below them: objects merge field by field, arrays are replaced. */
+const PLAIN: UnionNode = {};
+
 export function isPlainObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Merges `patch` into a copy of `base`; neither argument is modified. */
 export function mergeCustomer(base: JsonObject, patch: JsonObject): JsonObject {
-  return mergeObject(base, patch, '');
+  return mergeObject(base, patch, UNIONS);
 }
 
-function mergeObject(base: JsonObject, patch: JsonObject, path: string): JsonObject {
+function mergeObject(base: JsonObject, patch: JsonObject, rules: UnionNode): JsonObject {
   const result: JsonObject = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
+  for (const key in patch) {
+    if (!Object.prototype.hasOwnProperty.call(patch, key)) continue;
+    const value = patch[key];
     if (value === undefined) continue;
     if (value === null) {
       delete result[key];
       continue;
     }
-    const childPath = path === '' ? key : `${path}.${key}`;
+    const child = rules.children?.[key] ?? PLAIN;
     const current = result[key];
-    const keyOf = unionArrays[childPath];
-    if (keyOf && Array.isArray(value)) {
-      result[key] = unionBy(Array.isArray(current) ? current : [], value, keyOf, childPath);
+    if (child.keyOf && Array.isArray(value)) {
+      result[key] = unionBy(Array.isArray(current) ? current : [], value, child.keyOf, child);
     } else if (isPlainObject(value)) {
-      result[key] = mergeObject(isPlainObject(current) ? current : {}, value, childPath);
+      result[key] = mergeObject(isPlainObject(current) ? current : {}, value, child);
     } else {
       result[key] = value;
     }
@@ -53,7 +81,7 @@ function mergeObject(base: JsonObject, patch: JsonObject, path: string): JsonObj
 }
 
 /** Entries of `incoming` replace-merge the entry with the same key, else are appended in order. */
-function unionBy(existing: unknown[], incoming: unknown[], keyOf: (e: JsonObject) => string, path: string): unknown[] {
+function unionBy(existing: unknown[], incoming: unknown[], keyOf: (e: JsonObject) => string, rules: UnionNode): unknown[] {
   const out: unknown[] = [];
   const index = new Map<string, number>();
   const add = (entry: unknown) => {
@@ -65,9 +93,9 @@ function unionBy(existing: unknown[], incoming: unknown[], keyOf: (e: JsonObject
     const at = index.get(key);
     if (at === undefined) {
       index.set(key, out.length);
-      out.push(mergeObject({}, entry, path));
+      out.push(mergeObject({}, entry, rules));
     } else {
-      out[at] = mergeObject(out[at] as JsonObject, entry, path);
+      out[at] = mergeObject(out[at] as JsonObject, entry, rules);
     }
   };
   existing.forEach(add);
@@ -77,5 +105,5 @@ function unionBy(existing: unknown[], incoming: unknown[], keyOf: (e: JsonObject
 
 /** Removes `null` fields recursively: what a first send with `null`s stores. */
 export function dropNulls(value: JsonObject): JsonObject {
-  return mergeObject({}, value, '');
+  return mergeObject({}, value, UNIONS);
 }

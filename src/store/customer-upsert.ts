@@ -61,7 +61,15 @@ export function planCustomerUpsert(customers: Customer[], stored: CustomerLookup
   const summary: WriteSummary = { created: 0, updated: 0, unchanged: 0 };
   const externalOverlay = new Map<string, string>();
 
-  const identityOf = (type: string, value: string) => addedIdentities.get(`${type}\u0000${value}`) ?? stored.identity(type, value);
+  // A new customer's identity is looked up twice (to match, then before adding it): ask the store once.
+  const storedIdentities = new Map<string, string | undefined>();
+  const identityOf = (type: string, value: string) => {
+    const key = `${type}\u0000${value}`;
+    const added = addedIdentities.get(key);
+    if (added !== undefined) return added;
+    if (!storedIdentities.has(key)) storedIdentities.set(key, stored.identity(type, value));
+    return storedIdentities.get(key);
+  };
   const externalOf = (source: string, key: string, value: string) => externalOverlay.get(`${source}\u0000${key}\u0000${value}`) ?? stored.externalId(source, key, value);
   const customerOf = (id: string): StoredCustomer | undefined => {
     const written = overlay.get(id);
