@@ -36,9 +36,18 @@ export class ChangeClock {
  * exactly as lists do (contract-decisions §2: by updatedAt, then id).
  */
 export function stampToIso(stamp: number): string {
-  const iso = new Date(Math.floor(stamp / 1000)).toISOString();
-  return `${iso.slice(0, 23)}${String(stamp % 1000).padStart(3, '0')}Z`;
+  const second = Math.floor(stamp / 1_000_000);
+  // A page of a list renders stamps from the same second: format that second once.
+  if (second !== isoCache.second) {
+    isoCache.second = second;
+    isoCache.prefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const fraction = String(stamp - second * 1_000_000);
+  return `${isoCache.prefix}${'000000'.slice(fraction.length)}${fraction}Z`;
 }
+
+/** The last second stampToIso formatted, as `YYYY-MM-DDTHH:MM:SS.`. */
+const isoCache = { second: Number.NaN, prefix: '' };
 
 /** An inclusive microsecond range as the inclusive millisecond range of a ms column. */
 export function millisRange(range: { from?: number; to?: number } | undefined): { from?: number; to?: number } | undefined {

@@ -4,7 +4,6 @@
  * text) and render them here.
  */
 import { stampToIso } from './change-clock.js';
-import { renderDocument } from './render.js';
 
 /** A customer as stored: its document without server fields, and those fields in columns. */
 export interface CustomerRow {
@@ -25,17 +24,27 @@ export interface DocRow {
   created_at?: string | null;
 }
 
+/**
+ * Splices the server's fields (`id` first; `createdAt`, `updatedAt`, `consent` last) around
+ * the stored document's own fields, as text: no parse, no stringify of the document.
+ */
 export function renderCustomer(row: CustomerRow): string {
-  return renderDocument(row.data, {
-    head: { id: row.id },
-    tail: { createdAt: row.created_at ?? undefined, updatedAt: stampToIso(row.stamp) },
-    rawTail: { consent: row.consent },
-  });
+  const consent = row.consent ? `,"consent":${row.consent}` : '';
+  return `{"id":${JSON.stringify(row.id)},${innerFields(row.data)}${createdAt(row.created_at)}"updatedAt":"${stampToIso(row.stamp)}"${consent}}`;
 }
 
 /** Leads and orders carry the server's `updatedAt` (and a lead its first-seen `createdAt`). */
 export const renderWithUpdatedAt = (row: DocRow): string =>
-  renderDocument(row.data, { tail: { createdAt: row.created_at ?? undefined, updatedAt: stampToIso(row.stamp) } });
+  `{${innerFields(row.data)}${createdAt(row.created_at)}"updatedAt":"${stampToIso(row.stamp)}"}`;
+
+/** The fields of a stored JSON object, without its braces, followed by a comma; '' when it has none. */
+function innerFields(json: string): string {
+  return json.length > 2 ? `${json.slice(1, -1)},` : '';
+}
+
+function createdAt(value: string | null | undefined): string {
+  return value === null || value === undefined ? '' : `"createdAt":${JSON.stringify(value)},`;
+}
 
 /** Reviews and events are returned as stored. */
 export const renderAsStored = (row: DocRow): string => row.data;
