@@ -32,14 +32,18 @@ export class PostgresCustomers {
     const externalKeys = customers.flatMap((c) => (c.externalIds ?? []).map((e) => [e.source, e.key ?? '', e.value]));
     const [identities, externals] = await Promise.all([
       db.query<{ type: string; value: string; customer_id: string }>(
-        'SELECT type, value, customer_id FROM customer_identities WHERE tenant = $1 AND (type, value) IN (SELECT * FROM unnest($2::text[], $3::text[]))',
+        // One index probe per key (LATERAL ... LIMIT 1 keeps the planner from flattening it):
+        // as a join, PostgreSQL hashed the batch's keys and scanned the tenant's whole table.
+        `SELECT k.type, k.value, ci.customer_id FROM unnest($2::text[], $3::text[]) AS k(type, value)
+         CROSS JOIN LATERAL (SELECT customer_id FROM customer_identities WHERE tenant = $1 AND type = k.type AND value = k.value LIMIT 1) AS ci`,
         [tenant, identityKeys.map((k) => k[0]), identityKeys.map((k) => k[1])],
       ),
       externalKeys.length === 0
         ? { rows: [] as { source: string; key: string; value: string; customer_id: string }[] }
         : db.query<{ source: string; key: string; value: string; customer_id: string }>(
-            `SELECT source, key, value, min(customer_id) AS customer_id FROM customer_external_ids
-             WHERE tenant = $1 AND (source, key, value) IN (SELECT * FROM unnest($2::text[], $3::text[], $4::text[])) GROUP BY source, key, value`,
+            `SELECT DISTINCT k.source, k.key, k.value, ce.customer_id FROM unnest($2::text[], $3::text[], $4::text[]) AS k(source, key, value)
+             CROSS JOIN LATERAL (SELECT customer_id FROM customer_external_ids WHERE tenant = $1 AND source = k.source AND key = k.key AND value = k.value
+                                 ORDER BY customer_id LIMIT 1) AS ce`,
             [tenant, externalKeys.map((k) => k[0]), externalKeys.map((k) => k[1]), externalKeys.map((k) => k[2])],
           ),
     ]);
