@@ -22,6 +22,7 @@ import { registerErrorHandling } from './error-handler.js';
 import { healthRoutes } from './health.js';
 import { registerJsonBody } from './json-body.js';
 import { merchantsRoute } from './merchants-route.js';
+import { registerMetrics } from './metrics.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { customerRoutes } from './routes/customers.js';
 import { eventRoutes } from './routes/events.js';
@@ -51,6 +52,11 @@ export interface AppOptions {
   appId?: string;
   /** The participant this server plays (seed, "Participants"); declared in discovery. */
   role?: 'crm' | 'origin';
+  /**
+   * Prometheus metrics at /metrics (default on): guarded by the admin key when one is
+   * configured, else served to loopback clients only (metrics.ts).
+   */
+  metrics?: boolean;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -96,6 +102,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerJsonBody(app);
   registerErrorHandling(app);
+  if (options.metrics !== false) registerMetrics(app, { adminKey: options.auth?.adminKey });
 
   const auth = options.auth;
   const prefix = basePath === '/' ? '' : basePath;
