@@ -29,6 +29,7 @@ import { eventRoutes } from './routes/events.js';
 import { leadRoutes } from './routes/leads.js';
 import { orderRoutes } from './routes/orders.js';
 import { reviewRoutes } from './routes/reviews.js';
+import { wireErrorOptions } from './wire-errors.js';
 
 export interface AppOptions {
   store: Store;
@@ -57,6 +58,8 @@ export interface AppOptions {
    * configured, else served to loopback clients only (metrics.ts).
    */
   metrics?: boolean;
+  /** Longest to receive a whole request before answering 408 (default 60 s; wire-errors.ts). */
+  requestTimeoutMs?: number;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -88,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     return503OnClosing: true,
+    ...wireErrorOptions(options.requestTimeoutMs),
   });
 
   app.decorate('store', options.store);
