@@ -31,16 +31,18 @@ export interface FuzzRequest {
 interface WriteEndpoint {
   paths: string[];
   batch: boolean;
+  /** Fields the stores index: where an overlong value is most likely to hurt. */
+  keys: string[][];
   arb: fc.Arbitrary<Doc>;
   mutations: Mutation[];
 }
 
 export const WRITES: WriteEndpoint[] = [
-  { paths: ['/customers'], batch: true, arb: customerArb, mutations: customerMutations },
-  { paths: ['/leads', '/customers/leads'], batch: true, arb: leadArb, mutations: leadMutations },
-  { paths: ['/orders', '/customers/orders'], batch: true, arb: orderArb, mutations: orderMutations },
-  { paths: ['/reviews', '/customers/reviews'], batch: false, arb: reviewArb, mutations: reviewMutations },
-  { paths: ['/customer/events'], batch: false, arb: eventArb, mutations: eventMutations },
+  { paths: ['/customers'], batch: true, arb: customerArb, mutations: customerMutations, keys: [['id'], ['identifier', 'value']] },
+  { paths: ['/leads', '/customers/leads'], batch: true, arb: leadArb, mutations: leadMutations, keys: [['id']] },
+  { paths: ['/orders', '/customers/orders'], batch: true, arb: orderArb, mutations: orderMutations, keys: [['id']] },
+  { paths: ['/reviews', '/customers/reviews'], batch: false, arb: reviewArb, mutations: reviewMutations, keys: [['reviewId']] },
+  { paths: ['/customer/events'], batch: false, arb: eventArb, mutations: eventMutations, keys: [['id'], ['eventType'], ['customerId']] },
 ];
 
 const LISTS: { path: string; params: string[] }[] = [
@@ -72,7 +74,20 @@ export const SQL_INJECTIONS = [
 /** Header and log injection attempts. */
 export const HEADER_INJECTIONS = ['a\r\nSet-Cookie: evil=1', 'x\r\n\r\nHTTP/1.1 200 OK\r\n', '\u2028\u2029', '%0d%0aX-Injected: 1', 'a\nb', '${jndi:ldap://x/a}', '<script>alert(1)</script>'];
 
-const ODD_STRINGS = ['', ' ', 'null', 'undefined', 'NaN', '-0', '0x10', '‮RTL', '𝔘𝔫𝔦', '🚀'.repeat(100), 'x'.repeat(10_000), '../../etc/passwd', '%00', '\\u0000', 'constructor', '__proto__', 'toString'];
+/** Text no compression shrinks: a long key must fail the same on every store (PostgreSQL indexes ~2.7 kB). */
+const INCOMPRESSIBLE = (() => {
+  let x = 2463534242;
+  let text = '';
+  for (let i = 0; i < 6_000; i += 1) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    text += String.fromCharCode(48 + ((x >>> 0) % 75));
+  }
+  return text;
+})();
+
+const ODD_STRINGS = ['', ' ', 'null', 'undefined', 'NaN', '-0', '0x10', '‮RTL', '𝔘𝔫𝔦', '🚀'.repeat(100), 'x'.repeat(10_000), INCOMPRESSIBLE, '../../etc/passwd', '%00', '\\u0000', 'constructor', '__proto__', 'toString'];
 
 const HOSTILE_NUMBERS = [1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, -0, 5e-324, 2 ** 64];
 
@@ -149,6 +164,16 @@ const injectedWrite = endpointArb.chain((e) =>
       parent[key as string] = value;
     }
     return write(e, path, bodyOf(e, [doc], false).text, { kind: 'hostile value in a field', expect: 'any' });
+  }),
+);
+
+/** An id, identifier or event type of 3 to 6 kB that no compression shrinks: a 2xx or a 4xx on every store. */
+const longKey = endpointArb.chain((e) =>
+  fc.tuple(e.arb, fc.constantFrom(...e.keys), fc.integer({ min: 3_000, max: 6_000 })).map(([doc, key, length]) => {
+    let parent: Doc = doc;
+    for (const step of key.slice(0, -1)) parent = typeof parent[step] === 'object' && parent[step] !== null ? parent[step] : (parent[step] = {});
+    parent[key[key.length - 1]] = INCOMPRESSIBLE.slice(0, length);
+    return write(e, e.paths[0], bodyOf(e, [doc], false).text, { kind: 'long key value', expect: 'any' });
   }),
 );
 
@@ -250,6 +275,7 @@ export const fuzzRequestArb: fc.Arbitrary<FuzzRequest> = fc.oneof(
   { weight: 3, arbitrary: validWrite },
   { weight: 4, arbitrary: mutatedWrite },
   { weight: 3, arbitrary: injectedWrite },
+  { weight: 1, arbitrary: longKey },
   { weight: 1, arbitrary: prototypeKeys },
   { weight: 1, arbitrary: truncatedJson },
   { weight: 1, arbitrary: invalidUtf8 },
