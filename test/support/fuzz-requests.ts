@@ -296,3 +296,21 @@ export const rejectedRequestArb: fc.Arbitrary<FuzzRequest> = fc.oneof(
   { weight: 1, arbitrary: invalidUtf8 },
   { weight: 1, arbitrary: wrongContentType },
 );
+
+/** Each generated class and the answer the suite asserts for it, for docs/hostile-input.md. */
+export const GENERATED_CLASSES: { kind: string; answer: string }[] = [
+  { kind: 'valid record (schema arbitraries, bare, `{items}` and aliases)', answer: '2xx, or a 4xx such as 409 CONFLICT' },
+  { kind: 'schema mutation (one rule broken in one record of a batch)', answer: '400 VALIDATION_ERROR, details naming the broken JSON pointer (400 MALFORMED_JSON when the record also holds a generated `__proto__` key)' },
+  { kind: 'hostile value in a field (SQL and header injection, 1e308, 10 kB strings, `{"$ne": null}`)', answer: '2xx or 4xx, never 5xx' },
+  { kind: 'long key value (3-6 kB incompressible id, identifier, event type)', answer: '2xx or 4xx (SQLite stores it; PostgreSQL 400 VALIDATION_ERROR: too long to index)' },
+  { kind: 'prototype-poisoning key (`__proto__`, `constructor.prototype` at any depth)', answer: '400 MALFORMED_JSON' },
+  { kind: 'truncated JSON (a valid body cut at any byte)', answer: '400 MALFORMED_JSON' },
+  { kind: 'invalid UTF-8 (0xFF, 0xC3, overlong, encoded surrogates, 5-byte forms)', answer: '400 MALFORMED_JSON' },
+  { kind: 'duplicate keys', answer: '2xx or 4xx, never 5xx (the last key wins)' },
+  { kind: 'numbers past double range (1e400, -1e400, 1e-400, 30 digits)', answer: '2xx or 4xx, never 5xx' },
+  { kind: 'wrong content type (text/plain, xml, form, multipart, latin1, utf-16, `*/*`)', answer: '415 UNSUPPORTED_MEDIA_TYPE' },
+  { kind: 'hostile query parameters (SQL injection, odd values, unknown names, repeats) on every list', answer: '200 or 400 VALIDATION_ERROR' },
+  { kind: 'invalid page size (0, -1, 501, abc, 1e400, SQL)', answer: '400 VALIDATION_ERROR naming pageSize' },
+  { kind: 'hostile path segment (SQL, traversal, NUL, long, unicode) on every read by id', answer: '200, 404 NOT_FOUND or 400 MALFORMED_REQUEST' },
+  { kind: 'hostile header values (X-Request-Id, X-App-MerchantId, Authorization, Accept, signatures)', answer: '2xx or 4xx, never 5xx' },
+];
