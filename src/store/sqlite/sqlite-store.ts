@@ -16,13 +16,15 @@ import type { CustomerEvent } from '../../contract/event.js';
 import type { Lead } from '../../contract/lead.js';
 import type { Review } from '../../contract/review.js';
 import { ChangeClock } from '../change-clock.js';
-import type { CustomerFilter, EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, PoolUse, ReviewFilter, Store, StoreStatus, WriteSummary } from '../store.js';
+import type { CustomerFilter, EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, Store, WriteSummary } from '../store.js';
+import type { PoolUse, StoreStatus } from '../store.js';
 import { SqliteAuthStore } from './sqlite-auth.js';
 import { SqliteWebhookStore } from './sqlite-webhooks.js';
 import { SqliteCustomers } from './sqlite-customers.js';
 import { StatementCache } from './sqlite-list.js';
 import type { MigrationResult } from '../migration.js';
-import { migrateSqlite, sqliteMigrations } from './sqlite-migrations.js';
+import { migrateSqlite } from './sqlite-migrations.js';
+import { sqliteMigrations } from './sqlite-migrations.js';
 import { SqliteRecords } from './sqlite-records.js';
 
 export interface SqliteStoreOptions {
