@@ -17,7 +17,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuthService } from '../src/auth/auth-service.js';
 import { openStore } from '../src/store/open-store.js';
@@ -57,6 +57,8 @@ interface Window {
   shed: number;
   errorSamples: string[];
   rssBytes: number;
+  /** The machine's 1-minute load average at the window's end: a shared machine's noise shows here. */
+  load: number;
 }
 
 /** Latencies of the whole run by request kind, to tell which kind makes the tail. */
@@ -215,7 +217,7 @@ async function main(): Promise<void> {
     const startedAt = Date.now();
     let sent = 0;
     for (let w = 0; w < totalWindows; w += 1) {
-      const window: Window = { index: w + 1, latencies: [], requests: 0, errors: 0, shed: 0, errorSamples: [], rssBytes: 0 };
+      const window: Window = { index: w + 1, latencies: [], requests: 0, errors: 0, shed: 0, errorSamples: [], rssBytes: 0, load: 0 };
       windows.push(window);
       const windowEnd = startedAt + (w + 1) * windowSeconds * 1000;
       while (Date.now() < windowEnd) {
@@ -246,9 +248,10 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       window.rssBytes = currentRss(server.child.pid);
+      window.load = round(loadavg()[0], 2);
       const sorted = [...window.latencies].sort((a, b) => a - b);
       console.log(
-        `  window ${String(window.index).padStart(3)}: ${String(window.requests).padStart(6)} req, ${window.errors} errors, ${window.shed} shed, p50 ${round(percentile(sorted, 50))} ms, p99 ${round(percentile(sorted, 99))} ms, RSS ${mb(window.rssBytes)} MB`,
+        `  window ${String(window.index).padStart(3)}: ${String(window.requests).padStart(6)} req, ${window.errors} errors, ${window.shed} shed, p50 ${round(percentile(sorted, 50))} ms, p99 ${round(percentile(sorted, 99))} ms, RSS ${mb(window.rssBytes)} MB, load ${window.load}`,
       );
     }
     await Promise.all(pending);
@@ -269,7 +272,7 @@ async function main(): Promise<void> {
 function report(windows: Window[], server5xx: number): void {
   const rows = windows.map((w) => {
     const sorted = [...w.latencies].sort((a, b) => a - b);
-    return { window: w.index, requests: w.requests, errors: w.errors, shed: w.shed, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0), rssMb: mb(w.rssBytes), errorSamples: w.errorSamples };
+    return { window: w.index, requests: w.requests, errors: w.errors, shed: w.shed, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0), rssMb: mb(w.rssBytes), load: w.load, errorSamples: w.errorSamples };
   });
   const first = rows[0];
   const second = rows[1] ?? rows[0];
@@ -299,10 +302,10 @@ function report(windows: Window[], server5xx: number): void {
   });
   console.log('\n kind              requests   p50 ms   p99 ms');
   for (const k of kinds) console.log(` ${k.kind.padEnd(16)}  ${String(k.requests).padStart(8)}  ${String(k.p50Ms).padStart(7)}  ${String(k.p99Ms).padStart(7)}`);
-  console.log('\n window  requests  errors  shed   p50 ms   p99 ms    max ms   RSS MB');
+  console.log(`\n window  requests  errors  shed   p50 ms   p99 ms    max ms   RSS MB  load (${cpus().length} cores)`);
   for (const r of rows) {
     console.log(
-      ` ${String(r.window).padStart(6)}  ${String(r.requests).padStart(8)}  ${String(r.errors).padStart(6)}  ${String(r.shed).padStart(4)}  ${String(r.p50Ms).padStart(7)}  ${String(r.p99Ms).padStart(7)}  ${String(r.maxMs).padStart(8)}  ${String(r.rssMb).padStart(7)}`,
+      ` ${String(r.window).padStart(6)}  ${String(r.requests).padStart(8)}  ${String(r.errors).padStart(6)}  ${String(r.shed).padStart(4)}  ${String(r.p50Ms).padStart(7)}  ${String(r.p99Ms).padStart(7)}  ${String(r.maxMs).padStart(8)}  ${String(r.rssMb).padStart(7)}  ${String(r.load).padStart(5)}`,
     );
   }
   console.log(`\n${summary.requests} requests, ${summary.errors} errors (server-side 5xx per /metrics: ${server5xx}), ${summary.shed} shed`);
