@@ -309,8 +309,8 @@ export const GENERATED_CLASSES: { kind: string; answer: string }[] = [
   { kind: 'duplicate keys', answer: '2xx or 4xx, never 5xx (the last key wins)' },
   { kind: 'numbers past double range (1e400, -1e400, 1e-400, 30 digits)', answer: '2xx or 4xx, never 5xx' },
   { kind: 'wrong content type (text/plain, xml, form, multipart, latin1, utf-16, `*/*`)', answer: '415 UNSUPPORTED_MEDIA_TYPE' },
-  { kind: 'hostile query parameters (SQL injection, odd values, unknown names, repeats) on every list', answer: '200 or 400 VALIDATION_ERROR' },
+  { kind: 'hostile query parameters (SQL injection, odd values, unknown names, repeats) on every list', answer: '2xx or 4xx, never 5xx (seen: 200, 400 VALIDATION_ERROR)' },
   { kind: 'invalid page size (0, -1, 501, abc, 1e400, SQL)', answer: '400 VALIDATION_ERROR naming pageSize' },
-  { kind: 'hostile path segment (SQL, traversal, NUL, long, unicode) on every read by id', answer: '200, 404 NOT_FOUND or 400 MALFORMED_REQUEST' },
+  { kind: 'hostile path segment (SQL, traversal, NUL, long, unicode) on every read by id', answer: '2xx or 4xx, never 5xx (seen: 200, 404 NOT_FOUND, 400 MALFORMED_REQUEST)' },
   { kind: 'hostile header values (X-Request-Id, X-App-MerchantId, Authorization, Accept, signatures)', answer: '2xx or 4xx, never 5xx' },
 ];
