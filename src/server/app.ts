@@ -22,12 +22,14 @@ import { registerErrorHandling } from './error-handler.js';
 import { healthRoutes } from './health.js';
 import { registerJsonBody } from './json-body.js';
 import { merchantsRoute } from './merchants-route.js';
+import { registerMetrics } from './metrics.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { customerRoutes } from './routes/customers.js';
 import { eventRoutes } from './routes/events.js';
 import { leadRoutes } from './routes/leads.js';
 import { orderRoutes } from './routes/orders.js';
 import { reviewRoutes } from './routes/reviews.js';
+import { wireErrorOptions } from './wire-errors.js';
 
 export interface AppOptions {
   store: Store;
@@ -51,6 +53,13 @@ export interface AppOptions {
   appId?: string;
   /** The participant this server plays (seed, "Participants"); declared in discovery. */
   role?: 'crm' | 'origin';
+  /**
+   * Prometheus metrics at /metrics (default on): guarded by the admin key when one is
+   * configured, else served to loopback clients only (metrics.ts).
+   */
+  metrics?: boolean;
+  /** Longest to receive a whole request before answering 408 (default 60 s; wire-errors.ts). */
+  requestTimeoutMs?: number;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -82,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     return503OnClosing: true,
+    ...wireErrorOptions(options.requestTimeoutMs),
   });
 
   app.decorate('store', options.store);
@@ -96,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerJsonBody(app);
   registerErrorHandling(app);
+  if (options.metrics !== false) registerMetrics(app, { adminKey: options.auth?.adminKey });
 
   const auth = options.auth;
   const prefix = basePath === '/' ? '' : basePath;

@@ -26,7 +26,7 @@ function originOf(request: FastifyRequest, publicUrl: string | undefined): strin
 }
 
 export const discoveryRoute: FastifyPluginAsync<DiscoveryRouteOptions> = async (app, options) => {
-  await app.register(cors, { origin: '*', methods: ['GET', 'HEAD', 'OPTIONS'] });
+  await app.register(cors, { origin: '*', methods: ['GET', 'HEAD', 'OPTIONS'], strictPreflight: false });
   app.get('/.well-known/opendelivery', async (request, reply) => {
     const origin = originOf(request, options.publicUrl);
     const endpoint = options.basePath === '/' ? origin : `${origin}${options.basePath}`;

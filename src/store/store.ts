@@ -80,6 +80,26 @@ export interface EventFilter {
   occurred?: TimeRange;
 }
 
+/**
+ * What operators ask of a store beyond serving requests: readiness (every migration this
+ * build knows is applied) and the outbox depth, for /readyz and /metrics.
+ */
+export interface StoreStatus {
+  /** Versions of this build's migrations the database has not recorded; empty when ready. */
+  pendingMigrations: number[];
+  /** Webhook deliveries waiting to be sent (status pending). */
+  outboxDepth: number;
+}
+
+/** Connections of a store's pool, for /metrics; an embedded store has none. */
+export interface PoolUse {
+  max: number;
+  total: number;
+  idle: number;
+  /** Callers queued for a connection. */
+  waiting: number;
+}
+
 /** What a write did, item by item: created, updated, or unchanged (a no-op re-send). */
 export interface WriteSummary {
   created: number;
@@ -122,6 +142,10 @@ export interface Store {
 
   /** Resolves when the store can serve requests. */
   ping(): Promise<void>;
+  /** Readiness and outbox depth; rejects when the database does not answer. */
+  status(): Promise<StoreStatus>;
+  /** The connection pool's use right now, or undefined without a pool. */
+  poolUse(): PoolUse | undefined;
   close(): Promise<void>;
 }
 

@@ -17,10 +17,12 @@ import type { Lead } from '../../contract/lead.js';
 import type { Review } from '../../contract/review.js';
 import type { MigrationResult } from '../migration.js';
 import type { CustomerFilter, EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, Store, WriteSummary } from '../store.js';
+import type { PoolUse, StoreStatus } from '../store.js';
 import { PostgresAuthStore } from './postgres-auth.js';
 import { PostgresCustomers } from './postgres-customers.js';
 import { isUnavailable, translatePgError } from './postgres-errors.js';
 import { migratePostgres } from './postgres-migrations.js';
+import { postgresMigrations } from './postgres-migrations.js';
 import { PostgresRecords } from './postgres-records.js';
 import { PostgresWebhookStore } from './postgres-webhooks.js';
 
@@ -224,6 +226,20 @@ export class PostgresStore implements Store {
 
   async ping(): Promise<void> {
     await this.read(() => this.pool.query('SELECT 1'));
+  }
+
+  async status(): Promise<StoreStatus> {
+    const { rows } = await this.read(() =>
+      this.pool.query<{ versions: number[]; depth: number }>(
+        "SELECT (SELECT coalesce(array_agg(version), '{}') FROM schema_migrations) AS versions, (SELECT count(*)::int FROM webhook_outbox WHERE status = 'pending') AS depth",
+      ),
+    );
+    const done = new Set(rows[0].versions);
+    return { pendingMigrations: postgresMigrations.map((m) => m.version).filter((v) => !done.has(v)), outboxDepth: rows[0].depth };
+  }
+
+  poolUse(): PoolUse {
+    return { max: this.pool.options.max, total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,7 @@ import type { Lead } from '../../contract/lead.js';
 import type { Review } from '../../contract/review.js';
 import { ChangeClock } from '../change-clock.js';
 import type { CustomerFilter, EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, Store, WriteSummary } from '../store.js';
+import type { PoolUse, StoreStatus } from '../store.js';
 import { SqliteAuthStore } from './sqlite-auth.js';
 import { SqliteWebhookStore } from './sqlite-webhooks.js';
 import { SqliteCustomers } from './sqlite-customers.js';
@@ -24,6 +25,7 @@ import { StatementCache } from './sqlite-list.js';
 import type { MigrationResult } from '../migration.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import { SqliteStampCounts } from './sqlite-stamp-counts.js';
+import { sqliteMigrations } from './sqlite-migrations.js';
 import { SqliteRecords } from './sqlite-records.js';
 
 export interface SqliteStoreOptions {
@@ -189,6 +191,18 @@ export class SqliteStore implements Store {
     return this.read(() => {
       this.db.prepare('SELECT 1').get();
     });
+  }
+
+  status(): Promise<StoreStatus> {
+    return this.read(() => {
+      const done = new Set(this.db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+      const outboxDepth = this.db.prepare("SELECT count(*) FROM webhook_outbox WHERE status = 'pending'").pluck().get() as number;
+      return { pendingMigrations: sqliteMigrations.map((m) => m.version).filter((v) => !done.has(v)), outboxDepth };
+    });
+  }
+
+  poolUse(): PoolUse | undefined {
+    return undefined;
   }
 
   close(): Promise<void> {
