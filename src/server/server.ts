@@ -66,11 +66,12 @@ function gateRequests(server: Server, isClosing: () => boolean, inFlight: Set<Se
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const app = await buildApp(options);
+  const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits };
+  // One request timeout: the socket enforces it, the app names it in its 408 answer.
+  const app = await buildApp({ ...options, requestTimeoutMs: limits.requestTimeoutMs });
   app.addHook('onClose', async () => {
     await options.store.close();
   });
-  const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits };
   applyConnectionLimits(app.server, limits);
   let closingSince: number | undefined;
   const inFlight = new Set<ServerResponse>();
