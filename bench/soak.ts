@@ -15,15 +15,13 @@
  * Not part of the unit tests: it runs for minutes.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createAuthService } from '../src/auth/auth-service.js';
-import { openStore } from '../src/store/open-store.js';
-import pg from 'pg';
 import { customer, customerId } from './data.js';
 import { startOdc } from './server-process.js';
+import { credentials, prepareDatabase, token } from './setup.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -77,31 +75,6 @@ const NEW_PER_BATCH = 10;
 function acknowledge(newStart: number): void {
   acknowledged.add(newStart);
   while (acknowledged.delete(known)) known += NEW_PER_BATCH;
-}
-
-/** A fresh SQLite file or PostgreSQL database for one run, removed afterwards. */
-async function prepareDatabase(kind: string): Promise<{ location: string; cleanup(): Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'odc-soak-'));
-    return { location: join(dir, 'odc.db'), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const adminUrl = process.env.ODC_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `odc_soak_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    location: url.toString(),
-    cleanup: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 /** One request of the mix, drawn by weight. */
@@ -182,27 +155,14 @@ const mb = (bytes: number) => round(bytes / 1024 / 1024);
 async function main(): Promise<void> {
   const db = await prepareDatabase(storeKind);
   const secretKey = randomBytes(32);
-  const store = await openStore({ database: db.location });
-  let creds: { clientId: string; clientSecret: string };
-  try {
-    const auth = await createAuthService(store, { keyFile: '', secretKey });
-    const issued = await auth.clients.add({ name: 'soak', model: 'merchant', merchants: ['soak'], scopes: ['od.crm'] });
-    creds = { clientId: issued.clientId, clientSecret: issued.clientSecret };
-  } finally {
-    await store.close();
-  }
+  const creds = await credentials(db.location, secretKey);
   const tokenTtl = String(minutes * 60 + 3600);
   const server = await startOdc(db.location, { ODC_SECRET_KEY: secretKey.toString('base64') }, ['--token-ttl', tokenTtl, ...(storeKind === 'postgres' ? ['--pool-size', '10'] : [])]);
   const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
   const base = new URL(server.url);
   const windows: Window[] = [];
   try {
-    const tokenRes = await fetch(`${server.url}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret }),
-    });
-    const auth = `Bearer ${((await tokenRes.json()) as { access_token: string }).access_token}`;
+    const auth = `Bearer ${await token(server.url, creds)}`;
 
     for (let start = 0; start < SEEDED; start += 500) {
       const items = Array.from({ length: 500 }, (_, i) => customer(start + i));
