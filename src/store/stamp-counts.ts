@@ -51,23 +51,12 @@ export function planAtLeast(from: number): AtLeastPlan {
 }
 
 /**
- * The count of `from <= stamp <= to` as a difference of two "at least" counts; `evaluate`
- * runs one plan against the store. An empty range is 0.
+ * The count of `from <= stamp <= to` is "at least from" minus "at least to + 1": the plans to
+ * add and to subtract, or undefined for an empty range (count 0). Each store evaluates them,
+ * SQLite synchronously, PostgreSQL with a query each.
  */
-export async function countStampRange(
-  range: { from?: number; to?: number } | undefined,
-  evaluate: (plan: AtLeastPlan) => number | Promise<number>,
-): Promise<number> {
+export function planStampRange(range: { from?: number; to?: number } | undefined): { add: AtLeastPlan; subtract?: AtLeastPlan } | undefined {
   const from = range?.from ?? 0;
-  if (range?.to !== undefined && range.to < from) return 0;
-  const atLeastFrom = await evaluate(planAtLeast(from));
-  const beyondTo = range?.to === undefined ? 0 : await evaluate(planAtLeast(range.to + 1));
-  return atLeastFrom - beyondTo;
-}
-
-/** The same, for a store that answers synchronously (SQLite). */
-export function countStampRangeSync(range: { from?: number; to?: number } | undefined, evaluate: (plan: AtLeastPlan) => number): number {
-  const from = range?.from ?? 0;
-  if (range?.to !== undefined && range.to < from) return 0;
-  return evaluate(planAtLeast(from)) - (range?.to === undefined ? 0 : evaluate(planAtLeast(range.to + 1)));
+  if (range?.to !== undefined && range.to < from) return undefined;
+  return { add: planAtLeast(from), subtract: range?.to === undefined ? undefined : planAtLeast(range.to + 1) };
 }

@@ -3,7 +3,7 @@
  * SQLite store's (sqlite-list.ts), with numbered parameters and array binds.
  */
 import type { Pool } from 'pg';
-import { countStampRange, type AtLeastPlan, type CountedTable } from '../stamp-counts.js';
+import { planStampRange, type AtLeastPlan, type CountedTable } from '../stamp-counts.js';
 import type { PageRequest, PageResult, TimeRange } from '../store.js';
 
 /** Collects parameters and hands out their `$n` placeholders. */
@@ -39,6 +39,14 @@ export interface PgListQuery<Row> {
   stampCount?: { table: CountedTable; range: TimeRange | undefined };
 }
 
+/** A stamp range's count from the buckets (stamp-counts.ts). */
+async function countStampRange(pool: Pool, table: CountedTable, tenant: string, range: TimeRange | undefined): Promise<number> {
+  const plans = planStampRange(range);
+  if (!plans) return 0;
+  const [add, subtract] = await Promise.all([countAtLeast(pool, table, tenant, plans.add), plans.subtract ? countAtLeast(pool, table, tenant, plans.subtract) : 0]);
+  return add - subtract;
+}
+
 /** `count(stamp >= plan.rowsFrom)` for a tenant's table, from 10 ms of rows and the buckets, in one query. */
 async function countAtLeast(pool: Pool, table: CountedTable, tenant: string, plan: AtLeastPlan): Promise<number> {
   const params = new Params();
@@ -70,7 +78,7 @@ export async function runPgListQuery<Row extends { stamp: number; id: string }>(
   const stampCount = q.stampCount;
   const [total, rows] = await Promise.all([
     stampCount
-      ? countStampRange(stampCount.range, (plan) => countAtLeast(pool, stampCount.table, countParams[0] as string, plan))
+      ? countStampRange(pool, stampCount.table, countParams[0] as string, stampCount.range)
       : pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${q.table} WHERE ${where}`, countParams).then((r) => r.rows[0].n),
     pool.query<Row>(`SELECT ${q.columns} FROM ${q.table} WHERE ${pageWhere} ORDER BY stamp, id LIMIT ${limit} OFFSET ${skip}`, page.values),
   ]);

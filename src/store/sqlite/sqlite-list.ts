@@ -7,7 +7,7 @@
  * same conditions.
  */
 import type Database from 'better-sqlite3';
-import { countStampRangeSync, type AtLeastPlan, type CountedTable } from '../stamp-counts.js';
+import { planStampRange, type AtLeastPlan, type CountedTable } from '../stamp-counts.js';
 import type { PageRequest, PageResult, TimeRange } from '../store.js';
 
 export interface Condition {
@@ -64,6 +64,13 @@ export interface ListQuery<Row> {
   stampCount?: { table: CountedTable; range: TimeRange | undefined };
 }
 
+/** A stamp range's count from the buckets (stamp-counts.ts). */
+function countStampRange(statements: StatementCache, table: CountedTable, tenant: string, range: TimeRange | undefined): number {
+  const plans = planStampRange(range);
+  if (!plans) return 0;
+  return countAtLeast(statements, table, tenant, plans.add) - (plans.subtract ? countAtLeast(statements, table, tenant, plans.subtract) : 0);
+}
+
 /** `count(stamp >= plan.rowsFrom)` for a tenant's table, from 10 ms of rows and the buckets. */
 function countAtLeast(statements: StatementCache, table: CountedTable, tenant: string, plan: AtLeastPlan): number {
   const parts = [`SELECT count(*) FROM ${table} WHERE tenant = ? AND stamp >= ? AND stamp < ?`];
@@ -80,7 +87,7 @@ export function runListQuery<Row extends { stamp: number; id: string }>(statemen
   const params = [q.tenant, ...q.conditions.flatMap((c) => c.params)];
   const stampCount = q.stampCount;
   const total = stampCount
-    ? countStampRangeSync(stampCount.range, (plan) => countAtLeast(statements, stampCount.table, q.tenant, plan))
+    ? countStampRange(statements, stampCount.table, q.tenant, stampCount.range)
     : (statements.get(`SELECT count(*) AS n FROM ${q.table} WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
 
   const pageWhere = [...where];
