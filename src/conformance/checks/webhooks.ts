@@ -26,6 +26,14 @@ function needSecret(ctx: RunContext): void {
   if (!ctx.target.signing) skip('no signing identity: give --signing-secret, --merchant-id and the client id (or --app-id)');
 }
 
+/** The three signing headers of the run's identity, with the signature `sign` makes from the secret. */
+function signatureHeaders(ctx: RunContext, sign: (secret: string) => string): Record<string, string> {
+  signing(ctx);
+  needSecret(ctx);
+  const identity = ctx.target.signing!;
+  return { 'x-app-id': identity.appId, 'x-app-merchantid': identity.merchantId, 'x-app-signature': sign(identity.secret) };
+}
+
 /** Sends an event as raw bytes with the given signature headers (or none) and expects 401, nothing stored. */
 async function refusedAndNotStored(ctx: RunContext, name: string, headers: Record<string, string>, what: string, tamper?: (body: string) => string): Promise<void> {
   const customerId = ctx.payloads.key(`sig-${name}`);
@@ -69,10 +77,7 @@ export const webhookChecks: Check[] = [
     operation: 'publishCustomerEvent',
     rule,
     async run(ctx) {
-      signing(ctx);
-      needSecret(ctx);
-      const identity = ctx.target.signing!;
-      const headers = { 'x-app-id': identity.appId, 'x-app-merchantid': identity.merchantId, 'x-app-signature': '0'.repeat(64) };
+      const headers = signatureHeaders(ctx, () => '0'.repeat(64));
       await refusedAndNotStored(ctx, 'wrong', headers, 'an event with a wrong signature');
     },
   },
@@ -82,12 +87,8 @@ export const webhookChecks: Check[] = [
     operation: 'publishCustomerEvent',
     rule,
     async run(ctx) {
-      signing(ctx);
-      needSecret(ctx);
-      const identity = ctx.target.signing!;
-      const customerId = ctx.payloads.key('sig-altered');
-      const original = JSON.stringify(ctx.payloads.event('sig-altered', customerId));
-      const headers = { 'x-app-id': identity.appId, 'x-app-merchantid': identity.merchantId, 'x-app-signature': signBody(original, identity.secret) };
+      const original = JSON.stringify(ctx.payloads.event('sig-altered', ctx.payloads.key('sig-altered')));
+      const headers = signatureHeaders(ctx, (secret) => signBody(original, secret));
       await refusedAndNotStored(ctx, 'altered', headers, 'an event altered after signing', (body) => body.replace('7990', '1'));
     },
   },
