@@ -38,7 +38,13 @@ export async function measureReads(url: string, auth: string, count: number, sec
     url,
     connections: 16,
     duration: seconds,
-    requests: [{ method: 'GET', headers: { authorization: auth }, setupRequest: (req) => ({ ...req, path: `/customers/${customerId(Math.floor(Math.random() * count))}` }) }],
+    requests: [
+      {
+        method: 'GET',
+        headers: { authorization: auth },
+        setupRequest: (req) => ({ ...req, path: `/customers/${customerId(Math.floor(Math.random() * count))}` }),
+      },
+    ],
   });
 }
 
@@ -50,34 +56,62 @@ export async function measureEvents(url: string, auth: string, seconds: number):
     url,
     connections: 32,
     duration: seconds,
-    requests: [{
-      method: 'POST',
-      path: '/customer/events',
-      headers: { 'content-type': 'application/json', authorization: auth },
-      setupRequest: (req) => ({ ...req, body: JSON.stringify({ id: `bench-${runId}-${n++}`, eventType: 'ORDER_COMPLETED', occurredAt: new Date().toISOString(), customerId: customerId(n % 1000), data: { totalAmount: 7990, currency: 'BRL' } }) }),
-    }],
+    requests: [
+      {
+        method: 'POST',
+        path: '/customer/events',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        setupRequest: (req) => ({
+          ...req,
+          body: JSON.stringify({
+            id: `bench-${runId}-${n++}`,
+            eventType: 'ORDER_COMPLETED',
+            occurredAt: new Date().toISOString(),
+            customerId: customerId(n % 1000),
+            data: { totalAmount: 7990, currency: 'BRL' },
+          }),
+        }),
+      },
+    ],
   });
 }
 
 /** GET /customers with a filter: by externalId (one match) or updatedFrom with pageSize 100. */
-export async function measureFilter(url: string, auth: string, count: number, filter: 'externalId' | 'updatedFrom', seconds: number, updatedFrom?: string): Promise<autocannon.Result> {
+export async function measureFilter(
+  url: string,
+  auth: string,
+  count: number,
+  filter: 'externalId' | 'updatedFrom',
+  seconds: number,
+  updatedFrom?: string,
+): Promise<autocannon.Result> {
   return run({
     url,
     connections: 8,
     duration: seconds,
-    requests: [{
-      method: 'GET',
-      headers: { authorization: auth },
-      setupRequest: (req) => ({
-        ...req,
-        path: filter === 'externalId' ? `/customers?externalId=C${Math.floor(Math.random() * count)}` : `/customers?updatedFrom=${encodeURIComponent(updatedFrom ?? '')}&pageSize=100`,
-      }),
-    }],
+    requests: [
+      {
+        method: 'GET',
+        headers: { authorization: auth },
+        setupRequest: (req) => ({
+          ...req,
+          path:
+            filter === 'externalId'
+              ? `/customers?externalId=C${Math.floor(Math.random() * count)}`
+              : `/customers?updatedFrom=${encodeURIComponent(updatedFrom ?? '')}&pageSize=100`,
+        }),
+      },
+    ],
   });
 }
 
 /** Stops `server` and starts it again on the same database: ms from spawn to the first 200. */
-export async function measureStartup(server: RunningOdc, database: string, env: Record<string, string>, extraArgs: string[]): Promise<{ ms: number; server: RunningOdc }> {
+export async function measureStartup(
+  server: RunningOdc,
+  database: string,
+  env: Record<string, string>,
+  extraArgs: string[],
+): Promise<{ ms: number; server: RunningOdc }> {
   await server.stop();
   const began = process.hrtime.bigint();
   const next = await startOdc(database, env, extraArgs);

@@ -19,13 +19,19 @@ interface Profile {
 export function summarize(profile: Profile, top = 25): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();
   for (const [id, us] of self) {
     const frame = byId.get(id)!.callFrame;
-    const file = frame.url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, 'nm:').replace(/^.*\/(src|dist)\//, '$1/') || '(native)';
+    const file =
+      frame.url
+        .replace(/^file:\/\//, '')
+        .replace(/^.*node_modules\//, 'nm:')
+        .replace(/^.*\/(src|dist)\//, '$1/') || '(native)';
     const key = `${frame.functionName || '(anonymous)'}  ${file}:${frame.lineNumber + 1}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
     byFile.set(file, (byFile.get(file) ?? 0) + us);

@@ -42,7 +42,8 @@ const SMALL = quick ? 2000 : 10_000;
 if (flag('--profile')) odcNodeFlags.push('--cpu-prof', '--cpu-prof-dir', resolve(option('--profile', 'profiles')));
 
 const table = new ResultTable();
-const times = <T>(n: number, f: (i: number) => Promise<T>) => Array.from({ length: n }, (_, i) => i).reduce<Promise<T[]>>(async (acc, i) => [...(await acc), await f(i)], Promise.resolve([]));
+const times = <T>(n: number, f: (i: number) => Promise<T>) =>
+  Array.from({ length: n }, (_, i) => i).reduce<Promise<T[]>>(async (acc, i) => [...(await acc), await f(i)], Promise.resolve([]));
 
 async function benchStore(kind: string): Promise<void> {
   const db = await prepareDatabase(kind);
@@ -59,7 +60,10 @@ async function benchStore(kind: string): Promise<void> {
     const auth = `Bearer ${await token(server.url, creds)}`;
     const targets = [{ url: server.url, auth }, ...(ceiling ? [{ url: ceiling.url, auth: '' }] : [])];
     const load = async (from: number, to: number) => {
-      const bodies = Array.from({ length: Math.ceil((to - from) / BATCH) }, (_, i) => () => batchBody(from + i * BATCH, Math.min(BATCH, to - from - i * BATCH)));
+      const bodies = Array.from(
+        { length: Math.ceil((to - from) / BATCH) },
+        (_, i) => () => batchBody(from + i * BATCH, Math.min(BATCH, to - from - i * BATCH)),
+      );
       for (const t of targets) await postBatches(t.url, t.auth, bodies, 4);
     };
 
@@ -77,16 +81,42 @@ async function benchStore(kind: string): Promise<void> {
     const ingest = await times(rounds, async (r) => {
       const bodies = Array.from({ length: batchesPerRound }, (_, i) => mixedBatchBody(sent + i * (BATCH / 2), BATCH, sent, r * 1000 + i));
       sent += batchesPerRound * (BATCH / 2);
-      return times(targets.length, async (t) => (batchesPerRound * BATCH) / (await postBatches(targets[t].url, targets[t].auth, bodies.map((b) => () => b), 4)));
+      return times(
+        targets.length,
+        async (t) =>
+          (batchesPerRound * BATCH) /
+          (await postBatches(
+            targets[t].url,
+            targets[t].auth,
+            bodies.map((b) => () => b),
+            4,
+          )),
+      );
     });
-    table.record(kind, 'POST /customers, 1000-item batches (half re-sent)', ingest.map((r) => r[0]), 'customers/s', {
-      target: kind === 'sqlite' ? '>= 0.6 ceiling' : '>= 25,000/s', ceiling: ceiling && ingest.map((r) => r[1]),
-    });
-    if (ceiling) table.record('ceiling', 'POST /customers, 1000-item batches (half re-sent)', ingest.map((r) => r[1]), 'customers/s');
+    table.record(
+      kind,
+      'POST /customers, 1000-item batches (half re-sent)',
+      ingest.map((r) => r[0]),
+      'customers/s',
+      {
+        target: kind === 'sqlite' ? '>= 0.6 ceiling' : '>= 25,000/s',
+        ceiling: ceiling && ingest.map((r) => r[1]),
+      },
+    );
+    if (ceiling)
+      table.record(
+        'ceiling',
+        'POST /customers, 1000-item batches (half re-sent)',
+        ingest.map((r) => r[1]),
+        'customers/s',
+      );
 
     // Bulk load to `stored` (new customers only), then peak memory of all the ingest.
     if (stored > sent) {
-      const bodies = Array.from({ length: Math.ceil((stored - sent) / BATCH) }, (_, i) => () => batchBody(sent + i * BATCH, Math.min(BATCH, stored - sent - i * BATCH)));
+      const bodies = Array.from(
+        { length: Math.ceil((stored - sent) / BATCH) },
+        (_, i) => () => batchBody(sent + i * BATCH, Math.min(BATCH, stored - sent - i * BATCH)),
+      );
       table.record(kind, `bulk load ${sent} → ${stored} (new customers)`, [(stored - sent) / (await postBatches(server.url, auth, bodies, 4))], 'customers/s');
       if (ceiling) await postBatches(ceiling.url, '', bodies, 4);
     }
@@ -95,11 +125,30 @@ async function benchStore(kind: string): Promise<void> {
     // One after the other, never at once: each would steal the other's cores.
     const reads = await times(rounds, () => times(targets.length, (i) => measureReads(targets[i].url, targets[i].auth, stored, seconds)));
     for (const r of reads) if (r[0].non2xx > 0) throw new Error(`reads: ${r[0].non2xx} non-2xx answers`);
-    table.record(kind, `GET /customers/{id} at ${stored}, 16 conns`, reads.map((r) => r[0].requests.average), 'req/s', {
-      target: kind === 'sqlite' ? '>= 15,000/s, >= 0.7 ceiling' : '>= 10,000/s', ceiling: ceiling && reads.map((r) => r[1].requests.average),
-    });
-    if (ceiling) table.record('ceiling', `GET /customers/{id} at ${stored}, 16 conns`, reads.map((r) => r[1].requests.average), 'req/s');
-    table.record(kind, 'GET /customers/{id} p99', reads.map((r) => r[0].latency.p99), 'ms', { target: '< 5 ms' });
+    table.record(
+      kind,
+      `GET /customers/{id} at ${stored}, 16 conns`,
+      reads.map((r) => r[0].requests.average),
+      'req/s',
+      {
+        target: kind === 'sqlite' ? '>= 15,000/s, >= 0.7 ceiling' : '>= 10,000/s',
+        ceiling: ceiling && reads.map((r) => r[1].requests.average),
+      },
+    );
+    if (ceiling)
+      table.record(
+        'ceiling',
+        `GET /customers/{id} at ${stored}, 16 conns`,
+        reads.map((r) => r[1].requests.average),
+        'req/s',
+      );
+    table.record(
+      kind,
+      'GET /customers/{id} p99',
+      reads.map((r) => r[0].latency.p99),
+      'ms',
+      { target: '< 5 ms' },
+    );
 
     const large = await times(rounds, async () => ({
       external: (await measureFilter(server!.url, auth, stored, 'externalId', seconds)).latency.p99,
@@ -107,14 +156,38 @@ async function benchStore(kind: string): Promise<void> {
     }));
     for (const key of ['external', 'updated'] as const) {
       const name = key === 'external' ? 'GET /customers?externalId=' : 'GET /customers?updatedFrom=&pageSize=100';
-      table.record(kind, `${name} at ${SMALL} p99`, small.map((s) => s[key]), 'ms', { target: '< 10 ms' });
-      table.record(kind, `${name} at ${stored} p99`, large.map((s) => s[key]), 'ms', { target: '< 10 ms' });
-      table.record(kind, `${name} p99 growth ${SMALL} → ${stored}`, large.map((s, i) => s[key] / Math.max(1, small[i][key])), 'x', { target: '<= 1.5x' });
+      table.record(
+        kind,
+        `${name} at ${SMALL} p99`,
+        small.map((s) => s[key]),
+        'ms',
+        { target: '< 10 ms' },
+      );
+      table.record(
+        kind,
+        `${name} at ${stored} p99`,
+        large.map((s) => s[key]),
+        'ms',
+        { target: '< 10 ms' },
+      );
+      table.record(
+        kind,
+        `${name} p99 growth ${SMALL} → ${stored}`,
+        large.map((s, i) => s[key] / Math.max(1, small[i][key])),
+        'x',
+        { target: '<= 1.5x' },
+      );
     }
 
     const events = await times(rounds, () => measureEvents(server!.url, auth, seconds));
     for (const e of events) if (e.non2xx > 0) throw new Error(`events: ${e.non2xx} non-2xx answers`);
-    table.record(kind, 'POST /customer/events, 1 per request, 32 conns', events.map((e) => e.requests.average), 'events/s', { target: '>= 8,000/s' });
+    table.record(
+      kind,
+      'POST /customer/events, 1 per request, 32 conns',
+      events.map((e) => e.requests.average),
+      'events/s',
+      { target: '>= 8,000/s' },
+    );
 
     const startups = await times(rounds, async () => {
       const measured = await measureStartup(server!, db.location, env, serveArgs);
@@ -130,7 +203,9 @@ async function benchStore(kind: string): Promise<void> {
   }
 }
 
-table.header(`odc bench${quick ? ' (quick: the figures mean nothing)' : ''}: ${stores.join(', ')}; ${stored} stored customers; median of ${rounds} rounds (min–max)`);
+table.header(
+  `odc bench${quick ? ' (quick: the figures mean nothing)' : ''}: ${stores.join(', ')}; ${stored} stored customers; median of ${rounds} rounds (min–max)`,
+);
 for (const kind of stores) await benchStore(kind);
 if (!flag('--no-prism')) await benchPrism(table, { rounds, seconds, batch: BATCH });
 
@@ -138,6 +213,7 @@ const pgIngest = table.find('postgres', 'POST /customers');
 const sqliteIngest = table.find('sqlite', 'POST /customers');
 if (pgIngest && sqliteIngest) console.log(`  ingest, postgres/sqlite: ${(pgIngest.median / sqliteIngest.median).toFixed(2)}`);
 const prismPost = table.find('prism', 'POST /customers');
-if (prismPost && sqliteIngest) console.log(`  ingest, odc (sqlite, validates and persists) / prism (validates, stores nothing): ${(sqliteIngest.median / prismPost.median).toFixed(2)}`);
+if (prismPost && sqliteIngest)
+  console.log(`  ingest, odc (sqlite, validates and persists) / prism (validates, stores nothing): ${(sqliteIngest.median / prismPost.median).toFixed(2)}`);
 table.write(out, { quick, stored, rounds, machine: { cpus: (await import('node:os')).cpus().length, node: process.version } });
 console.log(`results written to ${out}`);

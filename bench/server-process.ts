@@ -19,7 +19,7 @@ const root = join(import.meta.dirname, '..');
 
 /** Starts the ceiling handler (bench/ceiling.ts) as its own process. */
 export async function startCeilingProcess(filename: string): Promise<RunningOdc> {
-  return startChild([ '--import', 'tsx', join(root, 'bench/ceiling.ts'), filename ], {}, /^ceiling listening on (\S+)/);
+  return startChild(['--import', 'tsx', join(root, 'bench/ceiling.ts'), filename], {}, /^ceiling listening on (\S+)/);
 }
 
 /**
@@ -29,7 +29,24 @@ export async function startCeilingProcess(filename: string): Promise<RunningOdc>
 export const odcNodeFlags: string[] = [];
 
 export async function startOdc(database: string, env: Record<string, string>, extraArgs: string[] = []): Promise<RunningOdc> {
-  return startChild([...odcNodeFlags, join(root, 'dist/src/cli/index.js'), 'serve', '--port', '0', '--database', database, '--rate-limit', '0', '--log-level', 'warn', ...extraArgs], env, /^odc listening on (\S+)/);
+  return startChild(
+    [
+      ...odcNodeFlags,
+      join(root, 'dist/src/cli/index.js'),
+      'serve',
+      '--port',
+      '0',
+      '--database',
+      database,
+      '--rate-limit',
+      '0',
+      '--log-level',
+      'warn',
+      ...extraArgs,
+    ],
+    env,
+    /^odc listening on (\S+)/,
+  );
 }
 
 async function startChild(args: string[], env: Record<string, string>, ready: RegExp): Promise<RunningOdc> {

@@ -100,12 +100,24 @@ function plan(): Planned {
     return { kind: 'list customers', method: 'GET', path: `/customers?${filters[pick(filters.length)]}`, expect: 200 };
   }
   if (r < 75) {
-    const body = { id: `ev-${randomUUID()}`, eventType: pick(2) ? 'ORDER_COMPLETED' : 'CART_ABANDONED', occurredAt: new Date().toISOString(), customerId: someone, data: { total: pick(500) } };
+    const body = {
+      id: `ev-${randomUUID()}`,
+      eventType: pick(2) ? 'ORDER_COMPLETED' : 'CART_ABANDONED',
+      occurredAt: new Date().toISOString(),
+      customerId: someone,
+      data: { total: pick(500) },
+    };
     return { kind: 'publish event', method: 'POST', path: '/customer/events', body: JSON.stringify(body), expect: 202 };
   }
   if (r < 80) return { kind: 'list events', method: 'GET', path: `/customer/events?customerId=${someone}&pageSize=20`, expect: 200 };
   if (r < 88) {
-    const body = { reviewId: `rv-${nextRecord++}`, reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 1 + pick(5) }, reviewDate: new Date().toISOString(), customer: { customerId: someone } };
+    const body = {
+      reviewId: `rv-${nextRecord++}`,
+      reviewType: 'ORDER',
+      overallRating: { ratingStyle: 'STAR', value: 1 + pick(5) },
+      reviewDate: new Date().toISOString(),
+      customer: { customerId: someone },
+    };
     return { kind: 'create review', method: 'POST', path: '/reviews', body: JSON.stringify(body), expect: 201 };
   }
   if (r < 92) return { kind: 'list reviews', method: 'GET', path: `/customers/${someone}/reviews?pageSize=20`, expect: 200 };
@@ -127,7 +139,13 @@ function send(agent: http.Agent, base: URL, auth: string, p: Planned): Promise<{
     const req = http.request({ host: base.hostname, port: base.port, path: p.path, method: p.method, headers, agent }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6, text: Buffer.concat(parts).toString('utf8').slice(0, 200) }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+          text: Buffer.concat(parts).toString('utf8').slice(0, 200),
+        }),
+      );
       res.on('error', (e) => resolve({ status: 0, ms: Number(process.hrtime.bigint() - started) / 1e6, text: String(e) }));
     });
     req.on('error', (e) => resolve({ status: 0, ms: Number(process.hrtime.bigint() - started) / 1e6, text: String(e) }));
@@ -157,7 +175,11 @@ async function main(): Promise<void> {
   const secretKey = randomBytes(32);
   const creds = await credentials(db.location, secretKey);
   const tokenTtl = String(minutes * 60 + 3600);
-  const server = await startOdc(db.location, { ODC_SECRET_KEY: secretKey.toString('base64') }, ['--token-ttl', tokenTtl, ...(storeKind === 'postgres' ? ['--pool-size', '10'] : [])]);
+  const server = await startOdc(db.location, { ODC_SECRET_KEY: secretKey.toString('base64') }, [
+    '--token-ttl',
+    tokenTtl,
+    ...(storeKind === 'postgres' ? ['--pool-size', '10'] : []),
+  ]);
   const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
   const base = new URL(server.url);
   const windows: Window[] = [];
@@ -232,7 +254,18 @@ async function main(): Promise<void> {
 function report(windows: Window[], server5xx: number): void {
   const rows = windows.map((w) => {
     const sorted = [...w.latencies].sort((a, b) => a - b);
-    return { window: w.index, requests: w.requests, errors: w.errors, shed: w.shed, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0), rssMb: mb(w.rssBytes), load: w.load, errorSamples: w.errorSamples };
+    return {
+      window: w.index,
+      requests: w.requests,
+      errors: w.errors,
+      shed: w.shed,
+      p50Ms: round(percentile(sorted, 50)),
+      p99Ms: round(percentile(sorted, 99)),
+      maxMs: round(sorted.at(-1) ?? 0),
+      rssMb: mb(w.rssBytes),
+      load: w.load,
+      errorSamples: w.errorSamples,
+    };
   });
   const first = rows[0];
   const second = rows[1] ?? rows[0];
@@ -261,7 +294,8 @@ function report(windows: Window[], server5xx: number): void {
     return { kind, requests: sorted.length, p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)) };
   });
   console.log('\n kind              requests   p50 ms   p99 ms');
-  for (const k of kinds) console.log(` ${k.kind.padEnd(16)}  ${String(k.requests).padStart(8)}  ${String(k.p50Ms).padStart(7)}  ${String(k.p99Ms).padStart(7)}`);
+  for (const k of kinds)
+    console.log(` ${k.kind.padEnd(16)}  ${String(k.requests).padStart(8)}  ${String(k.p50Ms).padStart(7)}  ${String(k.p99Ms).padStart(7)}`);
   console.log(`\n window  requests  errors  shed   p50 ms   p99 ms    max ms   RSS MB  load (${cpus().length} cores)`);
   for (const r of rows) {
     console.log(
@@ -269,8 +303,12 @@ function report(windows: Window[], server5xx: number): void {
     );
   }
   console.log(`\n${summary.requests} requests, ${summary.errors} errors (server-side 5xx per /metrics: ${server5xx}), ${summary.shed} shed`);
-  console.log(`p99 drift: ${summary.p99FirstMs} -> ${summary.p99LastMs} ms (${summary.p99DriftMs >= 0 ? '+' : ''}${summary.p99DriftMs} ms; after warm-up ${summary.p99DriftAfterWarmupMs >= 0 ? '+' : ''}${summary.p99DriftAfterWarmupMs} ms)`);
-  console.log(`RSS drift: ${summary.rssFirstMb} -> ${summary.rssLastMb} MB (${summary.rssDriftMb >= 0 ? '+' : ''}${summary.rssDriftMb} MB; after warm-up ${summary.rssDriftAfterWarmupMb >= 0 ? '+' : ''}${summary.rssDriftAfterWarmupMb} MB; max ${summary.rssMaxMb} MB)`);
+  console.log(
+    `p99 drift: ${summary.p99FirstMs} -> ${summary.p99LastMs} ms (${summary.p99DriftMs >= 0 ? '+' : ''}${summary.p99DriftMs} ms; after warm-up ${summary.p99DriftAfterWarmupMs >= 0 ? '+' : ''}${summary.p99DriftAfterWarmupMs} ms)`,
+  );
+  console.log(
+    `RSS drift: ${summary.rssFirstMb} -> ${summary.rssLastMb} MB (${summary.rssDriftMb >= 0 ? '+' : ''}${summary.rssDriftMb} MB; after warm-up ${summary.rssDriftAfterWarmupMb >= 0 ? '+' : ''}${summary.rssDriftAfterWarmupMb} MB; max ${summary.rssMaxMb} MB)`,
+  );
   const out = join(import.meta.dirname, 'soak-results.json');
   writeFileSync(out, `${JSON.stringify({ ranAt: new Date().toISOString(), summary, kinds, windows: rows }, null, 2)}\n`);
   console.log(`written to ${out}`);

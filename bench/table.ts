@@ -36,15 +36,24 @@ export class ResultTable {
 
   header(title: string): void {
     console.log(title);
-    console.log(`  ${'store'.padEnd(9)} ${'figure'.padEnd(56)} ${'median'.padStart(9)} ${'(min–max)'.padEnd(21)} ${'unit'.padEnd(12)} ${'target'.padEnd(28)} ratio to ceiling`);
+    console.log(
+      `  ${'store'.padEnd(9)} ${'figure'.padEnd(56)} ${'median'.padStart(9)} ${'(min–max)'.padEnd(21)} ${'unit'.padEnd(12)} ${'target'.padEnd(28)} ratio to ceiling`,
+    );
   }
 
   record(store: string, figure: string, samples: number[], unit: string, extra: { target?: string; ceiling?: number[] } = {}): Figure {
     const ratios = extra.ceiling ? samples.map((s, i) => s / (extra.ceiling as number[])[i]) : undefined;
     const entry: Figure = {
-      store, figure, unit, target: extra.target,
-      samples: samples.map(round2), median: round2(median(samples)), min: round2(Math.min(...samples)), max: round2(Math.max(...samples)),
-      ceiling: extra.ceiling?.map(round2), ratio: ratios && round2(median(ratios)),
+      store,
+      figure,
+      unit,
+      target: extra.target,
+      samples: samples.map(round2),
+      median: round2(median(samples)),
+      min: round2(Math.min(...samples)),
+      max: round2(Math.max(...samples)),
+      ceiling: extra.ceiling?.map(round2),
+      ratio: ratios && round2(median(ratios)),
     };
     this.figures.push(entry);
     const spread = samples.length > 1 ? `(${format(entry.min)}–${format(entry.max)})` : '';

@@ -20,7 +20,10 @@ if (focused.length > 0) {
 }
 
 async function postgresReachable() {
-  const client = new pg.Client({ connectionString: process.env.ODC_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({
+    connectionString: process.env.ODC_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    connectionTimeoutMillis: 3000,
+  });
   try {
     await client.connect();
     await client.query('SELECT 1');

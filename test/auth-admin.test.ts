@@ -38,7 +38,13 @@ for (const kind of STORES) {
     ];
 
     it('answers 401 on every admin route without the key or with a wrong one, and changes nothing', async () => {
-      const wrong: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-key-wrong-key-wrong' }, { 'x-admin-key': 'wrong-key-wrong-key-wrong' }, { authorization: `Basic ${Buffer.from(`admin:${ADMIN_KEY}`).toString('base64')}` }, { authorization: `Bearer ${ADMIN_KEY}x` }];
+      const wrong: Record<string, string>[] = [
+        {},
+        { authorization: 'Bearer wrong-key-wrong-key-wrong' },
+        { 'x-admin-key': 'wrong-key-wrong-key-wrong' },
+        { authorization: `Basic ${Buffer.from(`admin:${ADMIN_KEY}`).toString('base64')}` },
+        { authorization: `Bearer ${ADMIN_KEY}x` },
+      ];
       for (const [method, path, body] of routes) {
         for (const headers of wrong) {
           const res = await server.request(method, path, body, headers);
@@ -186,7 +192,11 @@ describe('odc clients and odc keys on a database file', () => {
   for (const name of ['ODC_SECRET_KEY', 'ODC_SECRET_KEY_FILE', 'DATABASE_URL']) delete env[name];
 
   const odc = async (...args: string[]) => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args, '--database', database, '--secret-key-file', keyFile], { cwd: root, env, timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/index.ts', ...args, '--database', database, '--secret-key-file', keyFile],
+      { cwd: root, env, timeout: 60_000 },
+    );
     return { text: stdout, json: JSON.parse(stdout) };
   };
 
@@ -227,7 +237,10 @@ describe('odc clients and odc keys on a database file', () => {
       assert.ok(await auth.clients.authenticate(fresh.clientId, rotated.clientSecret), 'the rotated secret verifies');
       assert.equal(await auth.clients.authenticate(fresh.clientId, fresh.clientSecret), undefined, 'the old secret does not');
       assert.equal(await auth.clients.authenticate(added.clientId, added.clientSecret), undefined, 'a revoked client does not');
-      assert.ok(auth.tokens.jwks().keys.some((k) => k.kid === keys.activeKid), 'the rotated key is published');
+      assert.ok(
+        auth.tokens.jwks().keys.some((k) => k.kid === keys.activeKid),
+        'the rotated key is published',
+      );
       const { token } = await auth.tokens.issue(fresh.clientId, ['od.crm']);
       assert.equal(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).kid, keys.activeKid, 'new tokens are signed with the new key');
     } finally {

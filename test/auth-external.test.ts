@@ -36,7 +36,13 @@ for (const kind of STORES) {
     });
 
     const idpToken = (claims: Record<string, unknown>, audience = AUDIENCE) =>
-      new SignJWT({ scope: 'od.crm', ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'idp-1' }).setIssuer(ISSUER).setAudience(audience).setIssuedAt().setExpirationTime('5m').sign(signingKey);
+      new SignJWT({ scope: 'od.crm', ...claims })
+        .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
+        .setIssuer(ISSUER)
+        .setAudience(audience)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(signingKey);
 
     it('accepts a token of the external issuer for a registered client, scoped to its merchants', async () => {
       await addClient(server, { clientId: 'idp-client', merchants: ['m-ext'] });
@@ -53,7 +59,12 @@ for (const kind of STORES) {
       const audience = await caller(server, await idpToken({ azp: 'idp-client' }, 'other-api')).get('/customers');
       assert.equal(audience.status, 401);
       const { privateKey } = await generateKeyPair('ES256');
-      const forged = await new SignJWT({ azp: 'idp-client', scope: 'od.crm' }).setProtectedHeader({ alg: 'ES256', kid: 'idp-1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('5m').sign(privateKey);
+      const forged = await new SignJWT({ azp: 'idp-client', scope: 'od.crm' })
+        .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(privateKey);
       assert.equal((await caller(server, forged).get('/customers')).status, 401);
     });
   });

@@ -24,7 +24,11 @@ const review = (reviewId: string, customerId: string, orderId: string) => ({
 /** One record of every resource, all ids prefixed, written by `as`. */
 async function writeSet(as: Caller, p: string): Promise<void> {
   const writes: [string, unknown, number][] = [
-    ['/customers', [{ id: `${p}-cust`, identifier: { type: 'external_id', value: `${p}-ext` }, externalIds: [{ source: 'S', key: 'k', value: `${p}-xid` }] }], 200],
+    [
+      '/customers',
+      [{ id: `${p}-cust`, identifier: { type: 'external_id', value: `${p}-ext` }, externalIds: [{ source: 'S', key: 'k', value: `${p}-xid` }] }],
+      200,
+    ],
     ['/leads', [{ id: `${p}-lead` }], 200],
     ['/orders', [{ id: `${p}-order`, customer: { id: `${p}-cust` } }], 201],
     ['/reviews', review(`${p}-review`, `${p}-cust`, `${p}-order`), 201],
@@ -43,12 +47,18 @@ const listPaths = ['/customers', '/leads', '/customers/leads', '/orders', '/cust
 /** A valid body for each write operation, with ids that must never be stored. */
 function leakBody(operationId: string): unknown {
   switch (operationId) {
-    case 'upsertCustomer': return [{ id: 'leak-cust', identifier: { type: 'email', value: 'leak@example.com' } }];
-    case 'upsertLead': return [{ id: 'leak-lead' }];
-    case 'upsertOrders': return [{ id: 'leak-order' }];
-    case 'createReview': return review('leak-review', 'a-cust', 'a-order');
-    case 'publishCustomerEvent': return { id: 'leak-event', eventType: 'leak', occurredAt: '2026-06-01T00:00:00Z' };
-    default: return undefined;
+    case 'upsertCustomer':
+      return [{ id: 'leak-cust', identifier: { type: 'email', value: 'leak@example.com' } }];
+    case 'upsertLead':
+      return [{ id: 'leak-lead' }];
+    case 'upsertOrders':
+      return [{ id: 'leak-order' }];
+    case 'createReview':
+      return review('leak-review', 'a-cust', 'a-order');
+    case 'publishCustomerEvent':
+      return { id: 'leak-event', eventType: 'leak', occurredAt: '2026-06-01T00:00:00Z' };
+    default:
+      return undefined;
   }
 }
 
@@ -57,7 +67,9 @@ function everyCall(): { label: string; method: string; path: string; body: unkno
   const calls = [];
   for (const op of operations) {
     for (const template of pathsOf(op)) {
-      const path = template.replace('{customerId}', 'a-cust').replace('{id}', op.resource === 'order' ? 'a-order' : op.resource === 'review' ? 'a-review' : 'a-cust');
+      const path = template
+        .replace('{customerId}', 'a-cust')
+        .replace('{id}', op.resource === 'order' ? 'a-order' : op.resource === 'review' ? 'a-review' : 'a-cust');
       calls.push({ label: `${op.method} ${path}`, method: op.method, path, body: leakBody(op.operationId) });
     }
   }
@@ -91,7 +103,15 @@ for (const kind of STORES) {
     });
 
     it('hides every record of m-a from m-b on every lookup path, aliases included', async () => {
-      const lookups = ['/customers/a-cust', '/customers/a-ext', '/customers/external_id:a-ext', '/customers/a-cust/reviews', '/orders/a-order', '/customers/orders/a-order', '/reviews/a-review'];
+      const lookups = [
+        '/customers/a-cust',
+        '/customers/a-ext',
+        '/customers/external_id:a-ext',
+        '/customers/a-cust/reviews',
+        '/orders/a-order',
+        '/customers/orders/a-order',
+        '/reviews/a-review',
+      ];
       for (const path of lookups) {
         const seen = await b.get(path);
         assert.equal(seen.status, 404, `m-b: ${path}`);
@@ -101,11 +121,16 @@ for (const kind of STORES) {
       }
     });
 
-    it('filters and counts m-b\'s lists without m-a\'s records, on every list path', async () => {
+    it("filters and counts m-b's lists without m-a's records, on every list path", async () => {
       const filtered = [
-        '/customers?externalId=a-xid', '/customers?customerIdentifierType=external_id&customerIdentifierValue=a-ext',
-        '/orders?customerId=a-cust', '/customers/orders?customerId=a-cust', '/reviews?customerId=a-cust',
-        '/customers/reviews?orderId=a-order', '/customer/events?customerId=a-cust', '/customer/events?eventType=a.seen',
+        '/customers?externalId=a-xid',
+        '/customers?customerIdentifierType=external_id&customerIdentifierValue=a-ext',
+        '/orders?customerId=a-cust',
+        '/customers/orders?customerId=a-cust',
+        '/reviews?customerId=a-cust',
+        '/customers/reviews?orderId=a-order',
+        '/customer/events?customerId=a-cust',
+        '/customer/events?eventType=a.seen',
       ];
       for (const path of filtered) {
         const res = await b.get(path);
@@ -117,7 +142,10 @@ for (const kind of STORES) {
       for (const path of listPaths) {
         const res = await b.get(path);
         assert.equal(res.status, 200, path);
-        assert.ok(ids(res).every((id) => id.startsWith('b-')), `${path} as m-b: ${ids(res).join(', ')}`);
+        assert.ok(
+          ids(res).every((id) => id.startsWith('b-')),
+          `${path} as m-b: ${ids(res).join(', ')}`,
+        );
         assert.equal(res.headers.get('x-total-count'), String(res.json.length), `${path}: the count is m-b's own`);
       }
     });
@@ -137,7 +165,10 @@ for (const kind of STORES) {
         }
       }
       assert.equal((await merchantHeader.get('/customers')).status, 403);
-      for (const [as, who] of [[a, 'm-a'], [b, 'm-b']] as const) {
+      for (const [as, who] of [
+        [a, 'm-a'],
+        [b, 'm-b'],
+      ] as const) {
         for (const path of ['/customers/leak-cust', '/customers/email:leak@example.com', '/orders/leak-order', '/reviews/leak-review']) {
           assert.equal((await as.get(path)).status, 404, `${who}: nothing written at ${path}`);
         }
@@ -157,7 +188,10 @@ for (const kind of STORES) {
     });
 
     it('shows the application client exactly the data of the merchant it names, by header or query', async () => {
-      for (const [named, own, label] of [[appA, a, 'm-a'], [appB, b, 'm-b']] as const) {
+      for (const [named, own, label] of [
+        [appA, a, 'm-a'],
+        [appB, b, 'm-b'],
+      ] as const) {
         for (const path of listPaths) {
           const expected = ids(await own.get(path));
           assert.ok(expected.length >= 1, `${label} has data at ${path}`);
@@ -165,7 +199,10 @@ for (const kind of STORES) {
           assert.deepEqual(ids(await app.get(`${path}?merchantId=${label}`)), expected, `${label} by query: ${path}`);
         }
       }
-      for (const [as, own, other] of [[appA, 'a', 'b'], [appB, 'b', 'a']] as const) {
+      for (const [as, own, other] of [
+        [appA, 'a', 'b'],
+        [appB, 'b', 'a'],
+      ] as const) {
         assert.equal((await as.get(`/customers/${own}-cust`)).status, 200, `${own} reads its customer`);
         assert.equal((await as.get(`/customers/${other}-cust`)).status, 404, `${own} does not read the other's customer`);
         assert.equal((await as.get(`/customers/orders/${other}-order`)).status, 404);
@@ -182,7 +219,7 @@ for (const kind of STORES) {
       for (const as of [appA, appB]) assert.ok(!ids(await as.get('/leads')).includes('m-c-lead'));
     });
 
-    it('stores the application client\'s writes under the merchant it names', async () => {
+    it("stores the application client's writes under the merchant it names", async () => {
       assert.equal((await appB.post('/leads', [{ id: 'app-lead-b' }])).status, 200);
       assert.equal((await app.post('/leads?merchantId=m-a', [{ id: 'app-lead-a' }])).status, 200);
       assert.ok(ids(await b.get('/leads')).includes('app-lead-b'));
@@ -220,12 +257,12 @@ for (const kind of STORES) {
       assert.equal(ca.status, 200);
       assert.equal(cb.status, 200);
       assert.equal(ca.json.name, 'Ana');
-      assert.equal(ca.json.demographics, undefined, 'm-b\'s enrichment did not reach m-a');
+      assert.equal(ca.json.demographics, undefined, "m-b's enrichment did not reach m-a");
       assert.equal(cb.json.name, 'Bia');
       assert.equal(cb.json.demographics.gender, 'F');
       const byId = await b.get(`/customers/${encodeURIComponent(ca.json.id)}`);
-      if (ca.json.id !== cb.json.id) assert.equal(byId.status, 404, 'm-a\'s customer id is unknown to m-b');
-      else assert.equal(byId.json.name, 'Bia', 'an equal id still resolves to m-b\'s own customer');
+      if (ca.json.id !== cb.json.id) assert.equal(byId.status, 404, "m-a's customer id is unknown to m-b");
+      else assert.equal(byId.json.name, 'Bia', "an equal id still resolves to m-b's own customer");
       const count = async (as: Caller) => (await as.get('/customers?customerIdentifierType=email&customerIdentifierValue=same%40example.com')).json.length;
       assert.equal(await count(a), 1);
       assert.equal(await count(b), 1);

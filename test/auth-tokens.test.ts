@@ -33,7 +33,12 @@ for (const kind of STORES) {
 
     it('issues a bearer JWT for client credentials, form-encoded, JSON or HTTP Basic', async () => {
       const creds = await addClient(server, { merchants: ['m1'] });
-      const form = await server.request('POST', '/oauth/token', `grant_type=client_credentials&client_id=${creds.clientId}&client_secret=${creds.clientSecret}`, { 'content-type': 'application/x-www-form-urlencoded' });
+      const form = await server.request(
+        'POST',
+        '/oauth/token',
+        `grant_type=client_credentials&client_id=${creds.clientId}&client_secret=${creds.clientSecret}`,
+        { 'content-type': 'application/x-www-form-urlencoded' },
+      );
       assert.equal(form.status, 200);
       assert.equal(form.json.token_type, 'bearer');
       assert.equal(form.json.expires_in, 3600);
@@ -41,7 +46,11 @@ for (const kind of STORES) {
       assert.equal(form.json.scope, 'od.crm');
       assert.equal(form.headers.get('cache-control'), 'no-store');
       assert.equal(form.json.access_token.split('.').length, 3);
-      const json = await server.request('POST', '/oauth/token', { grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret });
+      const json = await server.request('POST', '/oauth/token', {
+        grant_type: 'client_credentials',
+        client_id: creds.clientId,
+        client_secret: creds.clientSecret,
+      });
       assert.equal(json.status, 200);
       const basic = await server.request('POST', '/oauth/token', 'grant_type=client_credentials', {
         'content-type': 'application/x-www-form-urlencoded',
@@ -57,12 +66,21 @@ for (const kind of STORES) {
       assert.equal(wrong.status, 401);
       assert.equal(wrong.json.error, 'invalid_client');
       assert.equal(wrong.json.code, 'UNAUTHORIZED');
-      const unknown = await server.request('POST', '/oauth/token', { grant_type: 'client_credentials', client_id: 'nobody', client_secret: creds.clientSecret });
+      const unknown = await server.request('POST', '/oauth/token', {
+        grant_type: 'client_credentials',
+        client_id: 'nobody',
+        client_secret: creds.clientSecret,
+      });
       assert.equal(unknown.status, 401);
       const grant = await server.request('POST', '/oauth/token', { grant_type: 'password', client_id: creds.clientId, client_secret: creds.clientSecret });
       assert.equal(grant.status, 400);
       assert.equal(grant.json.error, 'unsupported_grant_type');
-      const scope = await server.request('POST', '/oauth/token', { grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, scope: 'od.all' });
+      const scope = await server.request('POST', '/oauth/token', {
+        grant_type: 'client_credentials',
+        client_id: creds.clientId,
+        client_secret: creds.clientSecret,
+        scope: 'od.all',
+      });
       assert.equal(scope.status, 400);
       assert.equal(scope.json.error, 'invalid_scope');
       const missing = await server.request('POST', '/oauth/token', { grant_type: 'client_credentials' });
@@ -85,7 +103,12 @@ for (const kind of STORES) {
         expired: `Bearer ${await forge(server, claims, { exp: '-1m' })}`,
         'wrong key': `Bearer ${await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid }).setIssuer('odc').setAudience('odc').setExpirationTime('1h').sign(stranger)}`,
         'alg none': `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`,
-        'alg HS256 keyed with the public key': `Bearer ${await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid }).setIssuer('odc').setAudience('odc').setExpirationTime('1h').sign(new TextEncoder().encode(JSON.stringify(server.auth!.tokens.jwks().keys[0])))}`,
+        'alg HS256 keyed with the public key': `Bearer ${await new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256', kid })
+          .setIssuer('odc')
+          .setAudience('odc')
+          .setExpirationTime('1h')
+          .sign(new TextEncoder().encode(JSON.stringify(server.auth!.tokens.jwks().keys[0])))}`,
         'wrong audience': `Bearer ${await forge(server, claims, { aud: 'someone-else' })}`,
         'wrong issuer': `Bearer ${await forge(server, claims, { iss: 'https://evil.example' })}`,
         'tampered payload': `Bearer ${header}.${b64({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), scope: 'od.all' })}.${good.split('.')[2]}`,
@@ -119,7 +142,11 @@ for (const kind of STORES) {
       const res = await caller(server, token).get('/leads');
       assert.equal(res.status, 401);
       assert.match(res.json.message, /revoked/);
-      const renewed = await server.request('POST', '/oauth/token', { grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret });
+      const renewed = await server.request('POST', '/oauth/token', {
+        grant_type: 'client_credentials',
+        client_id: creds.clientId,
+        client_secret: creds.clientSecret,
+      });
       assert.equal(renewed.status, 401);
     });
 
@@ -134,7 +161,10 @@ for (const kind of STORES) {
       const jwks = await server.request('GET', '/.well-known/jwks.json');
       assert.ok(jwks.json.keys.some((k: { kid: string }) => k.kid === kid));
       assert.ok(jwks.json.keys.length >= 2);
-      assert.ok(jwks.json.keys.every((k: Record<string, unknown>) => k.d === undefined), 'no private part');
+      assert.ok(
+        jwks.json.keys.every((k: Record<string, unknown>) => k.d === undefined),
+        'no private part',
+      );
     });
 
     it('requires a token on every operation, and keeps the keys across a restart', async () => {
@@ -142,7 +172,21 @@ for (const kind of STORES) {
       const token = await tokenFor(server, creds);
       await server.restart();
       assert.equal((await caller(server, token).get('/customers')).status, 200, 'tokens survive a restart');
-      for (const [method, path] of [['GET', '/customers'], ['POST', '/customers'], ['GET', '/customers/x'], ['GET', '/leads'], ['POST', '/customers/leads'], ['GET', '/orders/x'], ['POST', '/orders'], ['GET', '/reviews'], ['POST', '/reviews'], ['GET', '/customers/x/reviews'], ['GET', '/reviews/x'], ['GET', '/customer/events'], ['POST', '/customer/events']]) {
+      for (const [method, path] of [
+        ['GET', '/customers'],
+        ['POST', '/customers'],
+        ['GET', '/customers/x'],
+        ['GET', '/leads'],
+        ['POST', '/customers/leads'],
+        ['GET', '/orders/x'],
+        ['POST', '/orders'],
+        ['GET', '/reviews'],
+        ['POST', '/reviews'],
+        ['GET', '/customers/x/reviews'],
+        ['GET', '/reviews/x'],
+        ['GET', '/customer/events'],
+        ['POST', '/customer/events'],
+      ]) {
         const res = await server.request(method, path, method === 'POST' ? [] : undefined);
         assert.equal(res.status, 401, `${method} ${path}`);
       }

@@ -18,21 +18,42 @@ describe('npm run bench -- --quick', () => {
     try {
       const out = join(dir, 'results.json');
       const stores = (process.env.ODC_TEST_STORES ?? 'sqlite').split(',');
-      const result = spawnSync('npm', ['run', 'bench', '--', '--quick', '--stores', stores.join(','), '--out', out], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+      const result = spawnSync('npm', ['run', 'bench', '--', '--quick', '--stores', stores.join(','), '--out', out], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 300_000,
+      });
       assert.equal(result.status, 0, `bench failed:\n${result.stdout}\n${result.stderr}`);
       for (const store of [...stores, 'ceiling']) assert.match(result.stdout, new RegExp(`^  ${store} +\\S`, 'm'), `no row for ${store}`);
       // Prism mocks the committee's document from ../shared/reference; without it the bench says so.
       const prismDocument = join(root, '../shared/reference/committee-customer-2026-06.openapi.yaml');
-      assert.match(result.stdout, existsSync(prismDocument) ? /^  prism +\S/m : /^  prism: \.\.\/shared\/reference absent, skipped/m);
-      const written = JSON.parse(readFileSync(out, 'utf8')) as { quick: boolean; figures: Array<{ store: string; figure: string; samples: number[]; median: number }> };
+      assert.match(result.stdout, existsSync(prismDocument) ? /^ {2}prism +\S/m : /^ {2}prism: \.\.\/shared\/reference absent, skipped/m);
+      const written = JSON.parse(readFileSync(out, 'utf8')) as {
+        quick: boolean;
+        figures: Array<{ store: string; figure: string; samples: number[]; median: number }>;
+      };
       assert.equal(written.quick, true);
       const sqliteFigures = written.figures.filter((f) => f.store === 'sqlite').map((f) => f.figure);
-      for (const expected of ['POST /customers', 'peak RSS', 'GET /customers/{id} at', 'GET /customers?externalId=', 'GET /customers?updatedFrom=', 'POST /customer/events', 'start-up']) {
-        assert.ok(sqliteFigures.some((f) => f.startsWith(expected)), `no sqlite figure "${expected}" in ${sqliteFigures.join(', ')}`);
+      for (const expected of [
+        'POST /customers',
+        'peak RSS',
+        'GET /customers/{id} at',
+        'GET /customers?externalId=',
+        'GET /customers?updatedFrom=',
+        'POST /customer/events',
+        'start-up',
+      ]) {
+        assert.ok(
+          sqliteFigures.some((f) => f.startsWith(expected)),
+          `no sqlite figure "${expected}" in ${sqliteFigures.join(', ')}`,
+        );
       }
       const ingest = written.figures.find((f) => f.store === 'sqlite' && f.figure.startsWith('POST /customers'));
       assert.equal(ingest?.samples.length, 3, 'three rounds');
-      assert.ok(written.figures.every((f) => Number.isFinite(f.median) && f.median >= 0), 'every figure measured');
+      assert.ok(
+        written.figures.every((f) => Number.isFinite(f.median) && f.median >= 0),
+        'every figure measured',
+      );
       assert.ok((ingest?.median ?? 0) > 0, 'ingest measured');
     } finally {
       rmSync(dir, { recursive: true, force: true });

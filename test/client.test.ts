@@ -22,7 +22,11 @@ function scriptedFetch(script: { match: RegExp; answers: Response[] }[] = []) {
   return { impl, calls };
 }
 
-const unavailable = () => new Response(JSON.stringify({ code: 'UNAVAILABLE', message: 'down', details: [] }), { status: 503, headers: { 'retry-after': '0', 'content-type': 'application/json' } });
+const unavailable = () =>
+  new Response(JSON.stringify({ code: 'UNAVAILABLE', message: 'down', details: [] }), {
+    status: 503,
+    headers: { 'retry-after': '0', 'content-type': 'application/json' },
+  });
 
 for (const kind of STORES) {
   describe(`client (${kind.name})`, () => {
@@ -30,7 +34,13 @@ for (const kind of STORES) {
 
     async function client(extra: Partial<ConstructorParameters<typeof OdcClient>[0]> = {}) {
       const creds = await addClient(server, { merchants: ['m1', 'm2'] });
-      return new OdcClient({ baseUrl: server.url, credentials: { clientId: creds.clientId, clientSecret: creds.clientSecret }, merchantId: 'm1', retry: { baseDelayMs: 1 }, ...extra });
+      return new OdcClient({
+        baseUrl: server.url,
+        credentials: { clientId: creds.clientId, clientSecret: creds.clientSecret },
+        merchantId: 'm1',
+        retry: { baseDelayMs: 1 },
+        ...extra,
+      });
     }
 
     it('performs every operation through its method', async () => {
@@ -43,7 +53,13 @@ for (const kind of STORES) {
       await odc.upsertOrders([{ id: 'cl-order', customer: { id: 'cl-1' } }]);
       assert.equal((await odc.getOrderById('cl-order')).id, 'cl-order');
       assert.equal((await odc.listOrders({ customerId: 'cl-1' })).items.length, 1);
-      await odc.createReview({ reviewId: 'cl-rev', reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 5 }, reviewDate: '2026-06-01T12:00:00Z', customer: { customerId: 'cl-1' } });
+      await odc.createReview({
+        reviewId: 'cl-rev',
+        reviewType: 'ORDER',
+        overallRating: { ratingStyle: 'STAR', value: 5 },
+        reviewDate: '2026-06-01T12:00:00Z',
+        customer: { customerId: 'cl-1' },
+      });
       assert.equal((await odc.getReviewById('cl-rev')).reviewId, 'cl-rev');
       assert.equal((await odc.listReviews()).items.length, 1);
       assert.equal((await odc.listCustomerReviews('cl-1')).items.length, 1);
@@ -62,14 +78,18 @@ for (const kind of STORES) {
     });
 
     it('fetches a new token when the server refuses the cached one', async () => {
-      const { impl, calls } = scriptedFetch([{ match: /^\/customers$/, answers: [new Response(JSON.stringify({ code: 'UNAUTHORIZED', message: 'expired', details: [] }), { status: 401 })] }]);
+      const { impl, calls } = scriptedFetch([
+        { match: /^\/customers$/, answers: [new Response(JSON.stringify({ code: 'UNAUTHORIZED', message: 'expired', details: [] }), { status: 401 })] },
+      ]);
       const odc = await client({ fetch: impl });
       await odc.listCustomers();
       assert.equal(calls.filter((c) => c === 'POST /oauth/token').length, 2);
     });
 
     it('retries 503 and 429 honouring Retry-After, then succeeds', async () => {
-      const { impl, calls } = scriptedFetch([{ match: /^\/customers$/, answers: [unavailable(), new Response('{}', { status: 429, headers: { 'retry-after': '0' } })] }]);
+      const { impl, calls } = scriptedFetch([
+        { match: /^\/customers$/, answers: [unavailable(), new Response('{}', { status: 429, headers: { 'retry-after': '0' } })] },
+      ]);
       const waits: number[] = [];
       const odc = await client({ fetch: impl, onRetry: (_e, ms) => waits.push(ms) });
       await odc.upsertCustomers([{ identifier: { type: 'custom', value: 'retried' } }]);

@@ -18,9 +18,14 @@ const sqlite = STORES.find((s) => s.name === 'sqlite') ?? STORES[0];
 
 function odc(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, NO_COLOR: '' }, maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', CLI, ...args],
+      { env: { ...process.env, NO_COLOR: '' }, maxBuffer: 8 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -80,9 +85,15 @@ describe('odc conformance (CLI)', () => {
       assert.match(run.stdout, /expected: 201\n\s+got: {6}200/);
       assert.match(run.stdout, /DOES NOT CONFORM: 2 MUST check\(s\) failed/);
       const report = JSON.parse(readFileSync(json, 'utf8'));
-      assert.deepEqual(report.results.filter((r: { outcome: string }) => r.outcome === 'fail').map((r: { id: string }) => r.id), ['operations.upsertOrders', 'discovery.declares-only-what-works']);
+      assert.deepEqual(
+        report.results.filter((r: { outcome: string }) => r.outcome === 'fail').map((r: { id: string }) => r.id),
+        ['operations.upsertOrders', 'discovery.declares-only-what-works'],
+      );
       const xml = readFileSync(junit, 'utf8');
-      assert.match(xml, /<testcase classname="conformance.operations" name="operations.upsertOrders \[MUST\]"[^>]*>\n\s+<failure message="POST \/orders with one order: unexpected status" type="MUST">/);
+      assert.match(
+        xml,
+        /<testcase classname="conformance.operations" name="operations.upsertOrders \[MUST\]"[^>]*>\n\s+<failure message="POST \/orders with one order: unexpected status" type="MUST">/,
+      );
     });
   });
 

@@ -14,7 +14,8 @@ import { kitOptions, startBrokenServer, type BrokenServer } from './support/brok
 import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
 
-const notPassed = (report: ConformanceReport) => report.results.filter((r) => r.outcome !== 'pass').map((r) => `${r.outcome} ${r.id}: ${r.message} ${r.expected ?? ''} ${r.got ?? ''}`);
+const notPassed = (report: ConformanceReport) =>
+  report.results.filter((r) => r.outcome !== 'pass').map((r) => `${r.outcome} ${r.id}: ${r.message} ${r.expected ?? ''} ${r.got ?? ''}`);
 
 describe('conformance checks are data', () => {
   it('each has a unique dotted id, a level, a quoted rule with its source, and an operation of the seed', () => {
@@ -74,7 +75,10 @@ describe('conformance of odc without authentication (development instance)', () 
       assert.match(r.message ?? '', /declares no authentication/);
     }
     assert.ok(report.results.filter((r) => r.id.startsWith('webhooks.')).every((r) => r.outcome === 'skip'));
-    assert.deepEqual(report.results.filter((r) => r.outcome === 'fail').map((r) => r.id), []);
+    assert.deepEqual(
+      report.results.filter((r) => r.outcome === 'fail').map((r) => r.id),
+      [],
+    );
     assert.equal(report.ok, true);
   });
 });
@@ -96,7 +100,10 @@ describe('operations a target does not declare', () => {
       assert.equal(r.outcome, 'skip', r.id);
       assert.match(r.message ?? '', /does not declare getReviewById/);
     }
-    assert.deepEqual(report.results.filter((r) => r.outcome === 'fail').map((r) => r.id), []);
+    assert.deepEqual(
+      report.results.filter((r) => r.outcome === 'fail').map((r) => r.id),
+      [],
+    );
     assert.equal(report.ok, true);
     assert.equal(report.declaredOperations.includes('getReviewById'), false);
   });

@@ -50,27 +50,37 @@ for (const kind of STORES) {
 
     it('enriches field by field, keeps omitted fields, clears with null, unions externalIds and contacts', async () => {
       const identifier = { type: 'external_id', value: 'crm:merge:1' };
-      await post([{
-        identifier,
-        name: 'Eva',
-        contacts: { emails: [{ email: 'eva@a.com', isPrimary: true }], phones: [{ number: '+55 11 1111-1111' }] },
-        externalIds: [{ source: 'PDV', key: 'code', value: 'A1' }, { source: 'APP', key: 'uid', value: 'u1' }],
-        metadata: { customTags: ['vip'], customRules: { a: 1, b: 2 } },
-        addresses: [{ city: 'São Paulo' }],
-      }]);
-      await post([{
-        identifier,
-        contacts: { emails: [{ email: 'EVA@a.com', isPrimary: false }, { email: 'eva@b.com' }], phones: [{ number: '+551111111111', type: 'home' }] },
-        externalIds: [{ source: 'PDV', key: 'code', value: 'A2' }],
-        metadata: { customTags: ['new'], customRules: { b: null, c: 3 } },
-        addresses: [{ city: 'Recife' }],
-        name: null,
-      }]);
+      await post([
+        {
+          identifier,
+          name: 'Eva',
+          contacts: { emails: [{ email: 'eva@a.com', isPrimary: true }], phones: [{ number: '+55 11 1111-1111' }] },
+          externalIds: [
+            { source: 'PDV', key: 'code', value: 'A1' },
+            { source: 'APP', key: 'uid', value: 'u1' },
+          ],
+          metadata: { customTags: ['vip'], customRules: { a: 1, b: 2 } },
+          addresses: [{ city: 'São Paulo' }],
+        },
+      ]);
+      await post([
+        {
+          identifier,
+          contacts: { emails: [{ email: 'EVA@a.com', isPrimary: false }, { email: 'eva@b.com' }], phones: [{ number: '+551111111111', type: 'home' }] },
+          externalIds: [{ source: 'PDV', key: 'code', value: 'A2' }],
+          metadata: { customTags: ['new'], customRules: { b: null, c: 3 } },
+          addresses: [{ city: 'Recife' }],
+          name: null,
+        },
+      ]);
       const eva = (await get('crm:merge:1')).json;
       assert.equal(eva.name, undefined, 'null clears');
       assert.deepEqual(eva.contacts.emails, [{ email: 'EVA@a.com', isPrimary: false }, { email: 'eva@b.com' }]);
       assert.deepEqual(eva.contacts.phones, [{ number: '+551111111111', type: 'home' }]);
-      assert.deepEqual(eva.externalIds, [{ source: 'PDV', key: 'code', value: 'A2' }, { source: 'APP', key: 'uid', value: 'u1' }]);
+      assert.deepEqual(eva.externalIds, [
+        { source: 'PDV', key: 'code', value: 'A2' },
+        { source: 'APP', key: 'uid', value: 'u1' },
+      ]);
       assert.deepEqual(eva.metadata, { customTags: ['new'], customRules: { a: 1, c: 3 } });
       assert.deepEqual(eva.addresses, [{ city: 'Recife' }], 'other arrays are replaced');
     });
@@ -84,7 +94,10 @@ for (const kind of STORES) {
       const second = (await get('custom:noop-1')).json;
       assert.equal(second.updatedAt, first.updatedAt);
       assert.deepEqual(second, first);
-      const since = await server.request('GET', `/customers?updatedFrom=${encodeURIComponent(new Date(Date.parse(first.updatedAt) + 1).toISOString())}&customerIdentifierValue=noop-1`);
+      const since = await server.request(
+        'GET',
+        `/customers?updatedFrom=${encodeURIComponent(new Date(Date.parse(first.updatedAt) + 1).toISOString())}&customerIdentifierValue=noop-1`,
+      );
       assert.equal(since.json.length, 0);
       await post([{ identifier: customer.identifier, name: 'Fredo' }]);
       const third = (await get('custom:noop-1')).json;
@@ -116,7 +129,10 @@ for (const kind of STORES) {
       assert.equal(h.id, 'cust-h', 'the id is stable');
       assert.equal(h.name, 'H');
       await post([{ id: 'cust-i', identifier: { type: 'email', value: 'i@example.com' } }]);
-      const conflict = await post([{ identifier: { type: 'email', value: 'new@example.com' } }, { id: 'cust-i', identifier: { type: 'email', value: 'h@example.com' } }]);
+      const conflict = await post([
+        { identifier: { type: 'email', value: 'new@example.com' } },
+        { id: 'cust-i', identifier: { type: 'email', value: 'h@example.com' } },
+      ]);
       assert.equal(conflict.status, 409);
       assert.equal(conflict.json.code, 'CONFLICT');
       assert.match(conflict.json.details[0], /^\/1\/id: /);
@@ -150,7 +166,10 @@ for (const kind of STORES) {
       assert.equal(any.json.length, 3);
       assert.equal(any.headers.get('x-total-count'), '3');
       const pdv = await server.request('GET', '/customers?externalId=K&externalIdSource=PDV');
-      assert.deepEqual(pdv.json.map((c: any) => c.identifier.value), ['k1@example.com']);
+      assert.deepEqual(
+        pdv.json.map((c: any) => c.identifier.value),
+        ['k1@example.com'],
+      );
       const byType = await server.request('GET', '/customers?customerIdentifierType=external_id&externalId=K');
       assert.equal(byType.json.length, 1);
     });
@@ -163,7 +182,13 @@ for (const kind of STORES) {
     });
 
     it('ignores a client-sent updatedAt and consent, which the server owns', async () => {
-      await post([{ identifier: { type: 'custom', value: 'owned' }, updatedAt: '2001-01-01T00:00:00Z', consent: { status: 'opted_in', occurredAt: '2001-01-01T00:00:00Z', eventId: 'x' } }]);
+      await post([
+        {
+          identifier: { type: 'custom', value: 'owned' },
+          updatedAt: '2001-01-01T00:00:00Z',
+          consent: { status: 'opted_in', occurredAt: '2001-01-01T00:00:00Z', eventId: 'x' },
+        },
+      ]);
       const c = (await get('custom:owned')).json;
       assert.notEqual(c.updatedAt, '2001-01-01T00:00:00.000Z');
       assert.ok(Date.parse(c.updatedAt) > Date.parse('2020-01-01T00:00:00Z'));

@@ -52,7 +52,13 @@ const bodies: Record<string, unknown> = {
   upsertCustomer: [{ id: 'disc-cust', identifier: { type: 'email', value: 'disc@example.com' } }],
   upsertLead: [{ id: 'disc-lead' }],
   upsertOrders: [{ id: 'disc-order', customer: { id: 'disc-cust' } }],
-  createReview: { reviewId: 'disc-review', reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 5 }, reviewDate: '2026-06-01T00:00:00Z', customer: { customerId: 'disc-cust' } },
+  createReview: {
+    reviewId: 'disc-review',
+    reviewType: 'ORDER',
+    overallRating: { ratingStyle: 'STAR', value: 5 },
+    reviewDate: '2026-06-01T00:00:00Z',
+    customer: { customerId: 'disc-cust' },
+  },
   publishCustomerEvent: { eventType: 'discovery.checked', occurredAt: '2026-06-01T00:00:00Z', customerId: 'disc-cust' },
 };
 const ids: Record<string, string> = { customer: 'disc-cust', order: 'disc-order', review: 'disc-review' };
@@ -141,7 +147,9 @@ for (const kind of STORES) {
       const ordered = (found as OperationDefinition[]).sort((x, y) => (x.method === y.method ? 0 : x.method === 'POST' ? -1 : 1));
       for (const op of ordered) {
         const path = op.path.replace('{customerId}', 'disc-cust').replace('{id}', ids[op.resource] ?? 'x');
-        const res = await server.request(op.method, path, op.method === 'POST' ? bodies[op.operationId] : undefined, { authorization: `Bearer ${await freshToken(server)}` });
+        const res = await server.request(op.method, path, op.method === 'POST' ? bodies[op.operationId] : undefined, {
+          authorization: `Bearer ${await freshToken(server)}`,
+        });
         const label = `${op.operationId}: ${op.method} ${path} -> ${res.status} ${res.text.slice(0, 200)}`;
         assert.ok(![405, 501].includes(res.status), label);
         assert.ok(!(res.status === 404 && /no operation at/.test(res.json?.message ?? '')), label);
@@ -161,7 +169,10 @@ for (const kind of STORES) {
       const jwks = await fetch(m.authentication.jwksUrl);
       assert.equal(jwks.status, 200);
       const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString());
-      assert.ok(((await jwks.json()) as { keys: { kid: string }[] }).keys.some((k) => k.kid === header.kid), 'the JWKS holds the key of the token');
+      assert.ok(
+        ((await jwks.json()) as { keys: { kid: string }[] }).keys.some((k) => k.kid === header.kid),
+        'the JWKS holds the key of the token',
+      );
       const merchants = await fetch(m.authentication.merchantDiscovery.endpoint, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(merchants.status, 200);
       assert.deepEqual(((await merchants.json()) as { merchantId: string }[]).map((x) => x.merchantId).sort(), ['m1', 'm2']);
@@ -252,7 +263,10 @@ for (const kind of STORES) {
       const m = await manifestOf(server);
       assert.deepEqual(m.authentication.supportedGrantTypes, []);
       assert.equal(validateManifest(m), false);
-      assert.ok(validateManifest.errors?.every((e) => e.instancePath.startsWith('/authentication/')), JSON.stringify(validateManifest.errors));
+      assert.ok(
+        validateManifest.errors?.every((e) => e.instancePath.startsWith('/authentication/')),
+        JSON.stringify(validateManifest.errors),
+      );
     });
   });
 }

@@ -58,7 +58,12 @@ for (const kind of STORES) {
         for (const body of bodies) {
           assertError(await postRaw('/customers', body), 400, 'MALFORMED_JSON', body);
         }
-        assertError(await postRaw('/customer/events', '{"eventType":"X","occurredAt":"2026-06-01T12:00:00Z","data":{"__proto__":{"polluted":true}}}'), 400, 'MALFORMED_JSON', 'event');
+        assertError(
+          await postRaw('/customer/events', '{"eventType":"X","occurredAt":"2026-06-01T12:00:00Z","data":{"__proto__":{"polluted":true}}}'),
+          400,
+          'MALFORMED_JSON',
+          'event',
+        );
         assert.equal((await server.request('GET', '/customers/custom:proto-1')).status, 404);
         assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined, 'Object.prototype is untouched');
       });
@@ -112,14 +117,26 @@ for (const kind of STORES) {
       });
 
       it('answers application/json in a charset other than UTF-8 with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
-        for (const type of ['application/json; charset=latin1', 'application/json; charset=iso-8859-1', 'application/json;charset="utf-16"', 'application/json; charset=us-ascii']) {
+        for (const type of [
+          'application/json; charset=latin1',
+          'application/json; charset=iso-8859-1',
+          'application/json;charset="utf-16"',
+          'application/json; charset=us-ascii',
+        ]) {
           assertError(await send({ 'content-type': type }), 415, 'UNSUPPORTED_MEDIA_TYPE', type);
         }
         assert.equal((await server.request('GET', '/customers/custom:ct-ok')).status, 404);
       });
 
       it('accepts application/json with charset utf-8 (any spelling) or no charset', async () => {
-        const types = ['application/json', 'application/json; charset=utf-8', 'application/json;charset=UTF-8', 'application/json; charset="utf-8"', 'application/json; charset=utf8', 'Application/JSON'];
+        const types = [
+          'application/json',
+          'application/json; charset=utf-8',
+          'application/json;charset=UTF-8',
+          'application/json; charset="utf-8"',
+          'application/json; charset=utf8',
+          'Application/JSON',
+        ];
         for (const [i, type] of types.entries()) {
           const res = await send({ 'content-type': type }, JSON.stringify([customer(`ct-${i}`)]));
           assert.equal(res.status, 200, `${type}: got ${res.status} ${res.text}`);
@@ -143,9 +160,18 @@ for (const kind of STORES) {
         assertError(res, 400, 'VALIDATION_ERROR');
         const details: string[] = res.json.details;
         for (const line of details) assert.match(line, /^\/\d+(\/[^:\s]*)?: \S/, `"${line}" is "<pointer>: <reason>"`);
-        assert.ok(details.some((d) => d.startsWith('/1/identifier: ')), `item 1 named: ${details.join(' | ')}`);
-        assert.ok(details.some((d) => d.startsWith('/3/identifier/type: ')), `item 3 named: ${details.join(' | ')}`);
-        assert.ok(details.some((d) => d.startsWith('/4/identifier/value: ')), `item 4 named: ${details.join(' | ')}`);
+        assert.ok(
+          details.some((d) => d.startsWith('/1/identifier: ')),
+          `item 1 named: ${details.join(' | ')}`,
+        );
+        assert.ok(
+          details.some((d) => d.startsWith('/3/identifier/type: ')),
+          `item 3 named: ${details.join(' | ')}`,
+        );
+        assert.ok(
+          details.some((d) => d.startsWith('/4/identifier/value: ')),
+          `item 4 named: ${details.join(' | ')}`,
+        );
         assert.ok(!details.some((d) => d.startsWith('/0/') || d.startsWith('/2/')), `good items are not named: ${details.join(' | ')}`);
         assert.equal((await server.request('GET', '/customers/custom:bare-good-0')).status, 404, 'all or nothing');
         assert.equal((await server.request('GET', '/customers/custom:bare-good-2')).status, 404, 'all or nothing');
@@ -156,9 +182,18 @@ for (const kind of STORES) {
         assertError(res, 400, 'VALIDATION_ERROR');
         const details: string[] = res.json.details;
         for (const line of details) assert.match(line, /^\/items\/\d+(\/[^:\s]*)?: \S/, `"${line}" is "/items/<n>...: <reason>"`);
-        assert.ok(details.some((d) => d.startsWith('/items/1/identifier: ')), details.join(' | '));
-        assert.ok(details.some((d) => d.startsWith('/items/3/identifier/type: ')), details.join(' | '));
-        assert.ok(details.some((d) => d.startsWith('/items/4/identifier/value: ')), details.join(' | '));
+        assert.ok(
+          details.some((d) => d.startsWith('/items/1/identifier: ')),
+          details.join(' | '),
+        );
+        assert.ok(
+          details.some((d) => d.startsWith('/items/3/identifier/type: ')),
+          details.join(' | '),
+        );
+        assert.ok(
+          details.some((d) => d.startsWith('/items/4/identifier/value: ')),
+          details.join(' | '),
+        );
         assert.equal((await server.request('GET', '/customers/custom:wrapped-good-0')).status, 404, 'all or nothing');
       });
 
@@ -166,7 +201,10 @@ for (const kind of STORES) {
         const batch = [customer('one-bad-0'), customer('one-bad-1'), customer('one-bad-2'), { identifier: { type: 'email' } }];
         const res = await server.request('POST', '/customers', batch);
         assertError(res, 400, 'VALIDATION_ERROR');
-        assert.deepEqual(res.json.details.map((d: string) => d.split(':')[0]), ['/3/identifier/value']);
+        assert.deepEqual(
+          res.json.details.map((d: string) => d.split(':')[0]),
+          ['/3/identifier/value'],
+        );
         for (let i = 0; i < 3; i++) assert.equal((await server.request('GET', `/customers/custom:one-bad-${i}`)).status, 404);
         const list = await server.request('GET', '/customers?customerIdentifierType=custom');
         assert.equal(list.json.filter((c: any) => String(c.identifier?.value).startsWith('one-bad')).length, 0);
@@ -175,21 +213,40 @@ for (const kind of STORES) {
       it('lists every bad lead and order by pointer, and writes none of them', async () => {
         const leads = await server.request('POST', '/leads', [{ id: 'lead-ok' }, { id: '' }, { id: 'lead-ok-2', contact: 42 }]);
         assertError(leads, 400, 'VALIDATION_ERROR', 'leads');
-        assert.ok(leads.json.details.some((d: string) => d.startsWith('/1/id: ')), leads.json.details.join(' | '));
-        assert.ok(leads.json.details.some((d: string) => d.startsWith('/2/contact')), leads.json.details.join(' | '));
+        assert.ok(
+          leads.json.details.some((d: string) => d.startsWith('/1/id: ')),
+          leads.json.details.join(' | '),
+        );
+        assert.ok(
+          leads.json.details.some((d: string) => d.startsWith('/2/contact')),
+          leads.json.details.join(' | '),
+        );
         assert.deepEqual((await server.request('GET', '/leads')).json, []);
         const orders = await server.request('POST', '/orders', { items: [{ id: 'ord-ok' }, { status: 'CONFIRMED' }, { id: 7 }] });
         assertError(orders, 400, 'VALIDATION_ERROR', 'orders');
-        assert.ok(orders.json.details.some((d: string) => d.startsWith('/items/1/id: ')), orders.json.details.join(' | '));
-        assert.ok(orders.json.details.some((d: string) => d.startsWith('/items/2/id: ')), orders.json.details.join(' | '));
+        assert.ok(
+          orders.json.details.some((d: string) => d.startsWith('/items/1/id: ')),
+          orders.json.details.join(' | '),
+        );
+        assert.ok(
+          orders.json.details.some((d: string) => d.startsWith('/items/2/id: ')),
+          orders.json.details.join(' | '),
+        );
         assert.equal((await server.request('GET', '/orders/ord-ok')).status, 404);
       });
 
       it('refuses a phone or document identifier with no digit with 400 VALIDATION_ERROR', async () => {
-        for (const identifier of [{ type: 'phone', value: 'no digits here' }, { type: 'phone', value: '+( ) -' }, { type: 'document', value: 'abc.def-gh' }]) {
+        for (const identifier of [
+          { type: 'phone', value: 'no digits here' },
+          { type: 'phone', value: '+( ) -' },
+          { type: 'document', value: 'abc.def-gh' },
+        ]) {
           const res = await server.request('POST', '/customers', [customer('digits-ok'), { identifier }]);
           assertError(res, 400, 'VALIDATION_ERROR', identifier.value);
-          assert.ok(res.json.details.some((d: string) => d.startsWith('/1/identifier/value: ')), res.json.details.join(' | '));
+          assert.ok(
+            res.json.details.some((d: string) => d.startsWith('/1/identifier/value: ')),
+            res.json.details.join(' | '),
+          );
         }
         assert.equal((await server.request('GET', '/customers/custom:digits-ok')).status, 404);
       });

@@ -37,7 +37,11 @@ for (const kind of STORES) {
       });
 
       it('answers a 1 MiB Content-Length body with a readable 413 PAYLOAD_TOO_LARGE, not a connection reset', { timeout: 30_000 }, async () => {
-        const res = await rawRequest(server.url, { path: '/customers', body: oneMiB, headers: { 'content-type': JSON_TYPE, 'content-length': String(oneMiB.length) } });
+        const res = await rawRequest(server.url, {
+          path: '/customers',
+          body: oneMiB,
+          headers: { 'content-type': JSON_TYPE, 'content-length': String(oneMiB.length) },
+        });
         assertError(res, 413, 'PAYLOAD_TOO_LARGE');
         // The same through fetch (undici), the client most Node programs use.
         assertError(await server.request('POST', '/customers', oneMiB.toString()), 413, 'PAYLOAD_TOO_LARGE', 'fetch');

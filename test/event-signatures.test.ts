@@ -76,13 +76,25 @@ for (const kind of STORES) {
 
     it('refuses a signature made with another key', async () => {
       const body = event('sig.wrong-key');
-      await assertRefused(server, signer, await publish(server, signer, body, { 'x-app-signature': hmac(body, 'another-secret-another-secret') }), 'sig.wrong-key', 'wrong key');
+      await assertRefused(
+        server,
+        signer,
+        await publish(server, signer, body, { 'x-app-signature': hmac(body, 'another-secret-another-secret') }),
+        'sig.wrong-key',
+        'wrong key',
+      );
     });
 
     it('refuses the signature of another body', async () => {
       const body = event('sig.other-body');
       const other = event('sig.other-body-2');
-      await assertRefused(server, signer, await publish(server, signer, body, { 'x-app-signature': hmac(other, signer.creds.signingSecret!) }), 'sig.other-body', 'other body');
+      await assertRefused(
+        server,
+        signer,
+        await publish(server, signer, body, { 'x-app-signature': hmac(other, signer.creds.signingSecret!) }),
+        'sig.other-body',
+        'other body',
+      );
       assert.equal(await stored(server, signer, 'sig.other-body-2'), 0);
     });
 
@@ -131,7 +143,13 @@ for (const kind of STORES) {
       assert.equal(await stored(server, signer, 'sig.raw'), 1);
       const body2 = Buffer.from(body.toString('utf8').replace('sig.raw', 'sig.reserialized'), 'utf8');
       const reserialized = JSON.stringify(JSON.parse(body2.toString('utf8')));
-      await assertRefused(server, signer, await publish(server, signer, body2, { 'x-app-signature': hmac(reserialized, signer.creds.signingSecret!) }), 'sig.reserialized', 'signature of the re-serialized JSON');
+      await assertRefused(
+        server,
+        signer,
+        await publish(server, signer, body2, { 'x-app-signature': hmac(reserialized, signer.creds.signingSecret!) }),
+        'sig.reserialized',
+        'signature of the re-serialized JSON',
+      );
     });
 
     it('accepts an unsigned event from a client without a signing secret', async () => {

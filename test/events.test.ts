@@ -14,7 +14,12 @@ for (const kind of STORES) {
     const events = async (query = '') => (await server.request('GET', `/customer/events${query}`)).json as any[];
 
     it('accepts an event with 202 and no body, and stores a duplicate once', async () => {
-      const event = { eventType: 'ORDER_COMPLETED', occurredAt: '2026-06-01T12:30:00Z', customerId: 'cust-001', data: { orderId: 'ord-001', totalAmount: 7990, currency: 'BRL' } };
+      const event = {
+        eventType: 'ORDER_COMPLETED',
+        occurredAt: '2026-06-01T12:30:00Z',
+        customerId: 'cust-001',
+        data: { orderId: 'ord-001', totalAmount: 7990, currency: 'BRL' },
+      };
       const first = await publish(event);
       assert.equal(first.status, 202);
       assert.equal(first.text, '');
@@ -43,9 +48,15 @@ for (const kind of STORES) {
       await publish({ eventType: 'review.created', occurredAt: '2026-07-03T10:00:00Z', customerId: 'c-f' });
       assert.equal((await events('?customerId=c-f&eventType=Order.Created')).length, 2);
       const range = await events('?customerId=c-f&occurredFrom=2026-07-02T00:00:00Z&occurredTo=2026-07-02T23:59:59Z');
-      assert.deepEqual(range.map((e) => e.occurredAt), ['2026-07-02T10:00:00Z']);
+      assert.deepEqual(
+        range.map((e) => e.occurredAt),
+        ['2026-07-02T10:00:00Z'],
+      );
       const offset = await events('?customerId=c-f&occurredFrom=2026-07-03T07:00:00-03:00');
-      assert.deepEqual(offset.map((e) => e.eventType), ['review.created']);
+      assert.deepEqual(
+        offset.map((e) => e.eventType),
+        ['review.created'],
+      );
     });
 
     it('refuses an event without eventType or occurredAt, or with occurredAt without offset', async () => {

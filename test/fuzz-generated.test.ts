@@ -42,7 +42,8 @@ async function burst(app: FastifyInstance, arb: fc.Arbitrary<FuzzRequest>, runs:
       const answers = await Promise.all(requests.map(send));
       requests.forEach((request, i) => {
         const problem = answerProblem(request, answers[i]);
-        if (problem) assert.fail(`${request.kind}: ${request.method} ${request.url.slice(0, 120)} ${String(request.payload ?? '').slice(0, 200)}\n  -> ${problem}`);
+        if (problem)
+          assert.fail(`${request.kind}: ${request.method} ${request.url.slice(0, 120)} ${String(request.payload ?? '').slice(0, 200)}\n  -> ${problem}`);
         if (tally) {
           const code = answers[i].status >= 400 ? (JSON.parse(answers[i].body) as { code: string }).code : '';
           const kindName = request.kind.replace(/ \(.*\)$/, '');
@@ -74,7 +75,9 @@ for (const kind of STORES) {
     });
 
     const volume = VOLUME[kind.name];
-    it(`answers ${volume} generated hostile requests with a 2xx or a JSON 4xx, never a 5xx, and memory returns to baseline`, { timeout: 300_000 }, async (t) => {
+    it(`answers ${volume} generated hostile requests with a 2xx or a JSON 4xx, never a 5xx, and memory returns to baseline`, {
+      timeout: 300_000,
+    }, async (t) => {
       await burst(app, fuzzRequestArb, Math.ceil(500 / PARALLEL)); // warm-up: caches, compiled validators, prepared statements
       const baseline = heapAfterGc();
       const tally = new Map<string, Map<string, number>>();

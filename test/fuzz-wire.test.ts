@@ -23,7 +23,8 @@ async function problemOf(server: TestServer, store: 'sqlite' | 'postgres', c: Ho
   const expected = expectedFor(c, store);
   const answer = await wireRequest(server.url, { timeoutMs: REQUEST_TIMEOUT_MS + 5_000, ...c.request });
   if (answer.headers['set-cookie'] !== undefined) return 'the answer sets a cookie';
-  if (answer.status !== expected.status) return `expected ${expected.status}${expected.code ? ` ${expected.code}` : ''}, got ${answer.status || 'no answer'} ${answer.body.slice(0, 200)}`;
+  if (answer.status !== expected.status)
+    return `expected ${expected.status}${expected.code ? ` ${expected.code}` : ''}, got ${answer.status || 'no answer'} ${answer.body.slice(0, 200)}`;
   return answerProblem({ expect: 'any', code: expected.code }, { status: answer.status, contentType: answer.headers['content-type'] ?? '', body: answer.body });
 }
 
@@ -39,7 +40,10 @@ for (const kind of STORES) {
       const before = await snapshot(server.store, 'default');
       // In parallel, as an attacker would: stalls and slow bodies overlap everything else.
       const problems = await Promise.all(refused.map(async (c) => [c, await problemOf(server, kind.name, c)] as const));
-      assert.deepEqual(problems.filter(([, p]) => p !== undefined).map(([c, p]) => `${c.class} / ${c.name}: ${p}`), []);
+      assert.deepEqual(
+        problems.filter(([, p]) => p !== undefined).map(([c, p]) => `${c.class} / ${c.name}: ${p}`),
+        [],
+      );
       assert.deepEqual(await snapshot(server.store, 'default'), before, 'refused requests changed stored data');
     });
 

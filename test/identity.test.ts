@@ -136,7 +136,12 @@ describe('splitTypedReference', () => {
 });
 
 describe('eventKey', () => {
-  const base = { eventType: 'ORDER_COMPLETED', occurredAt: '2026-06-01T12:30:00Z', customerId: 'cust-001', data: { orderId: 'ord-001', totalAmount: 7990, currency: 'BRL' } };
+  const base = {
+    eventType: 'ORDER_COMPLETED',
+    occurredAt: '2026-06-01T12:30:00Z',
+    customerId: 'cust-001',
+    data: { orderId: 'ord-001', totalAmount: 7990, currency: 'BRL' },
+  };
 
   it('is the id when given, else the eventId', () => {
     assert.equal(eventKey({ ...base, id: 'evt-1' }), 'evt-1');
@@ -161,19 +166,32 @@ describe('eventKey', () => {
   const reversed = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(reversed);
     if (!isPlain(v)) return v;
-    return Object.fromEntries(Object.keys(v).reverse().map((k) => [k, reversed(v[k])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .reverse()
+        .map((k) => [k, reversed(v[k])]),
+    );
   };
   /** A copy with the keys of every object sorted. */
   const sorted = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sorted);
     if (!isPlain(v)) return v;
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sorted(v[k])]),
+    );
   };
 
   const dataArb = json(fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 })) as fc.Arbitrary<JsonObject>;
   const eventArb = json(
     fc.record(
-      { eventType: fc.string({ minLength: 1, maxLength: 10 }), occurredAt: fc.constantFrom('2026-06-01T12:30:00Z', '2026-06-01T09:30:00-03:00'), customerId: fc.string({ maxLength: 6 }), data: dataArb },
+      {
+        eventType: fc.string({ minLength: 1, maxLength: 10 }),
+        occurredAt: fc.constantFrom('2026-06-01T12:30:00Z', '2026-06-01T09:30:00-03:00'),
+        customerId: fc.string({ maxLength: 6 }),
+        data: dataArb,
+      },
       { requiredKeys: ['eventType', 'occurredAt'] },
     ),
   );

@@ -97,14 +97,29 @@ for (const kind of STORES) {
         assert.equal(delta(before, now, 'odc_batch_items_sum{operation="upsertCustomer",outcome="accepted"}'), 3);
         assert.equal(delta(before, now, 'odc_batch_items_count{operation="upsertCustomer",outcome="accepted"}'), 1);
         assert.equal(delta(before, now, 'odc_batch_items_sum{operation="upsertCustomer",outcome="rejected"}'), 2);
-        assert.equal(delta(before, now, 'odc_rejected_items_total{operation="upsertCustomer",code="VALIDATION_ERROR"}'), 2, 'all or nothing: both items are rejected');
+        assert.equal(
+          delta(before, now, 'odc_rejected_items_total{operation="upsertCustomer",code="VALIDATION_ERROR"}'),
+          2,
+          'all or nothing: both items are rejected',
+        );
         assert.equal(delta(before, now, 'odc_rejected_items_total{operation="publishCustomerEvent",code="VALIDATION_ERROR"}'), 1);
-        assert.equal(delta(before, now, 'odc_http_requests_total{method="POST",route="/customers",status="400"}'), 2, 'the unparseable body is a rejected request, with no items to count');
+        assert.equal(
+          delta(before, now, 'odc_http_requests_total{method="POST",route="/customers",status="400"}'),
+          2,
+          'the unparseable body is a rejected request, with no items to count',
+        );
       });
 
       it('reports the webhook outbox depth: pending deliveries', async () => {
         const before = await scrapeOpen();
-        await server.store.webhooks.addSubscription({ id: 'sub-metrics', tenant: 'default', url: 'http://127.0.0.1:9/hook', secret: 'sealed', eventTypes: [], createdAt: new Date().toISOString() });
+        await server.store.webhooks.addSubscription({
+          id: 'sub-metrics',
+          tenant: 'default',
+          url: 'http://127.0.0.1:9/hook',
+          secret: 'sealed',
+          eventTypes: [],
+          createdAt: new Date().toISOString(),
+        });
         assert.equal((await server.request('POST', '/customer/events', event('ev-metrics-1'))).status, 202);
         assert.equal((await server.request('POST', '/customer/events', event('ev-metrics-2'))).status, 202);
         const now = await scrapeOpen();

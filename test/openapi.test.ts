@@ -12,14 +12,38 @@ import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
 
 const seedSchemas = [
-  'Customer', 'CustomerIdentifier', 'CustomerDocument', 'CustomerContacts', 'CustomerPhone', 'CustomerEmail',
-  'CustomerDemographics', 'CustomerAddress', 'GeoCoordinates', 'CustomerExternalId', 'CustomerMetadata',
-  'Lead', 'Order', 'Review', 'CustomerEvent',
+  'Customer',
+  'CustomerIdentifier',
+  'CustomerDocument',
+  'CustomerContacts',
+  'CustomerPhone',
+  'CustomerEmail',
+  'CustomerDemographics',
+  'CustomerAddress',
+  'GeoCoordinates',
+  'CustomerExternalId',
+  'CustomerMetadata',
+  'Lead',
+  'Order',
+  'Review',
+  'CustomerEvent',
 ];
 
 const seedOperations = [
-  'listCustomers', 'upsertCustomer', 'getCustomerById', 'listLeads', 'upsertLead', 'listOrders', 'upsertOrders',
-  'getOrderById', 'createReview', 'listReviews', 'listCustomerReviews', 'getReviewById', 'publishCustomerEvent', 'listCustomerEvents',
+  'listCustomers',
+  'upsertCustomer',
+  'getCustomerById',
+  'listLeads',
+  'upsertLead',
+  'listOrders',
+  'upsertOrders',
+  'getOrderById',
+  'createReview',
+  'listReviews',
+  'listCustomerReviews',
+  'getReviewById',
+  'publishCustomerEvent',
+  'listCustomerEvents',
 ];
 
 for (const kind of STORES) {

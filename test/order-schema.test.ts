@@ -64,10 +64,7 @@ function completeOrder(): Record<string, unknown> {
 function findKey(schema: unknown, key: string, path = '#'): string[] {
   if (Array.isArray(schema)) return schema.flatMap((item, i) => findKey(item, key, `${path}/${i}`));
   if (typeof schema !== 'object' || schema === null) return [];
-  return Object.entries(schema).flatMap(([k, v]) => [
-    ...(k === key ? [`${path}/${k}=${JSON.stringify(v)}`] : []),
-    ...findKey(v, key, `${path}/${k}`),
-  ]);
+  return Object.entries(schema).flatMap(([k, v]) => [...(k === key ? [`${path}/${k}=${JSON.stringify(v)}`] : []), ...findKey(v, key, `${path}/${k}`)]);
 }
 
 describe('Order lenient profile (default)', () => {

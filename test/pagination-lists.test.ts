@@ -20,7 +20,11 @@ for (const kind of STORES) {
       const ids = Array.from({ length: SEEDED }, (_, i) => `c-${pad(SEEDED - 1 - i)}`);
 
       before(async () => {
-        const res = await server.request('POST', '/customers', ids.map((id) => customer(id)));
+        const res = await server.request(
+          'POST',
+          '/customers',
+          ids.map((id) => customer(id)),
+        );
         assert.equal(res.status, 200, res.text);
       });
 
@@ -47,7 +51,10 @@ for (const kind of STORES) {
 
       it('walks every record exactly once by following rel="next", ending without a next link', async () => {
         const result = await walk(server, '/customers?pageSize=7');
-        assert.deepEqual(result.pages.map((p) => p.length), [...Array(17).fill(7), 1]);
+        assert.deepEqual(
+          result.pages.map((p) => p.length),
+          [...Array(17).fill(7), 1],
+        );
         const seen = result.items.map((c) => c.id);
         assert.equal(new Set(seen).size, seen.length, 'no record twice');
         assert.deepEqual([...seen].sort(), [...ids].sort(), 'every record once');
@@ -61,7 +68,10 @@ for (const kind of STORES) {
         const first = await getList(server, '/customers?pageSize=11');
         assert.equal(paramsOf(server, linksOf(first).next).get('pageSize'), '11');
         const result = await walk(server, '/customers?pageSize=11');
-        assert.deepEqual(result.items.map((c) => c.id), big.json.map((c: any) => c.id));
+        assert.deepEqual(
+          result.items.map((c) => c.id),
+          big.json.map((c: any) => c.id),
+        );
       });
 
       it('keeps the same order across identical requests, with updatedAt never decreasing', async () => {
@@ -86,15 +96,27 @@ for (const kind of STORES) {
       it('serves page numbers with rel="prev" and rel="first" that lead back', async () => {
         const all = (await getList(server, '/customers?pageSize=500')).json.map((c: any) => c.id);
         const page2 = await getList(server, '/customers?page=2&pageSize=10');
-        assert.deepEqual(page2.json.map((c: any) => c.id), all.slice(10, 20));
+        assert.deepEqual(
+          page2.json.map((c: any) => c.id),
+          all.slice(10, 20),
+        );
         const links = linksOf(page2);
         assert.ok(links.prev && links.first && links.next, `prev, first and next on page 2: ${page2.headers.get('link')}`);
         const prev = await getList(server, pathOf(server, links.prev, '/customers'));
-        assert.deepEqual(prev.json.map((c: any) => c.id), all.slice(0, 10));
+        assert.deepEqual(
+          prev.json.map((c: any) => c.id),
+          all.slice(0, 10),
+        );
         const first = await getList(server, pathOf(server, links.first, '/customers'));
-        assert.deepEqual(first.json.map((c: any) => c.id), all.slice(0, 10));
+        assert.deepEqual(
+          first.json.map((c: any) => c.id),
+          all.slice(0, 10),
+        );
         const next = await getList(server, pathOf(server, links.next, '/customers'));
-        assert.deepEqual(next.json.map((c: any) => c.id), all.slice(20, 30));
+        assert.deepEqual(
+          next.json.map((c: any) => c.id),
+          all.slice(20, 30),
+        );
         const page3 = await getList(server, '/customers?page=3&pageSize=10');
         const prevOf3 = await getList(server, pathOf(server, linksOf(page3).prev, '/customers'));
         assert.deepEqual(prevOf3.json, page2.json);
@@ -153,7 +175,16 @@ for (const kind of STORES) {
       });
 
       it('refuses a bad date-time in updatedFrom or updatedTo with 400 naming it', async () => {
-        for (const value of ['yesterday', '2026-06-01', '2026-06-01T12:00:00', '2026-13-01T00:00:00Z', '1717243200', '', '2026-06-01T25:00:00Z', '2026-06-01 12:00:00Z']) {
+        for (const value of [
+          'yesterday',
+          '2026-06-01',
+          '2026-06-01T12:00:00',
+          '2026-13-01T00:00:00Z',
+          '1717243200',
+          '',
+          '2026-06-01T25:00:00Z',
+          '2026-06-01 12:00:00Z',
+        ]) {
           assertQueryError(await server.request('GET', `/customers?updatedFrom=${encodeURIComponent(value)}`), 'updatedFrom', `updatedFrom=${value}`);
           assertQueryError(await server.request('GET', `/customers?updatedTo=${encodeURIComponent(value)}`), 'updatedTo', `updatedTo=${value}`);
         }
@@ -200,10 +231,28 @@ for (const kind of STORES) {
           assert.equal(res.status, status, `${path}: ${res.text}`);
         };
         await post('/customers', [customer('owner')], 200);
-        await post('/leads', Array.from({ length: N }, (_, i) => ({ id: `lead-${i}`, name: `Lead ${i}` })), 200);
-        await post('/orders', Array.from({ length: N }, (_, i) => ({ id: `ord-${i}`, customer: { id: 'owner' } })), 201);
+        await post(
+          '/leads',
+          Array.from({ length: N }, (_, i) => ({ id: `lead-${i}`, name: `Lead ${i}` })),
+          200,
+        );
+        await post(
+          '/orders',
+          Array.from({ length: N }, (_, i) => ({ id: `ord-${i}`, customer: { id: 'owner' } })),
+          201,
+        );
         for (let i = 0; i < N; i++) {
-          await post('/reviews', { reviewId: `rev-${i}`, reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: i % 5 }, reviewDate: '2026-06-01T12:00:00Z', customer: { customerId: 'owner' } }, 201);
+          await post(
+            '/reviews',
+            {
+              reviewId: `rev-${i}`,
+              reviewType: 'ORDER',
+              overallRating: { ratingStyle: 'STAR', value: i % 5 },
+              reviewDate: '2026-06-01T12:00:00Z',
+              customer: { customerId: 'owner' },
+            },
+            201,
+          );
           await post('/customer/events', { id: `ev-${i}`, eventType: 'ORDER_COMPLETED', occurredAt: '2026-06-01T12:30:00Z', customerId: 'owner' }, 202);
         }
       });
@@ -224,12 +273,16 @@ for (const kind of STORES) {
         it(`GET ${path} pages by rel="next", each record once, with X-Total-Count`, async () => {
           const join = path.includes('?') ? '&' : '?';
           const result = await walk(server, `${path}${join}pageSize=3`);
-          assert.deepEqual(result.pages.map((p) => p.length), [3, 3, 1]);
+          assert.deepEqual(
+            result.pages.map((p) => p.length),
+            [3, 3, 1],
+          );
           const keys = result.items.map(keyOf);
           assert.equal(new Set(keys).size, N, `each record once: ${keys.join(', ')}`);
           for (const res of result.responses) assert.equal(totalOf(res), N);
           if (path.includes('customerId=owner')) {
-            for (const res of result.responses.slice(0, -1)) assert.equal(paramsOf(server, linksOf(res).next).get('customerId'), 'owner', 'next keeps the filter');
+            for (const res of result.responses.slice(0, -1))
+              assert.equal(paramsOf(server, linksOf(res).next).get('customerId'), 'owner', 'next keeps the filter');
           }
         });
       }

@@ -21,10 +21,17 @@ for (const kind of STORES) {
       let lastOfA = '';
 
       before(async () => {
-        const a = await server.request('POST', '/customers', Array.from({ length: 10 }, (_, i) => customer(`a-${pad(i)}`)));
+        const a = await server.request(
+          'POST',
+          '/customers',
+          Array.from({ length: 10 }, (_, i) => customer(`a-${pad(i)}`)),
+        );
         assert.equal(a.status, 200, a.text);
         const listed = await getList(server, '/customers?pageSize=500');
-        lastOfA = listed.json.map((c: any) => c.updatedAt).sort().at(-1);
+        lastOfA = listed.json
+          .map((c: any) => c.updatedAt)
+          .sort()
+          .at(-1);
         // Write one at a time until the server's clock has moved past batch A, so that both
         // filters have something to keep and something to drop whatever the machine's speed.
         for (let i = 0; ; i++) {
@@ -33,12 +40,20 @@ for (const kind of STORES) {
           const latest = await getList(server, `/customers?customerIdentifierValue=b-${pad(i, 6)}`);
           if (ms(latest.json[0].updatedAt) > ms(lastOfA)) break;
         }
-        const c = await server.request('POST', '/customers', Array.from({ length: 10 }, (_, i) => customer(`c-${pad(i)}`)));
+        const c = await server.request(
+          'POST',
+          '/customers',
+          Array.from({ length: 10 }, (_, i) => customer(`c-${pad(i)}`)),
+        );
         assert.equal(c.status, 200, c.text);
         all = (await getList(server, '/customers?pageSize=500')).json;
       });
 
-      const idsWhere = (keep: (updatedAt: number) => boolean) => all.filter((c) => keep(ms(c.updatedAt))).map((c) => c.id).sort();
+      const idsWhere = (keep: (updatedAt: number) => boolean) =>
+        all
+          .filter((c) => keep(ms(c.updatedAt)))
+          .map((c) => c.id)
+          .sort();
       const idsOf = (items: any[]) => items.map((c) => c.id).sort();
 
       it('updatedFrom keeps the records changed at or after it', async () => {
@@ -72,7 +87,10 @@ for (const kind of STORES) {
           const wall = new Date(Math.floor(ms(iso) / 1000) * 1000 + hours * 3_600_000).toISOString().slice(0, 19);
           return `${wall}${fraction ? `.${fraction}` : ''}${offset}`;
         };
-        const shifted = await getList(server, `/customers?pageSize=500&updatedFrom=${encodeURIComponent(shift(first, '-03:00', -3))}&updatedTo=${encodeURIComponent(shift(lastOfA, '+05:30', 5.5))}`);
+        const shifted = await getList(
+          server,
+          `/customers?pageSize=500&updatedFrom=${encodeURIComponent(shift(first, '-03:00', -3))}&updatedTo=${encodeURIComponent(shift(lastOfA, '+05:30', 5.5))}`,
+        );
         assert.deepEqual(idsOf(shifted.json), expected);
       });
 
@@ -140,7 +158,16 @@ for (const kind of STORES) {
         const initial = Array.from({ length: 40 }, (_, i) => `w-${pad(i)}`);
         for (let b = 0; b < 4; b++) {
           const batch = initial.slice(b * 10, b * 10 + 10);
-          assert.equal((await server.request('POST', '/customers', batch.map((id) => customer(id)))).status, 200);
+          assert.equal(
+            (
+              await server.request(
+                'POST',
+                '/customers',
+                batch.map((id) => customer(id)),
+              )
+            ).status,
+            200,
+          );
         }
         for (const id of initial) state.set(id, { version: 'v0', changes: 0 });
         const upsert = async (id: string, version: string) => {
@@ -162,14 +189,30 @@ for (const kind of STORES) {
           resent.add(same);
           // New records, then a change to an initial record (seen or not yet) and to a new one.
           const fresh = [`n-${pad(page)}-0`, `n-${pad(page)}-1`];
-          assert.equal((await server.request('POST', '/customers', fresh.map((id) => customer(id)))).status, 200);
+          assert.equal(
+            (
+              await server.request(
+                'POST',
+                '/customers',
+                fresh.map((id) => customer(id)),
+              )
+            ).status,
+            200,
+          );
           for (const id of fresh) state.set(id, { version: 'v0', changes: 0 });
           await change(initial[(page * 7) % initial.length]);
           if (page >= 3) await change(`n-${pad(page - 3)}-0`);
         });
         const unchanged = new Set([...state].filter(([, s]) => s.changes === 0).map(([id]) => id));
-        assertWalk(result.items.map((c) => ({ id: c.id, version: c.name })), state, unchanged);
-        assert.ok([...resent].some((id) => unchanged.has(id)), 'some no-op re-sends hit unchanged records');
+        assertWalk(
+          result.items.map((c) => ({ id: c.id, version: c.name })),
+          state,
+          unchanged,
+        );
+        assert.ok(
+          [...resent].some((id) => unchanged.has(id)),
+          'some no-op re-sends hit unchanged records',
+        );
         assert.ok(result.items.length > new Set(result.items.map((c) => c.id)).size, 'some changed records came again');
         assert.equal(totalOf(result.responses.at(-1) as TestResponse), state.size);
         for (let i = 1; i < result.items.length; i++) {
@@ -181,7 +224,16 @@ for (const kind of STORES) {
         const state = new Map<string, { version: string; changes: number }>();
         const lead = (id: string, version: string) => ({ id, name: version });
         const initial = Array.from({ length: 30 }, (_, i) => `lead-${pad(i)}`);
-        assert.equal((await server.request('POST', '/leads', initial.map((id) => lead(id, 'v0')))).status, 200);
+        assert.equal(
+          (
+            await server.request(
+              'POST',
+              '/leads',
+              initial.map((id) => lead(id, 'v0')),
+            )
+          ).status,
+          200,
+        );
         for (const id of initial) state.set(id, { version: 'v0', changes: 0 });
         const result = await walk(server, '/leads?pageSize=4', async (page) => {
           if (page >= 20) return;
@@ -197,7 +249,11 @@ for (const kind of STORES) {
           assert.equal((await server.request('POST', '/leads', { items: [lead(fresh, 'v0'), lead(target, s.version)] })).status, 200);
         });
         const unchanged = new Set([...state].filter(([, s]) => s.changes === 0).map(([id]) => id));
-        assertWalk(result.items.map((l) => ({ id: l.id, version: l.name })), state, unchanged);
+        assertWalk(
+          result.items.map((l) => ({ id: l.id, version: l.name })),
+          state,
+          unchanged,
+        );
         assert.ok(result.items.length > new Set(result.items.map((l) => l.id)).size, 'some changed leads came again');
         assert.equal(totalOf(result.responses.at(-1) as TestResponse), state.size);
       });
@@ -225,7 +281,11 @@ for (const kind of STORES) {
           await publish(initial[(page * 5) % initial.length], 'v-duplicate');
         });
         const everything = new Set(state.keys());
-        assertWalk(result.items.map((e) => ({ id: e.id, version: e.data?.version })), state, everything);
+        assertWalk(
+          result.items.map((e) => ({ id: e.id, version: e.data?.version })),
+          state,
+          everything,
+        );
         assert.equal(totalOf(result.responses.at(-1) as TestResponse), state.size);
       });
     });

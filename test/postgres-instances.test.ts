@@ -36,7 +36,11 @@ type Res = { status: number; headers: Headers; text: string; json: any };
 /** Spawns `odc serve` and resolves with its URL once it prints "odc listening on URL". */
 function startInstance(name: string, database: string, secretKey: Buffer, started: Instance[]): Promise<Instance> {
   const args = ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--database', database, '--port', '0', '--rate-limit', '0', '--log-level', 'warn'];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ODC_SECRET_KEY: secretKey.toString('base64') } });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ODC_SECRET_KEY: secretKey.toString('base64') },
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const instance: Instance = { name, url: '', child, exited, output: [] };
   started.push(instance);
@@ -84,7 +88,12 @@ describe('two odc processes on one PostgreSQL database', { skip }, () => {
     const headers: Record<string, string> = { 'x-app-merchantid': merchant };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(on.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(on.url + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
     const text = await res.text();
     let json: unknown;
     try {
@@ -96,7 +105,12 @@ describe('two odc processes on one PostgreSQL database', { skip }, () => {
 
   async function tokenFrom(on: Instance): Promise<string> {
     const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret });
-    const res = await fetch(`${on.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${on.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      signal: AbortSignal.timeout(30_000),
+    });
     const json = (await res.json()) as { access_token: string };
     assert.equal(res.status, 200, `token from ${on.name}: ${JSON.stringify(json)}`);
     return json.access_token;
@@ -109,7 +123,12 @@ describe('two odc processes on one PostgreSQL database', { skip }, () => {
     const store = await PostgresStore.open({ connectionString: database.url, poolSize: 2 });
     try {
       const auth = await createAuthService(store, { keyFile: '', secretKey });
-      credentials = await auth.clients.add({ name: 'instances test', model: 'application', merchants: ['race', 'events', 'walk', 'reviews'], scopes: ['od.crm'] });
+      credentials = await auth.clients.add({
+        name: 'instances test',
+        model: 'application',
+        merchants: ['race', 'events', 'walk', 'reviews'],
+        scopes: ['od.crm'],
+      });
     } finally {
       await store.close();
     }
@@ -127,7 +146,10 @@ describe('two odc processes on one PostgreSQL database', { skip }, () => {
     const client = new pg.Client({ connectionString: database!.url });
     await client.connect();
     const { rows } = await client.query('SELECT version FROM schema_migrations ORDER BY version').finally(() => client.end());
-    assert.deepEqual(rows.map((r) => r.version), postgresMigrations.map((m) => m.version));
+    assert.deepEqual(
+      rows.map((r) => r.version),
+      postgresMigrations.map((m) => m.version),
+    );
   });
 
   it('a token issued by one instance is accepted by the other', async () => {
@@ -157,8 +179,24 @@ describe('two odc processes on one PostgreSQL database', { skip }, () => {
       const batches: Promise<Res>[] = [];
       for (let b = 0; b < 4; b++) {
         const slice = ids.slice(b * 5, b * 5 + 5);
-        batches.push(call(A, 'POST', '/customers', 'race', slice.map((i) => fromA(i, r))));
-        batches.push(call(B, 'POST', '/customers', 'race', [...slice].reverse().map((i) => fromB(K - 1 - i, r))));
+        batches.push(
+          call(
+            A,
+            'POST',
+            '/customers',
+            'race',
+            slice.map((i) => fromA(i, r)),
+          ),
+        );
+        batches.push(
+          call(
+            B,
+            'POST',
+            '/customers',
+            'race',
+            [...slice].reverse().map((i) => fromB(K - 1 - i, r)),
+          ),
+        );
       }
       for (const res of await Promise.all(batches)) ok(res, 200, `round ${r}`);
       for (const i of ids) {
@@ -166,7 +204,12 @@ describe('two odc processes on one PostgreSQL database', { skip }, () => {
         if (i % 3 === 0) emails.get(i)!.add(`b${r}-${i}@example.com`);
       }
     }
-    for (const on of [A, B]) assert.equal((await call(on, 'GET', '/customers?pageSize=500', 'race')).headers.get('x-total-count'), String(K), `one record per identifier, listed by ${on.name}`);
+    for (const on of [A, B])
+      assert.equal(
+        (await call(on, 'GET', '/customers?pageSize=500', 'race')).headers.get('x-total-count'),
+        String(K),
+        `one record per identifier, listed by ${on.name}`,
+      );
     for (const i of ids) {
       const path = `/customers?customerIdentifierValue=${encodeURIComponent(`race-${i}@example.com`)}`;
       const [a, b] = await Promise.all([call(A, 'GET', path, 'race'), call(B, 'GET', path, 'race')]);
@@ -182,7 +225,10 @@ describe('two odc processes on one PostgreSQL database', { skip }, () => {
       assert.deepEqual(external, [`A/k/a-${i}`, `B/k/b-${i}`], `customer ${i}: externalIds`);
       const got = new Set<string>((c.contacts?.emails ?? []).map((e: any) => String(e.email).trim().toLowerCase()));
       assert.deepEqual([...got].sort(), [...emails.get(i)!].sort(), `customer ${i}: emails`);
-      const byId = await Promise.all([call(A, 'GET', `/customers/${encodeURIComponent(c.id)}`, 'race'), call(B, 'GET', `/customers/${encodeURIComponent(c.id)}`, 'race')]);
+      const byId = await Promise.all([
+        call(A, 'GET', `/customers/${encodeURIComponent(c.id)}`, 'race'),
+        call(B, 'GET', `/customers/${encodeURIComponent(c.id)}`, 'race'),
+      ]);
       assert.equal(byId[0].text, byId[1].text, `customer ${i}: GET by id on both instances`);
       assert.equal(JSON.stringify(byId[0].json), JSON.stringify(c), `customer ${i}: GET by id matches the list`);
     }
@@ -221,7 +267,17 @@ describe('two odc processes on one PostgreSQL database', { skip }, () => {
     const customer = (id: string, version: string) => ({ id, identifier: { type: 'custom', value: id }, name: version });
     const state = new Map<string, { version: string; changes: number }>();
     const initial = Array.from({ length: 40 }, (_, i) => `w-${String(i).padStart(3, '0')}`);
-    ok(await call(A, 'POST', '/customers', 'walk', initial.map((id) => customer(id, 'v0'))), 200, 'seed');
+    ok(
+      await call(
+        A,
+        'POST',
+        '/customers',
+        'walk',
+        initial.map((id) => customer(id, 'v0')),
+      ),
+      200,
+      'seed',
+    );
     for (const id of initial) state.set(id, { version: 'v0', changes: 0 });
     const seen: { id: string; version: string }[] = [];
     const instances = [A, B];
@@ -244,7 +300,13 @@ describe('two odc processes on one PostgreSQL database', { skip }, () => {
         const fresh = [`n-${p}-0`, `n-${p}-1`];
         const writes = await Promise.all([
           call(other, 'POST', '/customers', 'walk', [customer(same, state.get(same)!.version)]),
-          call(other, 'POST', '/customers', 'walk', fresh.map((id) => customer(id, 'v0'))),
+          call(
+            other,
+            'POST',
+            '/customers',
+            'walk',
+            fresh.map((id) => customer(id, 'v0')),
+          ),
           call(other, 'POST', '/customers', 'walk', [customer(changed, s.version)]),
         ]);
         for (const w of writes) ok(w, 200, `write between pages ${p}`);
@@ -268,7 +330,13 @@ describe('two odc processes on one PostgreSQL database', { skip }, () => {
   });
 
   it('a review created through one instance is read by id through the other', async () => {
-    const review = { reviewId: 'rv-1', reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 4 }, reviewDate: '2026-06-01T12:00:00Z', customer: { customerId: 'c-9' } };
+    const review = {
+      reviewId: 'rv-1',
+      reviewType: 'ORDER',
+      overallRating: { ratingStyle: 'STAR', value: 4 },
+      reviewDate: '2026-06-01T12:00:00Z',
+      customer: { customerId: 'c-9' },
+    };
     ok(await call(A, 'POST', '/reviews', 'reviews', review), 201, 'create on A');
     const [a, b] = await Promise.all([call(A, 'GET', '/reviews/rv-1', 'reviews'), call(B, 'GET', '/reviews/rv-1', 'reviews', undefined, tokens.get(A))]);
     ok(b, 200, 'read on B');

@@ -124,7 +124,12 @@ describe('PostgreSQL outage', { skip }, () => {
     const headers: Record<string, string> = {};
     if (bearer) headers.authorization = `Bearer ${bearer}`;
     if (body !== undefined) headers['content-type'] = typeof body === 'string' ? 'application/x-www-form-urlencoded' : 'application/json';
-    const res = await fetch(url + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(url + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const text = await res.text();
     let json: unknown;
     try {
@@ -133,7 +138,12 @@ describe('PostgreSQL outage', { skip }, () => {
     return { status: res.status, headers: res.headers, text, json };
   }
   const tokenRequest = (creds: { clientId: string; clientSecret: string }) =>
-    request('POST', '/oauth/token', new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret }).toString(), null);
+    request(
+      'POST',
+      '/oauth/token',
+      new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret }).toString(),
+      null,
+    );
 
   function assertUnavailable(res: Res, what: string): void {
     assert.equal(res.status, 503, `${what}: ${res.status} ${res.text.slice(0, 300)}`);
@@ -157,8 +167,19 @@ describe('PostgreSQL outage', { skip }, () => {
   }
 
   const customers = (prefix: string, n: number) =>
-    Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i}`, identifier: { type: 'email', value: `${prefix}-${i}@example.com` }, name: `${prefix} ${i}`, externalIds: [{ source: 'POS', key: 'k', value: `${prefix}-x${i}` }] }));
-  const review = (id: string) => ({ reviewId: id, reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 5 }, reviewDate: '2026-06-01T12:00:00Z', customer: { customerId: 'pre-0' } });
+    Array.from({ length: n }, (_, i) => ({
+      id: `${prefix}-${i}`,
+      identifier: { type: 'email', value: `${prefix}-${i}@example.com` },
+      name: `${prefix} ${i}`,
+      externalIds: [{ source: 'POS', key: 'k', value: `${prefix}-x${i}` }],
+    }));
+  const review = (id: string) => ({
+    reviewId: id,
+    reviewType: 'ORDER',
+    overallRating: { ratingStyle: 'STAR', value: 5 },
+    reviewDate: '2026-06-01T12:00:00Z',
+    customer: { customerId: 'pre-0' },
+  });
   const event = (id: string) => ({ id, eventType: 'ORDER_COMPLETED', occurredAt: '2026-06-01T12:00:00Z', customerId: 'pre-0' });
 
   /** The lists answer exactly what they answered before the outage. */
@@ -238,8 +259,12 @@ describe('PostgreSQL outage', { skip }, () => {
     for (const [method, path, body] of attempts) assertUnavailable(await request(method, path, body), `${method} ${path}`);
     assertUnavailable(await request('GET', '/healthz', undefined, null), 'GET /healthz');
     // Many at once: the pool's failures stay per request.
-    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => request(i % 2 ? 'GET' : 'POST', '/customers', i % 2 ? undefined : customers(`burst${i}`, 2))));
-    burst.forEach((res, i) => assertUnavailable(res, `concurrent request ${i}`));
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => request(i % 2 ? 'GET' : 'POST', '/customers', i % 2 ? undefined : customers(`burst${i}`, 2))),
+    );
+    burst.forEach((res, i) => {
+      assertUnavailable(res, `concurrent request ${i}`);
+    });
     // Authentication that must read the database: a client not seen yet, and the token endpoint.
     assertUnavailable(await request('GET', '/customers', undefined, freshToken), 'GET /customers with a client first seen during the outage');
     assertUnavailable(await tokenRequest(used), 'POST /oauth/token');
@@ -250,20 +275,52 @@ describe('PostgreSQL outage', { skip }, () => {
     assert.equal((await eventually('GET', '/healthz', undefined, null)).json.status, 'ok');
     await eventually('GET', '/customers');
     await assertIntact();
-    for (const ref of ['down-0', 'burst0-0', 'email:down-1@example.com']) assert.equal((await request('GET', `/customers/${ref}`)).status, 404, `${ref} was never written`);
+    for (const ref of ['down-0', 'burst0-0', 'email:down-1@example.com'])
+      assert.equal((await request('GET', `/customers/${ref}`)).status, 404, `${ref} was never written`);
     assert.equal((await request('GET', '/reviews/rv-down')).status, 404);
     assert.equal((await request('GET', '/orders/order-down')).status, 404);
     assert.equal((await request('POST', '/customers', customers('post', 3))).status, 200);
     assert.equal((await request('GET', '/customers/post-2')).status, 200);
     assert.equal((await eventually('GET', '/customers', undefined, freshToken)).status, 200);
-    assert.equal((await eventually('POST', '/oauth/token', new URLSearchParams({ grant_type: 'client_credentials', client_id: used.clientId, client_secret: used.clientSecret }).toString(), null)).status, 200);
+    assert.equal(
+      (
+        await eventually(
+          'POST',
+          '/oauth/token',
+          new URLSearchParams({ grant_type: 'client_credentials', client_id: used.clientId, client_secret: used.clientSecret }).toString(),
+          null,
+        )
+      ).status,
+      200,
+    );
     snapshot.set('/customers?pageSize=500', (await request('GET', '/customers?pageSize=500')).text);
   });
 
   const cuts: [string, string, string, unknown, number, () => Promise<boolean>][] = [
-    ['a customer batch, cut before COMMIT', 'COMMIT', '/customers', customers('cut', 20), 200, async () => (await request('GET', '/customers?externalId=cut-x7')).json.length > 0],
-    ['a customer batch, cut between its statements', 'INSERT INTO customer_external_ids', '/customers', customers('mid', 20), 200, async () => (await request('GET', '/customers/mid-3')).status === 200],
-    ['an event, cut before its clock update', 'UPDATE tenant_clocks', '/customer/events', event('ev-cut'), 202, async () => (await request('GET', '/customer/events?pageSize=500')).json.some((e: any) => e.id === 'ev-cut')],
+    [
+      'a customer batch, cut before COMMIT',
+      'COMMIT',
+      '/customers',
+      customers('cut', 20),
+      200,
+      async () => (await request('GET', '/customers?externalId=cut-x7')).json.length > 0,
+    ],
+    [
+      'a customer batch, cut between its statements',
+      'INSERT INTO customer_external_ids',
+      '/customers',
+      customers('mid', 20),
+      200,
+      async () => (await request('GET', '/customers/mid-3')).status === 200,
+    ],
+    [
+      'an event, cut before its clock update',
+      'UPDATE tenant_clocks',
+      '/customer/events',
+      event('ev-cut'),
+      202,
+      async () => (await request('GET', '/customer/events?pageSize=500')).json.some((e: any) => e.id === 'ev-cut'),
+    ],
     ['a review, cut before COMMIT', 'COMMIT', '/reviews', review('rv-cut'), 201, async () => (await request('GET', '/reviews/rv-cut')).status === 200],
   ];
   for (const [name, marker, path, body, success, present] of cuts) {

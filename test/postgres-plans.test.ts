@@ -103,12 +103,23 @@ describe('postgres query plans', { skip }, () => {
         T,
         chunk.map((i) => ({
           id: `c${i}`,
-          identifier: i % 50 === 0 ? { type: 'phone' as const, value: `+55119${String(i).padStart(8, '0')}` } : i % 10 === 5 ? { type: 'external_id' as const, value: `x${i}` } : { type: 'email' as const, value: `c${i}@example.com` },
+          identifier:
+            i % 50 === 0
+              ? { type: 'phone' as const, value: `+55119${String(i).padStart(8, '0')}` }
+              : i % 10 === 5
+                ? { type: 'external_id' as const, value: `x${i}` }
+                : { type: 'email' as const, value: `c${i}@example.com` },
           externalIds: [{ source: `S${i % 3}`, key: 'k', value: `v${i}` }],
         })),
       );
-      await store.upsertLeads(T, chunk.map((i) => ({ id: `l${i}`, name: `Lead ${i}` })));
-      await store.upsertOrders(T, chunk.map((i) => ({ id: `o${i}`, customer: { id: `c${i % 400}` }, createdAt: new Date(base + i * hour).toISOString() })));
+      await store.upsertLeads(
+        T,
+        chunk.map((i) => ({ id: `l${i}`, name: `Lead ${i}` })),
+      );
+      await store.upsertOrders(
+        T,
+        chunk.map((i) => ({ id: `o${i}`, customer: { id: `c${i % 400}` }, createdAt: new Date(base + i * hour).toISOString() })),
+      );
       await store.upsertReviews(
         T,
         chunk.map((i) => ({
@@ -120,7 +131,10 @@ describe('postgres query plans', { skip }, () => {
           subject: { orderId: `o${i}` },
         })) as any,
       );
-      await store.publishEvents(T, chunk.map((i) => ({ id: `e${i}`, eventType: `type_${i % 40}`, occurredAt: new Date(base + i * hour).toISOString(), customerId: `c${i % 400}` })));
+      await store.publishEvents(
+        T,
+        chunk.map((i) => ({ id: `e${i}`, eventType: `type_${i % 40}`, occurredAt: new Date(base + i * hour).toISOString(), customerId: `c${i % 400}` })),
+      );
     }
     // Another tenant, so that the tenant column alone is not the whole table.
     await store.upsertCustomers('other', [{ identifier: { type: 'email', value: 'c7@example.com' } }]);
@@ -146,19 +160,34 @@ describe('postgres query plans', { skip }, () => {
   const shapes: Record<string, [() => Promise<unknown>, ...Expectation[]]> = {
     'customers, no filter': [() => store.listCustomers(T, {}, page), [/^customers_by_stamp$/, /tenant =/]],
     'customers, cursor': [() => store.listCustomers(T, {}, cursor), [/^customers_by_stamp$/, /ROW\(stamp, id\) >|stamp >/]],
-    'customers by identifier type and value': [() => store.listCustomers(T, { identifierType: 'email', identifierValue: 'C7@example.com' }, page), [/^customer_identities_(pkey|by_value)$/, /value = /]],
-    'customers by identifier value': [() => store.listCustomers(T, { identifierValue: 'c7@example.com' }, page), [/^customer_identities_(by_value|pkey)$/, /value = /]],
+    'customers by identifier type and value': [
+      () => store.listCustomers(T, { identifierType: 'email', identifierValue: 'C7@example.com' }, page),
+      [/^customer_identities_(pkey|by_value)$/, /value = /],
+    ],
+    'customers by identifier value': [
+      () => store.listCustomers(T, { identifierValue: 'c7@example.com' }, page),
+      [/^customer_identities_(by_value|pkey)$/, /value = /],
+    ],
     'customers by identifier type': [() => store.listCustomers(T, { identifierType: 'phone' }, page), [/^customer_identities_pkey$/, /type = /]],
     'customers by externalId': [
       () => store.listCustomers(T, { externalId: 'v7' }, page),
       [/^customer_external_ids_by_value$/, /value = /],
       [/^customer_identities_(by_value|pkey)$/, /value = /],
     ],
-    'customers by externalId and source': [() => store.listCustomers(T, { externalId: 'v7', externalIdSource: 'S1' }, page), [/^customer_external_ids_by_value$/, /value = .*source = /]],
-    'customers by updated range': [() => store.listCustomers(T, { updated: { from: recent.customers, to: recent.customers + 1_000_000 } }, cursor), [/^customers_by_stamp$/, /stamp >= .*stamp <= /]],
+    'customers by externalId and source': [
+      () => store.listCustomers(T, { externalId: 'v7', externalIdSource: 'S1' }, page),
+      [/^customer_external_ids_by_value$/, /value = .*source = /],
+    ],
+    'customers by updated range': [
+      () => store.listCustomers(T, { updated: { from: recent.customers, to: recent.customers + 1_000_000 } }, cursor),
+      [/^customers_by_stamp$/, /stamp >= .*stamp <= /],
+    ],
     'leads by updated range': [() => store.listLeads(T, { updated: { from: recent.leads } }, page), [/^leads_by_stamp$/, /stamp >= /]],
     'orders by customer': [() => store.listOrders(T, { customerRefs: ['c7', 'x7'] }, page), [/^orders_by_customer$/, /customer_ref = /]],
-    'orders by created range': [() => store.listOrders(T, { created: { from: from(100), to: from(110) } }, page), [/^orders_by_created$/, /created_ms >= .*created_ms <= /]],
+    'orders by created range': [
+      () => store.listOrders(T, { created: { from: from(100), to: from(110) } }, page),
+      [/^orders_by_created$/, /created_ms >= .*created_ms <= /],
+    ],
     'orders by updated range': [() => store.listOrders(T, { updated: { from: recent.orders } }, cursor), [/^orders_by_stamp$/, /stamp >= /]],
     'reviews by customer': [() => store.listReviews(T, { customerRefs: ['c7'] }, page), [/^reviews_by_customer$/, /customer_ref = /]],
     'reviews by order': [() => store.listReviews(T, { orderId: 'o7' }, page), [/^reviews_by_order$/, /order_ref = /]],
@@ -166,14 +195,25 @@ describe('postgres query plans', { skip }, () => {
     'reviews by date range': [() => store.listReviews(T, { created: { from: from(N - 5) } }, page), [/^reviews_by_date$/, /review_ms >= /]],
     'events by customer': [() => store.listEvents(T, { customerRefs: ['c7', 'x7'] }, page), [/^events_by_customer\w*$/, /customer_ref = /]],
     'events by type': [() => store.listEvents(T, { eventType: normalizeEventType('TYPE.7') }, page), [/^events_by_type$/, /event_type = /]],
-    'events by occurred range': [() => store.listEvents(T, { occurred: { from: from(100), to: from(110) } }, page), [/^events_by_occurred$/, /occurred_ms >= .*occurred_ms <= /]],
+    'events by occurred range': [
+      () => store.listEvents(T, { occurred: { from: from(100), to: from(110) } }, page),
+      [/^events_by_occurred$/, /occurred_ms >= .*occurred_ms <= /],
+    ],
     'customer by id': [() => store.getCustomer(T, 'c7'), [/^customers_pkey$/, /id = /]],
     'customer by <type>:<value>': [() => store.getCustomer(T, 'email:c7@example.com'), [/^customer_identities_(pkey|by_value)$/, /value = /]],
-    'customer refs': [() => store.resolveCustomerRefs(T, 'x15'), [/^customer_identities_(pkey|by_value)$/, /value = /], [/^customer_identities_by_customer$/, /customer_id = /]],
+    'customer refs': [
+      () => store.resolveCustomerRefs(T, 'x15'),
+      [/^customer_identities_(pkey|by_value)$/, /value = /],
+      [/^customer_identities_by_customer$/, /customer_id = /],
+    ],
     'order by id': [() => store.getOrder(T, 'o7'), [/^orders_pkey$/, /id = /]],
     'review by id': [() => store.getReview(T, 'r7'), [/^reviews_pkey$/, /id = /]],
     'customer upsert lookups': [
-      () => store.upsertCustomers(T, [{ identifier: { type: 'email', value: 'c8@example.com' }, name: 'n' }, { identifier: { type: 'email', value: 'new@example.com' }, externalIds: [{ source: 'S2', key: 'k', value: 'v9' }] }]),
+      () =>
+        store.upsertCustomers(T, [
+          { identifier: { type: 'email', value: 'c8@example.com' }, name: 'n' },
+          { identifier: { type: 'email', value: 'new@example.com' }, externalIds: [{ source: 'S2', key: 'k', value: 'v9' }] },
+        ]),
       [/^customer_identities_(pkey|by_value)$/, /value = /],
       [/^customer_external_ids_(pkey|by_value)$/, /value = /],
       [/^customers_pkey$/, /id = /],
@@ -209,7 +249,10 @@ describe('postgres query plans', { skip }, () => {
         const { rows } = await inspector.query(`EXPLAIN (FORMAT JSON) ${s.text}`, s.values);
         const plan = nodesOf(rows[0]['QUERY PLAN'][0].Plan);
         nodes.push(...plan);
-        report.push(s.text.replace(/\s+/g, ' '), ...plan.map((n) => `  ${n.type}${n.relation ? ` on ${n.relation}` : ''}${n.index ? ` using ${n.index}` : ''}${n.cond ? ` (${n.cond})` : ''}`));
+        report.push(
+          s.text.replace(/\s+/g, ' '),
+          ...plan.map((n) => `  ${n.type}${n.relation ? ` on ${n.relation}` : ''}${n.index ? ` using ${n.index}` : ''}${n.cond ? ` (${n.cond})` : ''}`),
+        );
       }
       const scans = nodes.filter((n) => n.type === 'Seq Scan' && n.relation !== undefined && DATA_TABLES.has(n.relation));
       assert.deepEqual(scans, [], `a data table is scanned sequentially:\n${report.join('\n')}`);

@@ -53,7 +53,7 @@ function run(args: string[], env: Record<string, string> = {}): Running {
       if (seen) return resolve(seen);
       const waiter = (line: string) => {
         const m = match.exec(line);
-        if (m) (waiters.delete(waiter), resolve(m));
+        if (m) waiters.delete(waiter), resolve(m);
       };
       waiters.add(waiter);
       void exited.then((code) => (waiters.delete(waiter), reject(new Error(`process exited (${code}) before ${match}:\n${lines.slice(-20).join('\n')}`))));
@@ -93,7 +93,23 @@ describe('odc pull from an origin process', () => {
   });
 
   before(async () => {
-    origin = run(['src/cli/index.ts', 'serve', '--dev', '--role', 'origin', '--rate-limit', '0', '--port', '0', '--sync', 'normal', '--log-level', 'warn', '--database', join(dir, 'origin.db')]);
+    origin = run([
+      'src/cli/index.ts',
+      'serve',
+      '--dev',
+      '--role',
+      'origin',
+      '--rate-limit',
+      '0',
+      '--port',
+      '0',
+      '--sync',
+      'normal',
+      '--log-level',
+      'warn',
+      '--database',
+      join(dir, 'origin.db'),
+    ]);
     originUrl = (await origin.waitFor(/^odc listening on (\S+)/))[1];
     await origin.waitFor(/^dev mode: a token/);
     token = readFileSync(join(dir, 'dev-token'), 'utf8').trim();
@@ -103,8 +119,19 @@ describe('odc pull from an origin process', () => {
     }
     await client.upsertLeads(Array.from({ length: 250 }, (_, i) => ({ name: `Lead ${i}`, contact: `lead${i}@example.com` })));
     await client.upsertOrders(Array.from({ length: 300 }, (_, i) => ({ id: `o-${i}`, customer: { id: `c-${i}` }, displayId: `#${i}` })));
-    const reviews = Array.from({ length: 150 }, (_, i) => ({ reviewType: 'ORDER' as const, overallRating: { ratingStyle: 'STAR' as const, value: (i % 5) + 1 }, reviewDate: '2026-06-01T12:00:00Z', customer: { customerId: `c-${i}` }, subject: { orderId: `o-${i}` } }));
-    const events = Array.from({ length: 250 }, (_, i) => ({ eventType: i % 10 === 0 ? 'customer.opted_out' : 'ORDER_COMPLETED', occurredAt: `2026-06-0${1 + (i % 9)}T12:00:00Z`, customerId: `c-${i}`, data: { n: i } }));
+    const reviews = Array.from({ length: 150 }, (_, i) => ({
+      reviewType: 'ORDER' as const,
+      overallRating: { ratingStyle: 'STAR' as const, value: (i % 5) + 1 },
+      reviewDate: '2026-06-01T12:00:00Z',
+      customer: { customerId: `c-${i}` },
+      subject: { orderId: `o-${i}` },
+    }));
+    const events = Array.from({ length: 250 }, (_, i) => ({
+      eventType: i % 10 === 0 ? 'customer.opted_out' : 'ORDER_COMPLETED',
+      occurredAt: `2026-06-0${1 + (i % 9)}T12:00:00Z`,
+      customerId: `c-${i}`,
+      data: { n: i },
+    }));
     await Promise.all(reviews.map((r) => client.createReview(r)));
     await Promise.all(events.map((e) => client.publishCustomerEvent(e)));
   });
@@ -116,7 +143,23 @@ describe('odc pull from an origin process', () => {
   });
 
   const pull = (database: string, ...extra: string[]) =>
-    run(['test/support/pull-cli.ts', 'pull', '--from', originUrl, '--database', database, '--page-size', String(PAGE_SIZE), '--sync', 'normal', '--json', ...extra], { ODC_PULL_TOKEN: token });
+    run(
+      [
+        'test/support/pull-cli.ts',
+        'pull',
+        '--from',
+        originUrl,
+        '--database',
+        database,
+        '--page-size',
+        String(PAGE_SIZE),
+        '--sync',
+        'normal',
+        '--json',
+        ...extra,
+      ],
+      { ODC_PULL_TOKEN: token },
+    );
 
   const summaryOf = (running: Running) => JSON.parse(running.lines.filter((l) => l.startsWith('{')).at(-1) as string);
   const byResource = (summary: any) => Object.fromEntries(summary.resources.map((r: any) => [r.resource, r]));
@@ -206,7 +249,11 @@ describe('odc pull from an origin process', () => {
   it('startPullSources pulls into a store in this process until stopped', async () => {
     const local = new SqliteStore({ filename: join(dir, 'sources.db') });
     const messages: string[] = [];
-    const log = { info: (_: object, m: string) => messages.push(m), warn: (_: object, m: string) => messages.push(m), error: (d: object, m: string) => messages.push(`${m} ${JSON.stringify(d)}`) };
+    const log = {
+      info: (_: object, m: string) => messages.push(m),
+      warn: (_: object, m: string) => messages.push(m),
+      error: (d: object, m: string) => messages.push(`${m} ${JSON.stringify(d)}`),
+    };
     const sources = startPullSources(local, [{ url: originUrl, token, resources: ['customers', 'events'], intervalSeconds: 1 }], log);
     try {
       for (let waited = 0; !messages.includes('pull: cycle done'); waited += 50) {

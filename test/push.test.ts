@@ -30,10 +30,14 @@ interface Served {
 }
 
 async function startServe(dir: string): Promise<Served> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--dev', '--port', '0', '--rate-limit', '0', '--log-level', 'warn', '--database', join(dir, 'odc.db')], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--dev', '--port', '0', '--rate-limit', '0', '--log-level', 'warn', '--database', join(dir, 'odc.db')],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = once(child, 'exit');
   let url = '';
   for await (const line of createInterface({ input: child.stdout! })) {
@@ -96,7 +100,8 @@ describe('odc push', () => {
   let dir: string;
   let served: Served;
   let client: OdcClient;
-  const total = async (path: string) => Number((await fetch(`${served.url}${path}?pageSize=1`, { headers: { authorization: `Bearer ${served.token}` } })).headers.get('x-total-count'));
+  const total = async (path: string) =>
+    Number((await fetch(`${served.url}${path}?pageSize=1`, { headers: { authorization: `Bearer ${served.token}` } })).headers.get('x-total-count'));
   const pushTo = (kind: string, files: string[], ...more: string[]) => [kind, ...files, '--to', served.url, '--token', served.token, ...more];
 
   before(async () => {
@@ -115,7 +120,10 @@ describe('odc push', () => {
     const customers = join(dir, 'customers.ndjson');
     await writeNdjson(customers, 10_000, customer('push-c'));
     const leads = join(dir, 'leads.json');
-    writeJsonArray(leads, Array.from({ length: 1_500 }, (_, i) => JSON.stringify({ id: `push-lead-${i}`, name: `Lead ${i}`, contact: `lead${i}@example.com` }, null, 2)));
+    writeJsonArray(
+      leads,
+      Array.from({ length: 1_500 }, (_, i) => JSON.stringify({ id: `push-lead-${i}`, name: `Lead ${i}`, contact: `lead${i}@example.com` }, null, 2)),
+    );
     const before = await total('/customers');
 
     const sentCustomers = await push(pushTo('customers', [customers], '--json'));
@@ -165,8 +173,14 @@ describe('odc push', () => {
     assert.equal(skipped.code, 0, skipped.stderr);
     assert.deepEqual([JSON.parse(skipped.stdout).sent, JSON.parse(skipped.stdout).rejected], [17, 3]);
     assert.equal(await total('/customers'), before + 17);
-    const rejects = readFileSync(rejectsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(rejects.map((r) => [r.file, r.line]), badLines.map((line) => [file, line]));
+    const rejects = readFileSync(rejectsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      rejects.map((r) => [r.file, r.line]),
+      badLines.map((line) => [file, line]),
+    );
     assert.deepEqual(rejects[0].record, { identifier: { type: 'cpf', value: '123' } });
     assert.equal(rejects[1].text, elements[11]);
     assert.match(rejects[2].errors[0], /^\/identifier: is required/);
@@ -174,12 +188,26 @@ describe('odc push', () => {
 
   it('sends reviews and events one request each', async () => {
     const reviews = join(dir, 'reviews.ndjson');
-    await writeNdjson(reviews, 5, (i) => ({ reviewId: `push-rv-${i}`, reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 1 + i }, reviewDate: '2026-06-01T12:00:00Z', customer: { customerId: 'push-c-0' } }));
+    await writeNdjson(reviews, 5, (i) => ({
+      reviewId: `push-rv-${i}`,
+      reviewType: 'ORDER',
+      overallRating: { ratingStyle: 'STAR', value: 1 + i },
+      reviewDate: '2026-06-01T12:00:00Z',
+      customer: { customerId: 'push-c-0' },
+    }));
     const events = join(dir, 'events.json');
-    writeJsonArray(events, Array.from({ length: 7 }, (_, i) => JSON.stringify({ eventType: 'ORDER_COMPLETED', occurredAt: `2026-06-01T12:0${i}:00Z`, customerId: 'push-c-1', data: { orderId: `o-${i}` } }, null, 2)));
+    writeJsonArray(
+      events,
+      Array.from({ length: 7 }, (_, i) =>
+        JSON.stringify({ eventType: 'ORDER_COMPLETED', occurredAt: `2026-06-01T12:0${i}:00Z`, customerId: 'push-c-1', data: { orderId: `o-${i}` } }, null, 2),
+      ),
+    );
     const [reviewsBefore, eventsBefore] = [await total('/reviews'), await total('/customer/events')];
 
-    for (const [kind, file, n] of [['reviews', reviews, 5], ['events', events, 7]] as const) {
+    for (const [kind, file, n] of [
+      ['reviews', reviews, 5],
+      ['events', events, 7],
+    ] as const) {
       const run = await push(pushTo(kind, [file], '--json'));
       assert.equal(run.code, 0, run.stderr);
       const summary = JSON.parse(run.stdout);
@@ -190,7 +218,9 @@ describe('odc push', () => {
     assert.equal((await client.getReviewById('push-rv-4')).overallRating.value, 5);
   });
 
-  it('pushes a 100+ MB NDJSON file in constant memory', { skip: process.env.ODC_QUICK_TESTS === '1' && 'ODC_QUICK_TESTS=1: the large-file memory test is skipped' }, async (t) => {
+  it('pushes a 100+ MB NDJSON file in constant memory', {
+    skip: process.env.ODC_QUICK_TESTS === '1' && 'ODC_QUICK_TESTS=1: the large-file memory test is skipped',
+  }, async (t) => {
     const file = join(dir, 'large.ndjson');
     const filler = 'f'.repeat(400);
     await writeNdjson(file, 200_000, (i) => ({ ...customer('large')(i), metadata: { customRules: { filler } } }));

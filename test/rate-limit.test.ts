@@ -39,7 +39,10 @@ for (const kind of STORES) {
         const answers = await Promise.all(Array.from({ length: BURST }, () => list(first)));
         const elapsed = performance.now() - started;
         const ok = answers.filter((r) => r.status === 200).length;
-        assert.ok(answers.every((r) => r.status === 200 || r.status === 429), `only 200 or 429: ${answers.map((r) => r.status).join(' ')}`);
+        assert.ok(
+          answers.every((r) => r.status === 200 || r.status === 429),
+          `only 200 or 429: ${answers.map((r) => r.status).join(' ')}`,
+        );
         // Windows met by arrivals spread over `elapsed` ms: one already open, one opened by
         // the first arrival after it closes, and one more per further full second.
         const windows = 2 + Math.floor(elapsed / 1000);
@@ -62,7 +65,10 @@ for (const kind of STORES) {
 
       // Another client has its own budget: LIMIT requests never exceed it, whatever the timing.
       const other = await Promise.all(Array.from({ length: LIMIT }, () => list(second)));
-      assert.deepEqual(other.map((r) => r.status), Array(LIMIT).fill(200));
+      assert.deepEqual(
+        other.map((r) => r.status),
+        Array(LIMIT).fill(200),
+      );
     });
 
     it('counts per client, not per token: a second token of a limited client shares its budget', async () => {

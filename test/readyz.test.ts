@@ -45,7 +45,11 @@ for (const kind of STORES) {
     });
 
     it('answers 503 naming the migration the database has not recorded, and 200 again once it is', async () => {
-      await execute(kind, server.fixture.location, 'CREATE TABLE saved_migration AS SELECT * FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)');
+      await execute(
+        kind,
+        server.fixture.location,
+        'CREATE TABLE saved_migration AS SELECT * FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)',
+      );
       await execute(kind, server.fixture.location, 'DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM saved_migration)');
       const res = await server.request('GET', '/readyz');
       assertError(res, 503, 'UNAVAILABLE');

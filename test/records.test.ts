@@ -20,7 +20,10 @@ for (const kind of STORES) {
 
     it('upserts at /leads and /customers/leads with 200, keyed by id, never duplicating', async () => {
       assert.equal((await server.request('POST', '/leads', [{ id: 'L1', name: 'Ana', contact: 'ana@example.com' }])).status, 200);
-      assert.equal((await server.request('POST', '/customers/leads', [{ id: 'L1', name: 'Ana S.', contact: { type: 'email', value: 'ana@example.com' } }])).status, 200);
+      assert.equal(
+        (await server.request('POST', '/customers/leads', [{ id: 'L1', name: 'Ana S.', contact: { type: 'email', value: 'ana@example.com' } }])).status,
+        200,
+      );
       const list = await server.request('GET', '/leads');
       assert.equal(list.status, 200);
       assert.equal(list.json.length, 1);
@@ -86,7 +89,10 @@ for (const kind of STORES) {
       const mine = await server.request('GET', '/orders?customerId=cust-o');
       assert.deepEqual(mine.json.map((o: any) => o.id).sort(), ['o1', 'o2']);
       const feb = await server.request('GET', '/orders?createdFrom=2026-02-01T00:00:00Z&createdTo=2026-02-28T23:59:59Z');
-      assert.deepEqual(feb.json.map((o: any) => o.id), ['o2']);
+      assert.deepEqual(
+        feb.json.map((o: any) => o.id),
+        ['o2'],
+      );
       const unknown = await server.request('GET', '/orders?customerId=nobody');
       assert.deepEqual(unknown.json, []);
     });
@@ -97,7 +103,10 @@ for (const kind of STORES) {
         const res = await strict.request('POST', '/orders', [{ id: 'ord-001', status: 'CONFIRMED' }]);
         assert.equal(res.status, 400);
         for (const field of ['type', 'displayId', 'createdAt', 'merchant', 'items', 'total', 'payments']) {
-          assert.ok(res.json.details.some((d: string) => d.startsWith(`/0/${field}: is required`)), `${field} is required in strict`);
+          assert.ok(
+            res.json.details.some((d: string) => d.startsWith(`/0/${field}: is required`)),
+            `${field} is required in strict`,
+          );
         }
       } finally {
         await strict.stop();
@@ -129,7 +138,7 @@ for (const kind of STORES) {
       assert.equal(typeof list.json[0].reviewId, 'string');
     });
 
-    it('lists a customer\'s reviews by any id the customer resolves to, and 404s only when nothing matches', async () => {
+    it("lists a customer's reviews by any id the customer resolves to, and 404s only when nothing matches", async () => {
       await server.request('POST', '/customers', [{ id: 'cust-r', identifier: { type: 'external_id', value: 'crm:r' } }]);
       await server.request('POST', '/reviews', review({ reviewId: 'rev-r1', customer: { customerId: 'cust-r' } }));
       await server.request('POST', '/reviews', review({ reviewId: 'rev-r2', customer: { customerId: 'crm:r' } }));
@@ -154,9 +163,15 @@ for (const kind of STORES) {
     it('filters by reviewType and by reviewDate range, and refuses a bad reviewType', async () => {
       await server.request('POST', '/reviews', review({ reviewId: 'rev-old', reviewDate: '2025-01-01T00:00:00-03:00', reviewType: 'EVENT' }));
       const events = await server.request('GET', '/reviews?reviewType=EVENT');
-      assert.deepEqual(events.json.map((r: any) => r.reviewId), ['rev-old']);
+      assert.deepEqual(
+        events.json.map((r: any) => r.reviewId),
+        ['rev-old'],
+      );
       const old = await server.request('GET', '/reviews?createdTo=2025-12-31T23:59:59Z');
-      assert.deepEqual(old.json.map((r: any) => r.reviewId), ['rev-old']);
+      assert.deepEqual(
+        old.json.map((r: any) => r.reviewId),
+        ['rev-old'],
+      );
       const bad = await server.request('GET', '/reviews?reviewType=SOMETHING');
       assert.equal(bad.status, 400);
     });

@@ -19,12 +19,32 @@ for (const kind of STORES) {
     const server = useServer(kind);
 
     it('reads back every resource after a restart on the same database', async () => {
-      await server.request('POST', '/customers', [{ id: 'c-r', identifier: { type: 'email', value: 'r@example.com' }, name: 'R', externalIds: [{ source: 'PDV', key: 'k', value: 'v' }] }]);
+      await server.request('POST', '/customers', [
+        { id: 'c-r', identifier: { type: 'email', value: 'r@example.com' }, name: 'R', externalIds: [{ source: 'PDV', key: 'k', value: 'v' }] },
+      ]);
       await server.request('POST', '/leads', [{ id: 'l-r', name: 'Lead' }]);
       await server.request('POST', '/orders', [{ id: 'o-r', customer: { id: 'c-r' } }]);
-      await server.request('POST', '/reviews', { reviewId: 'rv-r', reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 5 }, reviewDate: '2026-06-01T12:00:00Z', customer: { customerId: 'c-r' } });
+      await server.request('POST', '/reviews', {
+        reviewId: 'rv-r',
+        reviewType: 'ORDER',
+        overallRating: { ratingStyle: 'STAR', value: 5 },
+        reviewDate: '2026-06-01T12:00:00Z',
+        customer: { customerId: 'c-r' },
+      });
       await server.request('POST', '/customer/events', { eventType: 'customer.opted_out', occurredAt: '2026-06-01T12:00:00Z', customerId: 'c-r' });
-      const paths = ['/customers', '/customers/c-r', '/customers/email:r@example.com', '/leads', '/orders', '/orders/o-r', '/reviews', '/reviews/rv-r', '/customers/c-r/reviews', '/customer/events', '/customers?externalId=v'];
+      const paths = [
+        '/customers',
+        '/customers/c-r',
+        '/customers/email:r@example.com',
+        '/leads',
+        '/orders',
+        '/orders/o-r',
+        '/reviews',
+        '/reviews/rv-r',
+        '/customers/c-r/reviews',
+        '/customer/events',
+        '/customers?externalId=v',
+      ];
       const before = await Promise.all(paths.map((p) => server.request('GET', p)));
       await server.restart();
       const after = await Promise.all(paths.map((p) => server.request('GET', p)));
@@ -45,10 +65,14 @@ describe('odc serve process', () => {
   it('prints its URL, finishes an in-flight request on SIGTERM, then exits 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'odc-serve-'));
     const database = join(dir, 'odc.db');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--dev', '--port', '0', '--database', database, '--log-level', 'info'], {
-      cwd: join(import.meta.dirname, '..'),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--dev', '--port', '0', '--database', database, '--log-level', 'info'],
+      {
+        cwd: join(import.meta.dirname, '..'),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const lines = createInterface({ input: child.stdout });
@@ -72,16 +96,32 @@ describe('odc serve process', () => {
       // Start a request, and keep its body open until the server has logged it.
       const body = JSON.stringify([{ identifier: { type: 'custom', value: 'in-flight' } }]);
       const answered = new Promise<number>((resolve, reject) => {
-        const req = httpRequest({ host: url.hostname, port: url.port, path: '/customers', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(body.length), 'x-request-id': 'in-flight-1', authorization: `Bearer ${token}` } }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        });
+        const req = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: '/customers',
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'content-length': String(body.length),
+              'x-request-id': 'in-flight-1',
+              authorization: `Bearer ${token}`,
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
         req.on('error', reject);
         req.write(body.slice(0, 10));
-        waitFor((l) => l.includes('"reqId":"in-flight-1"')).then(() => {
-          child.kill('SIGTERM');
-          return waitFor((l) => l.includes('SIGTERM'));
-        }).then(() => req.end(body.slice(10)), reject);
+        waitFor((l) => l.includes('"reqId":"in-flight-1"'))
+          .then(() => {
+            child.kill('SIGTERM');
+            return waitFor((l) => l.includes('SIGTERM'));
+          })
+          .then(() => req.end(body.slice(10)), reject);
       });
       assert.equal(await answered, 200);
       assert.equal(await exited, 0);

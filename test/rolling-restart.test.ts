@@ -85,7 +85,14 @@ describe('rolling restart (postgres)', { skip: !STORES.some((s) => s.name === 'p
         await Promise.all(pushers);
       }
 
-      assert.deepEqual(exits, [{ code: 0, signal: null }, { code: 0, signal: null }], 'each instance drained and exited 0');
+      assert.deepEqual(
+        exits,
+        [
+          { code: 0, signal: null },
+          { code: 0, signal: null },
+        ],
+        'each instance drained and exited 0',
+      );
       assert.deepEqual(failures.map(String), [], 'every client call eventually succeeded');
       const reader = client();
       const stored = new Set<string>();
@@ -94,7 +101,11 @@ describe('rolling restart (postgres)', { skip: !STORES.some((s) => s.name === 'p
       assert.deepEqual(missing.slice(0, 10), [], `${missing.length} of ${pushed.length} pushed customers are missing`);
       const storedEvents = new Set<string>();
       for await (const event of reader.iterateCustomerEvents({ eventType: 'rolling.test', pageSize: 500 })) storedEvents.add(String(event.id));
-      assert.deepEqual(events.filter((id) => !storedEvents.has(id)), [], 'every published event is stored');
+      assert.deepEqual(
+        events.filter((id) => !storedEvents.has(id)),
+        [],
+        'every published event is stored',
+      );
       assert.ok(pushed.length > 0 && retries > 0, `the restarts happened under load (${pushed.length} customers, ${retries} retries)`);
       t.diagnostic(`${pushed.length} customers and ${events.length} events pushed by ${CLIENTS} clients across 2 restarts; ${retries} retries, no failed call`);
     } finally {

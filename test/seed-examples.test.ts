@@ -187,8 +187,16 @@ for (const kind of STORES) {
 
       it('GET /customers lists both customers unchanged', async () => {
         const list = await getJson(server, '/customers');
-        assertCustomerReturned(findIn(list, (c) => c.identifier?.value === 'crm:customer:93821', 'GET /customers'), ENRICHED_CUSTOMER, 'enriched in list');
-        assertCustomerReturned(findIn(list, (c) => c.identifier?.value === '+5511999999999', 'GET /customers'), MINIMAL_CUSTOMER, 'minimal in list');
+        assertCustomerReturned(
+          findIn(list, (c) => c.identifier?.value === 'crm:customer:93821', 'GET /customers'),
+          ENRICHED_CUSTOMER,
+          'enriched in list',
+        );
+        assertCustomerReturned(
+          findIn(list, (c) => c.identifier?.value === '+5511999999999', 'GET /customers'),
+          MINIMAL_CUSTOMER,
+          'minimal in list',
+        );
       });
 
       for (const path of ['/leads', '/customers/leads']) {
@@ -219,7 +227,12 @@ for (const kind of STORES) {
       const EXTRA = { 'x-vendorNote': { text: 'não alterar', levels: [1, 2.5, { deep: ['a', true] }], flag: false } };
       const NESTED = { 'x-nested': 'kept' };
 
-      const customerWithExtra = { ...ENRICHED_CUSTOMER, ...EXTRA, identifier: { ...ENRICHED_CUSTOMER.identifier, ...NESTED }, metadata: { ...ENRICHED_CUSTOMER.metadata, ...NESTED } };
+      const customerWithExtra = {
+        ...ENRICHED_CUSTOMER,
+        ...EXTRA,
+        identifier: { ...ENRICHED_CUSTOMER.identifier, ...NESTED },
+        metadata: { ...ENRICHED_CUSTOMER.metadata, ...NESTED },
+      };
       const minimalWithExtra = { ...MINIMAL_CUSTOMER, ...EXTRA };
       const leadWithExtra = { ...LEAD, ...EXTRA, externalIds: [{ ...LEAD.externalIds[0], ...NESTED }] };
       const reviewWithExtra = { ...REVIEW, ...EXTRA, overallRating: { ...REVIEW.overallRating, ...NESTED } };

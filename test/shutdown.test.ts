@@ -53,7 +53,11 @@ for (const kind of STORES) {
     async function withServer(args: string[], body: (server: ServerProcess, token: string) => Promise<void>) {
       const dir = mkdtempSync(join(tmpdir(), 'odc-shutdown-'));
       const db = await databaseFor(kind, dir);
-      const server = serverProcess({ database: db.database, secretKeyFile: join(dir, 'secret.key'), args: ['--rate-limit', '0', '--log-level', 'info', ...args] });
+      const server = serverProcess({
+        database: db.database,
+        secretKeyFile: join(dir, 'secret.key'),
+        args: ['--rate-limit', '0', '--log-level', 'info', ...args],
+      });
       try {
         const credentials = await addApiClient(db.database, join(dir, 'secret.key'), MERCHANT);
         await server.start();
@@ -71,7 +75,9 @@ for (const kind of STORES) {
         // In flight at SIGTERM: headers and half the body sent.
         const inFlightBody = JSON.stringify(customerBatch('in-flight', 5));
         const inFlight = rawConnection(server.url);
-        inFlight.socket.write(`POST /customers HTTP/1.1\r\nHost: odc\r\n${auth}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(inFlightBody)}\r\nX-Request-Id: in-flight-1\r\n\r\n${inFlightBody.slice(0, 20)}`);
+        inFlight.socket.write(
+          `POST /customers HTTP/1.1\r\nHost: odc\r\n${auth}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(inFlightBody)}\r\nX-Request-Id: in-flight-1\r\n\r\n${inFlightBody.slice(0, 20)}`,
+        );
         // Arriving during shutdown: its headers are not complete yet at SIGTERM.
         const lateBody = JSON.stringify(customerBatch('late', 1));
         const late = rawConnection(server.url);
@@ -123,7 +129,10 @@ for (const kind of STORES) {
         const [refused] = answersIn(await late.received);
         assert.equal(refused?.status, 503, 'a request arriving during shutdown is refused');
         assert.equal(refused.headers['retry-after'], '1');
-        assert.ok(unavailable.every((retryAfter) => retryAfter === '1'), `every 503 carries Retry-After: ${JSON.stringify(unavailable)}`);
+        assert.ok(
+          unavailable.every((retryAfter) => retryAfter === '1'),
+          `every 503 carries Retry-After: ${JSON.stringify(unavailable)}`,
+        );
         assert.ok(acknowledged.length > 0, 'the load was served before the signal');
 
         await server.start();
@@ -138,21 +147,28 @@ for (const kind of STORES) {
           for (const c of customerBatch(tag, tag === 'in-flight' ? 5 : 20)) assert.ok(stored.has(c.name), `acknowledged ${c.name} is missing`);
         }
         assert.ok(!stored.has('0 of late'), 'the refused request wrote nothing');
-        t.diagnostic(`${acknowledged.length} batches acknowledged, ${unavailable.length} answered 503 with Retry-After, ${failures} connection failures once the listener closed`);
+        t.diagnostic(
+          `${acknowledged.length} batches acknowledged, ${unavailable.length} answered 503 with Retry-After, ${failures} connection failures once the listener closed`,
+        );
       });
     });
 
     it('exits within the grace period even when a client never finishes its request', async () => {
       await withServer(['--shutdown-grace', '1500', '--request-timeout', '60000'], async (server, token) => {
         const stuck = rawConnection(server.url);
-        stuck.socket.write(`POST /customers HTTP/1.1\r\nHost: odc\r\nAuthorization: Bearer ${token}\r\nX-App-MerchantId: ${MERCHANT}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nX-Request-Id: stuck-1\r\n\r\n[`);
+        stuck.socket.write(
+          `POST /customers HTTP/1.1\r\nHost: odc\r\nAuthorization: Bearer ${token}\r\nX-App-MerchantId: ${MERCHANT}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nX-Request-Id: stuck-1\r\n\r\n[`,
+        );
         await server.waitForLine((l) => l.includes('"reqId":"stuck-1"'));
         const started = Date.now();
         const exit = await server.kill('SIGTERM');
         const waited = Date.now() - started;
         assert.deepEqual(exit, { code: 1, signal: null }, 'the grace period ran out: exit 1');
         assert.ok(waited >= 1400, `it waited for the request first (${waited} ms)`);
-        assert.ok(server.output.some((l) => l.includes('did not finish within 1500 ms')), 'and said why');
+        assert.ok(
+          server.output.some((l) => l.includes('did not finish within 1500 ms')),
+          'and said why',
+        );
         stuck.socket.destroy();
       });
     });

@@ -26,10 +26,12 @@ class RawClient {
     this.socket.setEncoding('latin1');
     this.socket.on('data', (chunk: string) => (this.received += chunk));
     this.socket.on('error', () => undefined);
-    this.done = new Promise((resolve) => this.socket.on('close', () => {
-      this.closed = true;
-      resolve(this.received);
-    }));
+    this.done = new Promise((resolve) =>
+      this.socket.on('close', () => {
+        this.closed = true;
+        resolve(this.received);
+      }),
+    );
   }
 
   connected(): Promise<void> {
@@ -52,10 +54,11 @@ class RawClient {
   /** Writes unless the server answered or closed; resolves false once it has. */
   async write(data: string | Buffer): Promise<boolean> {
     if (this.closed || this.received !== '' || this.socket.destroyed) return false;
-    if (!this.socket.write(data)) await new Promise((resolve) => {
-      this.socket.once('drain', resolve);
-      this.socket.once('close', resolve);
-    });
+    if (!this.socket.write(data))
+      await new Promise((resolve) => {
+        this.socket.once('drain', resolve);
+        this.socket.once('close', resolve);
+      });
     return !this.closed && this.received === '';
   }
 }
@@ -82,7 +85,7 @@ for (const kind of STORES) {
     it('cuts off headers trickled byte by byte (slowloris) with 408, while other clients are served', async () => {
       const slow = new RawClient(server.url);
       await slow.connected();
-      const request = 'GET /customers HTTP/1.1\r\nHost: odc\r\nX-Padding: ' + 'a'.repeat(200) + '\r\n\r\n';
+      const request = `GET /customers HTTP/1.1\r\nHost: odc\r\nX-Padding: ${'a'.repeat(200)}\r\n\r\n`;
       let sent = 0;
       for (const byte of request) {
         if (!(await slow.write(byte))) break;
@@ -123,7 +126,7 @@ for (const kind of STORES) {
       const big = new RawClient(server.url);
       await big.connected();
       await big.write('POST /customers HTTP/1.1\r\nHost: odc\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
-      const chunk = Buffer.from('[' + ' '.repeat(16 * 1024 - 1));
+      const chunk = Buffer.from(`[${' '.repeat(16 * 1024 - 1)}`);
       const planned = 64 * 1024 * 1024;
       let sent = 0;
       while (sent < planned) {
@@ -161,7 +164,10 @@ for (const kind of STORES) {
       await Promise.all(idle.map((c) => c.write('GET /healthz HTTP/1.1\r\nHost: odc\r\n\r\n')));
       await sleep(100);
       try {
-        assert.ok(idle.every((c) => c.status === 200 && !c.closed), 'all eight were served and kept alive');
+        assert.ok(
+          idle.every((c) => c.status === 200 && !c.closed),
+          'all eight were served and kept alive',
+        );
         const next = new RawClient(server.url, '127.0.0.1');
         await next.connected();
         await next.write('GET /healthz HTTP/1.1\r\nHost: odc\r\nConnection: close\r\n\r\n');

@@ -35,18 +35,40 @@ for (const kind of STORES) {
       assert.equal(cb.demographics.gender, 'F');
     });
 
-    it('never shows one tenant\'s records, counts or lookups to another', async () => {
-      await a.post('/customers', [{ id: 'only-a', identifier: { type: 'external_id', value: 'ext-only-a' }, externalIds: [{ source: 'S', key: 'k', value: 'xa' }] }]);
+    it("never shows one tenant's records, counts or lookups to another", async () => {
+      await a.post('/customers', [
+        { id: 'only-a', identifier: { type: 'external_id', value: 'ext-only-a' }, externalIds: [{ source: 'S', key: 'k', value: 'xa' }] },
+      ]);
       await a.post('/leads', [{ id: 'lead-a' }]);
       await a.post('/orders', [{ id: 'order-a', customer: { id: 'only-a' } }]);
-      await a.post('/reviews', { reviewId: 'review-a', reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 1 }, reviewDate: '2026-06-01T00:00:00Z', customer: { customerId: 'only-a' } });
+      await a.post('/reviews', {
+        reviewId: 'review-a',
+        reviewType: 'ORDER',
+        overallRating: { ratingStyle: 'STAR', value: 1 },
+        reviewDate: '2026-06-01T00:00:00Z',
+        customer: { customerId: 'only-a' },
+      });
       await a.post('/customer/events', { eventType: 'customer.opted_out', occurredAt: '2026-06-01T00:00:00Z', customerId: 'only-a' });
 
-      for (const path of ['/customers/only-a', '/customers/ext-only-a', '/customers/external_id:ext-only-a', '/orders/order-a', '/customers/orders/order-a', '/reviews/review-a', '/customers/only-a/reviews']) {
+      for (const path of [
+        '/customers/only-a',
+        '/customers/ext-only-a',
+        '/customers/external_id:ext-only-a',
+        '/orders/order-a',
+        '/customers/orders/order-a',
+        '/reviews/review-a',
+        '/customers/only-a/reviews',
+      ]) {
         assert.equal((await b.get(path)).status, 404, path);
         assert.equal((await a.get(path)).status, 200, path);
       }
-      for (const path of ['/customers?externalId=xa', '/leads', '/orders?customerId=only-a', '/reviews?customerId=only-a', '/customer/events?customerId=only-a']) {
+      for (const path of [
+        '/customers?externalId=xa',
+        '/leads',
+        '/orders?customerId=only-a',
+        '/reviews?customerId=only-a',
+        '/customer/events?customerId=only-a',
+      ]) {
         const res = await b.get(path);
         assert.deepEqual(res.json, [], path);
         assert.equal(res.headers.get('x-total-count'), '0', path);
@@ -59,7 +81,7 @@ for (const kind of STORES) {
 
     it('keeps consent events inside their tenant', async () => {
       await b.post('/customers', [{ id: 'only-a', identifier: { type: 'external_id', value: 'ext-only-a' } }]);
-      assert.equal((await b.get('/customers/only-a')).json.consent, undefined, 'tenant A\'s opt-out did not reach B');
+      assert.equal((await b.get('/customers/only-a')).json.consent, undefined, "tenant A's opt-out did not reach B");
       assert.equal((await a.get('/customers/only-a')).json.consent.status, 'opted_out');
     });
 
@@ -70,7 +92,6 @@ for (const kind of STORES) {
       assert.equal((await a.get('/customer/events?eventType=x')).json.length, 1);
       assert.equal((await b.get('/customer/events?eventType=x')).json.length, 1);
     });
-
   });
 
   describe(`authentication hook (${kind.name})`, () => {

@@ -28,10 +28,18 @@ function odc(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 const paths: Record<ResourceKind, string> = { customer: '/customers', lead: '/leads', order: '/orders', review: '/reviews', event: '/customer/events' };
 
 const cases: { name: string; kind: ResourceKind; body: unknown }[] = [
-  { name: 'a batch with a customer without identifier and one with a bad type', kind: 'customer', body: [{ identifier: { type: 'phone', value: '+5511999999999' } }, { name: 'x' }, { identifier: { type: 'shoe', value: '1' } }] },
+  {
+    name: 'a batch with a customer without identifier and one with a bad type',
+    kind: 'customer',
+    body: [{ identifier: { type: 'phone', value: '+5511999999999' } }, { name: 'x' }, { identifier: { type: 'shoe', value: '1' } }],
+  },
   { name: 'the wrapped form', kind: 'customer', body: { items: [{ identifier: { type: 'email' } }] } },
   { name: 'a phone identifier without digits', kind: 'customer', body: [{ identifier: { type: 'phone', value: 'call me' } }] },
-  { name: 'a review without reviewDate and a string rating', kind: 'review', body: { reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 'four' } } },
+  {
+    name: 'a review without reviewDate and a string rating',
+    kind: 'review',
+    body: { reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 'four' } },
+  },
   { name: 'an event without occurredAt', kind: 'event', body: { eventType: 'customer.updated' } },
   { name: 'an order without id', kind: 'order', body: [{ status: 'CONFIRMED' }] },
   { name: 'a lead whose contact is a number', kind: 'lead', body: [{ id: 'l1', contact: 42 }] },
@@ -52,11 +60,17 @@ for (const kind of STORES.slice(0, 1)) {
     }
 
     it('checks each item of an array of reviews as the server checks each review', async () => {
-      const reviews = [{ reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 1 }, reviewDate: '2026-06-01T12:00:00Z' }, { reviewType: 'NOPE', overallRating: { ratingStyle: 'STAR', value: 1 }, reviewDate: '2026-06-01T12:00:00Z' }];
+      const reviews = [
+        { reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 1 }, reviewDate: '2026-06-01T12:00:00Z' },
+        { reviewType: 'NOPE', overallRating: { ratingStyle: 'STAR', value: 1 }, reviewDate: '2026-06-01T12:00:00Z' },
+      ];
       const one = await server.request('POST', '/reviews', reviews[1]);
       const outcome = validatePayload(reviews, 'review');
       assert.equal(outcome.valid, false);
-      assert.deepEqual(outcome.error!.details, one.json.details.map((d: string) => `/1${d}`));
+      assert.deepEqual(
+        outcome.error!.details,
+        one.json.details.map((d: string) => `/1${d}`),
+      );
     });
 
     it('accepts what the server accepts: the seed examples', async () => {

@@ -38,7 +38,10 @@ describe('ContractValidator: customer', () => {
         for (const type of ['phone', 'document']) {
           const issues = validator.check('customer', { ...c, identifier: { type, value } });
           assertNames(issues, '/identifier/value', `${type} ${JSON.stringify(value)}`);
-          assert.ok(issues.some((l) => /digit/i.test(l)), `the reason should say a digit is needed: ${issues}`);
+          assert.ok(
+            issues.some((l) => /digit/i.test(l)),
+            `the reason should say a digit is needed: ${issues}`,
+          );
         }
         for (const type of ['email', 'external_id', 'custom']) {
           assert.deepStrictEqual(validator.check('customer', { ...c, identifier: { type, value } }), [], type);
@@ -58,13 +61,25 @@ describe('ContractValidator: customer', () => {
 
   it('messages are actionable: required, type, empty and format say what is expected', () => {
     const missing = validator.check('customer', {});
-    assert.ok(missing.some((l) => l.startsWith('/identifier: ') && /required/i.test(l)), JSON.stringify(missing));
+    assert.ok(
+      missing.some((l) => l.startsWith('/identifier: ') && /required/i.test(l)),
+      JSON.stringify(missing),
+    );
     const wrongType = validator.check('customer', { identifier: { type: 'email', value: 'a@x' }, name: 42 });
-    assert.ok(wrongType.some((l) => l.startsWith('/name: ') && l.includes('string') && l.includes('number')), JSON.stringify(wrongType));
+    assert.ok(
+      wrongType.some((l) => l.startsWith('/name: ') && l.includes('string') && l.includes('number')),
+      JSON.stringify(wrongType),
+    );
     const empty = validator.check('customer', { identifier: { type: 'email', value: '' } });
-    assert.ok(empty.some((l) => l.startsWith('/identifier/value: ') && /empty|at least/i.test(l)), JSON.stringify(empty));
+    assert.ok(
+      empty.some((l) => l.startsWith('/identifier/value: ') && /empty|at least/i.test(l)),
+      JSON.stringify(empty),
+    );
     const format = validator.check('customer', { identifier: { type: 'email', value: 'a@x' }, createdAt: '2026-06-01T12:00:00' });
-    assert.ok(format.some((l) => l.startsWith('/createdAt: ') && /RFC 3339/.test(l)), JSON.stringify(format));
+    assert.ok(
+      format.some((l) => l.startsWith('/createdAt: ') && /RFC 3339/.test(l)),
+      JSON.stringify(format),
+    );
   });
 });
 
@@ -73,10 +88,10 @@ describe('ContractValidator: customer', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('ContractValidator: assertItems (batch, all or nothing)', () => {
-  const batchArb = fc.array(
-    fc.tuple(customerArb, fc.option(fc.constantFrom(...customerMutations), { freq: 3 }), fc.nat(), fc.string({ maxLength: 6 })),
-    { minLength: 1, maxLength: 12 },
-  );
+  const batchArb = fc.array(fc.tuple(customerArb, fc.option(fc.constantFrom(...customerMutations), { freq: 3 }), fc.nat(), fc.string({ maxLength: 6 })), {
+    minLength: 1,
+    maxLength: 12,
+  });
 
   for (const prefix of ['', '/items']) {
     it(`lists every bad index and only those${prefix ? ', under /items for the wrapped form' : ''}`, () => {
@@ -109,7 +124,11 @@ describe('ContractValidator: assertItems (batch, all or nothing)', () => {
             assert.ok(m, `detail not under ${prefix}/<index>: ${line}`);
             listed.add(Number(m[1]));
           }
-          assert.deepStrictEqual([...listed].sort((a, b) => a - b), [...bad.keys()].sort((a, b) => a - b), 'indices listed');
+          assert.deepStrictEqual(
+            [...listed].sort((a, b) => a - b),
+            [...bad.keys()].sort((a, b) => a - b),
+            'indices listed',
+          );
           for (const [index, pointer] of bad) assertNames(thrown.details, `${prefix}/${index}${pointer}`, `item ${index}`);
         }),
         RUNS,

@@ -7,8 +7,28 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { eventArb, finiteNumber, leadArb, localDateTime, orderArb, questionArb, RATING_STYLES, REVIEW_TYPES, reviewArb, type Doc } from './support/contract-arbitraries.js';
-import { assertNames, eventMutations, leadMutations, mutationProperty, orderMutations, reviewMutations, RUNS, validator } from './support/contract-mutations.js';
+import {
+  eventArb,
+  finiteNumber,
+  leadArb,
+  localDateTime,
+  orderArb,
+  questionArb,
+  RATING_STYLES,
+  REVIEW_TYPES,
+  reviewArb,
+  type Doc,
+} from './support/contract-arbitraries.js';
+import {
+  assertNames,
+  eventMutations,
+  leadMutations,
+  mutationProperty,
+  orderMutations,
+  reviewMutations,
+  RUNS,
+  validator,
+} from './support/contract-mutations.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reviews
@@ -37,7 +57,10 @@ describe('ContractValidator: review', () => {
           drop(broken);
           const issues = validator.check('review', broken);
           assertNames(issues, pointer, `without ${pointer}`);
-          assert.ok(issues.some((l) => l.startsWith(`${pointer}: `) && /required/i.test(l)), JSON.stringify(issues));
+          assert.ok(
+            issues.some((l) => l.startsWith(`${pointer}: `) && /required/i.test(l)),
+            JSON.stringify(issues),
+          );
         }),
         RUNS,
       );
@@ -53,11 +76,18 @@ describe('ContractValidator: review', () => {
       fc.property(reviewArb, localDateTime, (r, local) => {
         const issues = validator.check('review', { ...r, reviewDate: local });
         assertNames(issues, '/reviewDate', local);
-        assert.ok(issues.some((l) => /RFC 3339/.test(l)), JSON.stringify(issues));
+        assert.ok(
+          issues.some((l) => /RFC 3339/.test(l)),
+          JSON.stringify(issues),
+        );
       }),
       RUNS,
     );
-    assertNames(validator.check('review', { reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 4 }, reviewDate: '2026-06-01T12:00:00' }), '/reviewDate', 'seed date without Z');
+    assertNames(
+      validator.check('review', { reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 4 }, reviewDate: '2026-06-01T12:00:00' }),
+      '/reviewDate',
+      'seed date without Z',
+    );
   });
 
   it('accepts any finite number as overallRating.value (no range invented)', () => {
@@ -69,24 +99,37 @@ describe('ContractValidator: review', () => {
       RUNS,
     );
     for (const value of [-1, 0, 0.5, 5, 6, 10, 11, 100, -100, 1e9, Number.MAX_VALUE, -Number.MAX_VALUE]) {
-      assert.deepStrictEqual(validator.check('review', { reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value }, reviewDate: '2026-06-01T12:00:00Z' }), [], String(value));
+      assert.deepStrictEqual(
+        validator.check('review', { reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value }, reviewDate: '2026-06-01T12:00:00Z' }),
+        [],
+        String(value),
+      );
     }
   });
 
   it('refuses a duplicated questions[].questionId, pointing at a duplicate', () => {
     fc.assert(
-      fc.property(reviewArb, fc.uniqueArray(questionArb, { minLength: 2, maxLength: 6, selector: (q) => q.questionId }), fc.nat(), fc.nat(), (r, questions, a, b) => {
-        const qs = structuredClone(questions);
-        const j = 1 + (b % (qs.length - 1));
-        const i = a % j;
-        qs[j].questionId = qs[i].questionId;
-        const issues = validator.check('review', { ...r, questions: qs });
-        assert.ok(
-          issues.some((l) => l.startsWith(`/questions/${j}/questionId: `) || l.startsWith(`/questions/${i}/questionId: `)),
-          `duplicate of /questions/${i} at /questions/${j}: ${JSON.stringify(issues)}`,
-        );
-        assert.ok(issues.some((l) => /unique|duplicate/i.test(l)), JSON.stringify(issues));
-      }),
+      fc.property(
+        reviewArb,
+        fc.uniqueArray(questionArb, { minLength: 2, maxLength: 6, selector: (q) => q.questionId }),
+        fc.nat(),
+        fc.nat(),
+        (r, questions, a, b) => {
+          const qs = structuredClone(questions);
+          const j = 1 + (b % (qs.length - 1));
+          const i = a % j;
+          qs[j].questionId = qs[i].questionId;
+          const issues = validator.check('review', { ...r, questions: qs });
+          assert.ok(
+            issues.some((l) => l.startsWith(`/questions/${j}/questionId: `) || l.startsWith(`/questions/${i}/questionId: `)),
+            `duplicate of /questions/${i} at /questions/${j}: ${JSON.stringify(issues)}`,
+          );
+          assert.ok(
+            issues.some((l) => /unique|duplicate/i.test(l)),
+            JSON.stringify(issues),
+          );
+        },
+      ),
       RUNS,
     );
   });

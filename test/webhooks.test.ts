@@ -65,11 +65,23 @@ for (const kind of STORES) {
     const hook = receiver(() => secret, [503, 500]);
     let url = '';
     let api: ReturnType<typeof caller>;
-    const worker = () => new WebhookDeliveryWorker({ store: server.store.webhooks, secrets: server.auth!.secrets, appId: 'odc-test-app', baseDelayMs: 5, maxDelayMs: 10, maxAttempts: 4 });
+    const worker = () =>
+      new WebhookDeliveryWorker({
+        store: server.store.webhooks,
+        secrets: server.auth!.secrets,
+        appId: 'odc-test-app',
+        baseDelayMs: 5,
+        maxDelayMs: 10,
+        maxAttempts: 4,
+      });
 
     before(async () => {
       url = await hook.listen();
-      const sub = await addSubscription(server.store.webhooks, server.auth!.secrets, { tenant: 'm1', url, eventTypes: ['customer.opted_out', 'ORDER_COMPLETED'] });
+      const sub = await addSubscription(server.store.webhooks, server.auth!.secrets, {
+        tenant: 'm1',
+        url,
+        eventTypes: ['customer.opted_out', 'ORDER_COMPLETED'],
+      });
       secret = sub.secret;
       api = caller(server, await tokenFor(server, await addClient(server, { merchants: ['m1'] })));
     });
@@ -141,7 +153,9 @@ describe('webhooks end to end (odc serve process)', () => {
     const database = join(dir, 'odc.db');
     const cli = (args: string[]) =>
       new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args, '--database', database], { cwd: join(import.meta.dirname, '..') });
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args, '--database', database], {
+          cwd: join(import.meta.dirname, '..'),
+        });
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d));
         child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`odc ${args[0]} exited ${code}`))));
@@ -150,10 +164,14 @@ describe('webhooks end to end (odc serve process)', () => {
     const hook = receiver(() => secret, [503, 503]);
     const url = await hook.listen();
     secret = JSON.parse(await cli(['webhooks', 'add', '--merchant', 'default', '--url', url])).secret;
-    const serve = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--dev', '--port', '0', '--database', database, '--webhook-base-delay', '20', '--log-level', 'warn'], {
-      cwd: join(import.meta.dirname, '..'),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const serve = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--dev', '--port', '0', '--database', database, '--webhook-base-delay', '20', '--log-level', 'warn'],
+      {
+        cwd: join(import.meta.dirname, '..'),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     try {
       const lines = createInterface({ input: serve.stdout });
       let base = '';
@@ -162,7 +180,11 @@ describe('webhooks end to end (odc serve process)', () => {
         if (line.startsWith('dev mode: a token')) break;
       }
       const token = readFileSync(join(dir, 'dev-token'), 'utf8').trim();
-      const res = await fetch(`${base}/customer/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ eventType: 'customer.updated', occurredAt: '2026-06-01T00:00:00Z' }) });
+      const res = await fetch(`${base}/customer/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ eventType: 'customer.updated', occurredAt: '2026-06-01T00:00:00Z' }),
+      });
       assert.equal(res.status, 202);
       for (let i = 0; i < 200 && hook.received.length < 3; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(hook.received.length, 3);

@@ -74,7 +74,12 @@ export class ClientRegistry {
     }
     const scopes = input.scopes && input.scopes.length > 0 ? [...new Set(input.scopes)] : ['od.crm'];
     const unknown = scopes.filter((s) => !(customerScopes as readonly string[]).includes(s));
-    if (unknown.length > 0) throw new ContractError('VALIDATION_ERROR', `unknown scope ${unknown[0]}; use ${customerScopes.join(' or ')}`, unknown.map((s) => `scopes: ${s} is not a scope of this server`));
+    if (unknown.length > 0)
+      throw new ContractError(
+        'VALIDATION_ERROR',
+        `unknown scope ${unknown[0]}; use ${customerScopes.join(' or ')}`,
+        unknown.map((s) => `scopes: ${s} is not a scope of this server`),
+      );
     const clientId = input.clientId ?? randomUUID();
     if (await this.store.getClient(clientId)) throw new ContractError('CONFLICT', `client ${clientId} exists already`);
     const clientSecret = generateSecret('odcs');

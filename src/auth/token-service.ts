@@ -163,7 +163,12 @@ export class TokenService {
       return this.toVerified(payload, true);
     }
     const { payload } = await this.check(() =>
-      jwtVerify(token, async (header) => this.localKey(header.kid), { issuer: this.options.issuer, audience: this.options.audience, algorithms: [ALG], currentDate: new Date(this.now()) }),
+      jwtVerify(token, async (header) => this.localKey(header.kid), {
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        algorithms: [ALG],
+        currentDate: new Date(this.now()),
+      }),
     );
     return this.toVerified(payload, false);
   }
@@ -184,11 +189,15 @@ export class TokenService {
       if (error instanceof TokenError) throw error;
       const code = (error as { code?: string }).code;
       const reason =
-        code === 'ERR_JWT_EXPIRED' ? 'the token has expired'
-        : code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? 'the token signature is invalid'
-        : code === 'ERR_JOSE_ALG_NOT_ALLOWED' ? 'the token algorithm is not accepted'
-        : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? `the token claim ${(error as { claim?: string }).claim ?? ''} is not accepted`.replace('  ', ' ')
-        : 'the token is invalid';
+        code === 'ERR_JWT_EXPIRED'
+          ? 'the token has expired'
+          : code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
+            ? 'the token signature is invalid'
+            : code === 'ERR_JOSE_ALG_NOT_ALLOWED'
+              ? 'the token algorithm is not accepted'
+              : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED'
+                ? `the token claim ${(error as { claim?: string }).claim ?? ''} is not accepted`.replace('  ', ' ')
+                : 'the token is invalid';
       throw new TokenError(reason);
     }
   }

@@ -9,7 +9,10 @@ function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-async function withRegistry<T>(opts: { database: string; secretKeyFile?: string }, run: (registry: Awaited<ReturnType<typeof openStoreWithAuth>>['auth']['clients']) => Promise<T>): Promise<T> {
+async function withRegistry<T>(
+  opts: { database: string; secretKeyFile?: string },
+  run: (registry: Awaited<ReturnType<typeof openStoreWithAuth>>['auth']['clients']) => Promise<T>,
+): Promise<T> {
   const { store, auth } = await openStoreWithAuth(opts);
   try {
     return await run(auth.clients);
@@ -28,14 +31,29 @@ export function clientsCommand(): Command {
     .description('create a client and print its secret (shown once)')
     .requiredOption('--name <name>', 'a label for people')
     .requiredOption('-m, --merchant <id>', 'a merchant the client may act for (repeat for several)', collect)
-    .addOption(new Option('--model <model>', 'application: one client, many merchants; merchant: one client per merchant').choices(['application', 'merchant']).default('application'))
+    .addOption(
+      new Option('--model <model>', 'application: one client, many merchants; merchant: one client per merchant')
+        .choices(['application', 'merchant'])
+        .default('application'),
+    )
     .option('--scope <scope>', 'od.crm or od.all (repeat for both; default od.crm)', collect)
     .option('--client-id <id>', 'use this id instead of a generated UUID')
     .option('--signing-secret <secret>', 'register a message-signing secret, or "generate" one')
     .addOption(databaseOption())
     .addOption(secretKeyFileOption())
     .action(async (opts) => {
-      print(await withRegistry(opts, (r) => r.add({ name: opts.name, model: opts.model, merchants: opts.merchant, scopes: opts.scope, clientId: opts.clientId, signingSecret: opts.signingSecret })));
+      print(
+        await withRegistry(opts, (r) =>
+          r.add({
+            name: opts.name,
+            model: opts.model,
+            merchants: opts.merchant,
+            scopes: opts.scope,
+            clientId: opts.clientId,
+            signingSecret: opts.signingSecret,
+          }),
+        ),
+      );
     });
 
   clients

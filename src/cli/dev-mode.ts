@@ -22,7 +22,13 @@ export async function prepareDevCredentials(auth: AuthService, database: string)
   const existing = (await auth.clients.list()).find((c) => c.clientId === DEV_CLIENT_ID && c.revokedAt === null);
   const issued = existing
     ? await auth.clients.rotateSecret(DEV_CLIENT_ID)
-    : await auth.clients.add({ clientId: DEV_CLIENT_ID, name: 'development (odc serve --dev)', model: 'application', merchants: [DEV_MERCHANT], scopes: ['od.crm', 'od.all'] });
+    : await auth.clients.add({
+        clientId: DEV_CLIENT_ID,
+        name: 'development (odc serve --dev)',
+        model: 'application',
+        merchants: [DEV_MERCHANT],
+        scopes: ['od.crm', 'od.all'],
+      });
   const { token } = await auth.tokens.issue(DEV_CLIENT_ID, issued.scopes);
   const tokenFile = join(/^[a-z]+:\/\//i.test(database) ? 'data' : dirname(database), 'dev-token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });

@@ -47,7 +47,7 @@ interface PullCommandOptions {
 export function pullCommand(): Command {
   return new Command('pull')
     .description('copy customers, leads, orders, reviews and events from an Origin Platform into the local store, incrementally')
-    .requiredOption('--from <url>', 'base URL of the origin\'s Customer endpoints, e.g. https://origin.example.com/v2')
+    .requiredOption('--from <url>', "base URL of the origin's Customer endpoints, e.g. https://origin.example.com/v2")
     .addOption(new Option('--token <token>', 'Bearer token for the origin').env('ODC_PULL_TOKEN'))
     .addOption(new Option('--client-id <id>', 'OAuth client id at the origin (client credentials)').env('ODC_PULL_CLIENT_ID'))
     .addOption(new Option('--client-secret <secret>', 'OAuth client secret at the origin').env('ODC_PULL_CLIENT_SECRET'))
@@ -61,7 +61,7 @@ export function pullCommand(): Command {
     .addOption(new Option('--interval <seconds>', 'seconds between pulls with --watch').default(60).argParser(positiveInteger('interval')))
     .addOption(new Option('--order-profile <profile>', 'Order validation profile').env('ODC_ORDER_PROFILE').choices(['lenient', 'strict']).default('lenient'))
     .addOption(new Option('--sync <mode>', 'SQLite durability of the local store').env('ODC_SQLITE_SYNC').choices(['full', 'normal']).default('full'))
-    .option('--json', 'print the summary (each cycle\'s with --watch) as one JSON line')
+    .option('--json', "print the summary (each cycle's with --watch) as one JSON line")
     .addOption(databaseOption())
     .action(async (opts: PullCommandOptions) => {
       const resources = parseResources(opts.resources);
@@ -92,7 +92,8 @@ export function pullCommand(): Command {
       process.on('SIGTERM', onSignal);
 
       const report = (summary: PullSummary, line: string, cycle?: number) => {
-        if (opts.json) process.stdout.write(`${JSON.stringify({ cycle, ...summary, recordsPerSecond: Math.round(ratePerSecond(summary.received, summary.elapsedMs)) })}\n`);
+        if (opts.json)
+          process.stdout.write(`${JSON.stringify({ cycle, ...summary, recordsPerSecond: Math.round(ratePerSecond(summary.received, summary.elapsedMs)) })}\n`);
         else process.stdout.write(`${line}\n`);
       };
       let showProgress = true;
@@ -122,7 +123,8 @@ export function pullCommand(): Command {
               showProgress = false;
               report(summary, formatCycle(summary, cycle), cycle);
             },
-            onError: (error, cycle) => view.note(`cycle ${cycle} failed: ${error instanceof Error ? error.message : String(error)}; trying again in ${opts.interval} s`),
+            onError: (error, cycle) =>
+              view.note(`cycle ${cycle} failed: ${error instanceof Error ? error.message : String(error)}; trying again in ${opts.interval} s`),
           });
           view.note('stopped');
         } else {

@@ -27,7 +27,10 @@ export class PullProgressView {
   readonly update = (summary: ResourceSummary, phase: 'start' | 'page' | 'done'): void => {
     if (!this.interactive) {
       if (phase === 'page') this.stream.write(`${this.describe(summary)}\n`);
-      if (phase === 'done') this.stream.write(`${summary.resource}: ${summary.complete ? 'done' : 'stopped'}, ${count(summary.received)} records in ${count(summary.pages)} pages\n`);
+      if (phase === 'done')
+        this.stream.write(
+          `${summary.resource}: ${summary.complete ? 'done' : 'stopped'}, ${count(summary.received)} records in ${count(summary.pages)} pages\n`,
+        );
       return;
     }
     const now = Date.now();

@@ -86,7 +86,10 @@ class PushProgressView {
     const fraction = total > 0 ? Math.min(1, done / total) : 1;
     const rate = (p.phase === 'validate' ? p.records : p.sent) / Math.max(p.phaseSeconds, 1e-3);
     const eta = fraction > 0 ? p.phaseSeconds * (1 / fraction - 1) : Infinity;
-    const what = p.phase === 'validate' ? `checking ${count(p.records)} ${this.kind}${p.invalid ? ` (${count(p.invalid)} invalid)` : ''}` : `sending ${count(p.sent)}/${count(p.records)} ${this.kind}`;
+    const what =
+      p.phase === 'validate'
+        ? `checking ${count(p.records)} ${this.kind}${p.invalid ? ` (${count(p.invalid)} invalid)` : ''}`
+        : `sending ${count(p.sent)}/${count(p.records)} ${this.kind}`;
     const filled = Math.round(fraction * BAR_WIDTH);
     const meter = bar ? `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ` : '';
     return `${meter}${(fraction * 100).toFixed(0).padStart(3)}% ${what}  ${count(rate)}/s  ETA ${duration(eta)}`;
@@ -147,7 +150,10 @@ export function pushCommand(): Command {
       });
       view?.done();
       for (const problem of summary.problems) err(problem);
-      if (summary.status === 'invalid') err(`${count(summary.rejected)} invalid record${summary.rejected === 1 ? '' : 's'}; nothing was sent (fix them, or use --skip-invalid to send the rest)`);
+      if (summary.status === 'invalid')
+        err(
+          `${count(summary.rejected)} invalid record${summary.rejected === 1 ? '' : 's'}; nothing was sent (fix them, or use --skip-invalid to send the rest)`,
+        );
       if (opts.skipInvalid && summary.rejected > 0) err(`${count(summary.rejected)} rejects written to ${opts.rejects}`);
       process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${formatPushSummary(kind as PushKind, summary, opts.to)}\n`);
       if (summary.status !== 'sent') process.exitCode = 1;

@@ -12,7 +12,9 @@ export function databaseOption(): Option {
 }
 
 export function secretKeyFileOption(): Option {
-  return new Option('--secret-key-file <path>', 'instance key for secrets at rest (default: secret.key beside the database; ODC_SECRET_KEY overrides)').env('ODC_SECRET_KEY_FILE');
+  return new Option('--secret-key-file <path>', 'instance key for secrets at rest (default: secret.key beside the database; ODC_SECRET_KEY overrides)').env(
+    'ODC_SECRET_KEY_FILE',
+  );
 }
 
 export interface OpenedStore {

@@ -48,7 +48,7 @@ export function validateCommand(): Command {
     .argument('<file>', 'JSON file: one object, an array (batch) or {"items": [...]}')
     .addOption(new Option('--as <kind>', 'what the file holds').choices([...validateKinds]).makeOptionMandatory())
     .addOption(new Option('--order-profile <profile>', 'Order validation profile').choices(['lenient', 'strict']).default('lenient'))
-    .option('--json', 'print the outcome as JSON (the server\'s error body when invalid)')
+    .option('--json', "print the outcome as JSON (the server's error body when invalid)")
     .action((file: string, opts) => {
       let body: unknown;
       try {

@@ -12,7 +12,10 @@ const print = (value: unknown): void => {
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-async function withStore<T>(opts: { database: string; secretKeyFile?: string }, run: (opened: Awaited<ReturnType<typeof openStoreWithAuth>>) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  opts: { database: string; secretKeyFile?: string },
+  run: (opened: Awaited<ReturnType<typeof openStoreWithAuth>>) => Promise<T>,
+): Promise<T> {
   const opened = await openStoreWithAuth(opts);
   try {
     return await run(opened);
@@ -28,15 +31,21 @@ export function webhooksCommand(): Command {
   common(
     webhooks
       .command('add')
-      .description('subscribe a URL to a merchant\'s customer events (the secret is shown once)')
+      .description("subscribe a URL to a merchant's customer events (the secret is shown once)")
       .requiredOption('-m, --merchant <id>', 'the merchant (tenant) whose events are sent')
       .requiredOption('--url <url>', 'where to POST each event')
       .option('--secret <secret>', 'HMAC secret shared with the receiver (default: generated)')
       .option('--event-type <type>', 'only this event type (repeat; default: every event)', collect),
-  ).action(async (opts) => print(await withStore(opts, ({ store, auth }) => addSubscription(store.webhooks, auth.secrets, { tenant: opts.merchant, url: opts.url, secret: opts.secret, eventTypes: opts.eventType }))));
+  ).action(async (opts) =>
+    print(
+      await withStore(opts, ({ store, auth }) =>
+        addSubscription(store.webhooks, auth.secrets, { tenant: opts.merchant, url: opts.url, secret: opts.secret, eventTypes: opts.eventType }),
+      ),
+    ),
+  );
 
-  common(webhooks.command('subscriptions').description('list subscriptions (never their secrets)').option('-m, --merchant <id>', 'only this merchant')).action(async (opts) =>
-    print(await withStore(opts, ({ store }) => listSubscriptions(store.webhooks, opts.merchant))),
+  common(webhooks.command('subscriptions').description('list subscriptions (never their secrets)').option('-m, --merchant <id>', 'only this merchant')).action(
+    async (opts) => print(await withStore(opts, ({ store }) => listSubscriptions(store.webhooks, opts.merchant))),
   );
 
   common(webhooks.command('remove <subscriptionId>').description('remove a subscription; its pending deliveries die')).action(async (id: string, opts) =>
@@ -52,10 +61,12 @@ export function webhooksCommand(): Command {
       .option('--limit <n>', 'at most this many', '100'),
   ).action(async (opts) =>
     print(
-      (await withStore(opts, ({ store }) => store.webhooks.listDeliveries({ status: opts.status, tenant: opts.merchant, limit: Number(opts.limit) }))).map(({ body: _body, ...rest }) => ({
-        ...rest,
-        nextAttemptAt: new Date(rest.nextAttemptAt).toISOString(),
-      })),
+      (await withStore(opts, ({ store }) => store.webhooks.listDeliveries({ status: opts.status, tenant: opts.merchant, limit: Number(opts.limit) }))).map(
+        ({ body: _body, ...rest }) => ({
+          ...rest,
+          nextAttemptAt: new Date(rest.nextAttemptAt).toISOString(),
+        }),
+      ),
     ),
   );
 

@@ -3,5 +3,5 @@
  */
 export { OdcClient, nextLink, type OdcClientOptions, type Page, type Query, type StoredCustomer, type Order } from './odc-client.js';
 export { OdcError } from './client-errors.js';
-export { type ClientCredentials } from './token-provider.js';
-export { type RetryPolicy } from './retry.js';
+export type { ClientCredentials } from './token-provider.js';
+export type { RetryPolicy } from './retry.js';

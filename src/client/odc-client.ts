@@ -66,7 +66,11 @@ export class OdcClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.fetch = options.fetch ?? globalThis.fetch;
     this.retry = { ...defaultRetryPolicy, ...options.retry };
-    this.tokens = options.credentials ? clientCredentials(options.credentials, this.baseUrl, this.fetch) : options.token ? staticToken(options.token) : undefined;
+    this.tokens = options.credentials
+      ? clientCredentials(options.credentials, this.baseUrl, this.fetch)
+      : options.token
+        ? staticToken(options.token)
+        : undefined;
   }
 
   listCustomers(query: Query = {}): Promise<Page<StoredCustomer>> {

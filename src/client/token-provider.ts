@@ -35,7 +35,11 @@ export function clientCredentials(credentials: ClientCredentials, baseUrl: strin
   const fetchToken = async (): Promise<string> => {
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret });
     if (credentials.scope) body.set('scope', credentials.scope);
-    const response = await fetchImpl(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body });
+    const response = await fetchImpl(tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body,
+    });
     if (!response.ok) throw await OdcError.from(response);
     const answer = (await response.json()) as { access_token: string; expires_in?: number };
     const lifetimeMs = (answer.expires_in ?? 3600) * 1000;

@@ -174,7 +174,10 @@ export class RunContext {
    * Walks a list: follows `Link rel="next"`, else asks `page+1` while pages come back full.
    * Stops at `maxPages` (reported as truncated) or when `until` is satisfied.
    */
-  async walk(operationId: OperationId, options: CallOptions & { pageSize?: number; maxPages?: number; until?: (items: unknown[]) => boolean } = {}): Promise<WalkResult> {
+  async walk(
+    operationId: OperationId,
+    options: CallOptions & { pageSize?: number; maxPages?: number; until?: (items: unknown[]) => boolean } = {},
+  ): Promise<WalkResult> {
     const pageSize = options.pageSize ?? 100;
     const maxPages = options.maxPages ?? 50;
     const items: unknown[] = [];

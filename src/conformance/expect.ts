@@ -25,7 +25,8 @@ export function expectRefused(exchange: Exchange, what: string): void {
 
 export function expectJsonType(exchange: Exchange, what: string): void {
   const type = exchange.headers.get('content-type') ?? '';
-  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) fail(`${what}: response is not JSON`, 'Content-Type: application/json', type === '' ? 'no Content-Type' : type, exchange);
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type))
+    fail(`${what}: response is not JSON`, 'Content-Type: application/json', type === '' ? 'no Content-Type' : type, exchange);
 }
 
 /** A 200 JSON array whose items (the first 25) are valid records of `kind`. */

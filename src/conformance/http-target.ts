@@ -107,7 +107,13 @@ export class HttpTarget {
         continue;
       }
       // An expired cached token (RFC 6750 invalid_token) is not the target's fault: fetch a new one once.
-      if (exchange.status === 401 && (options.auth ?? 'default') === 'default' && this.options.tokens && !retriedAuth && /invalid_token/i.test(exchange.headers.get('www-authenticate') ?? '')) {
+      if (
+        exchange.status === 401 &&
+        (options.auth ?? 'default') === 'default' &&
+        this.options.tokens &&
+        !retriedAuth &&
+        /invalid_token/i.test(exchange.headers.get('www-authenticate') ?? '')
+      ) {
         retriedAuth = true;
         this.options.tokens.invalidate();
         const again = await this.send(method, url, options);

@@ -27,7 +27,8 @@ function testcase(result: CheckResult): string {
   const open = `    <testcase classname="conformance.${xml(result.area)}" name="${xml(result.id)} [${result.level}]" time="${(result.durationMs / 1000).toFixed(3)}">`;
   let inner = '';
   if (result.outcome === 'skip') inner = `\n      <skipped message="${xml(result.message ?? '')}"/>`;
-  else if (result.outcome === 'fail' && result.level === 'MUST') inner = `\n      <failure message="${xml(result.message ?? '')}" type="MUST">${xml(detail(result))}</failure>`;
+  else if (result.outcome === 'fail' && result.level === 'MUST')
+    inner = `\n      <failure message="${xml(result.message ?? '')}" type="MUST">${xml(detail(result))}</failure>`;
   else if (result.outcome === 'fail') inner = `\n      <system-out>${xml(`${result.level} not met: ${detail(result)}`)}</system-out>`;
   return `${open}${inner}${inner ? '\n    ' : ''}</testcase>`;
 }

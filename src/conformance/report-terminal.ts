@@ -55,7 +55,9 @@ export function formatTerminalReport(report: ConformanceReport, options: Termina
   }
   const { pass, fail, skip, failedByLevel } = report.counts;
   out.push('');
-  out.push(`${paint('green', `${pass} passed`)}, ${fail > 0 ? paint('red', `${fail} failed`) : '0 failed'} (MUST ${failedByLevel.MUST}, SHOULD ${failedByLevel.SHOULD}, MAY ${failedByLevel.MAY}), ${paint('yellow', `${skip} skipped`)}; ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s`);
+  out.push(
+    `${paint('green', `${pass} passed`)}, ${fail > 0 ? paint('red', `${fail} failed`) : '0 failed'} (MUST ${failedByLevel.MUST}, SHOULD ${failedByLevel.SHOULD}, MAY ${failedByLevel.MAY}), ${paint('yellow', `${skip} skipped`)}; ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s`,
+  );
   out.push(`Declared operations: ${report.declaredOperations.length} of 14`);
   if (report.leftBehind.records > 0) {
     out.push(paint('grey', `Left behind: ${report.leftBehind.records} records tagged ${report.leftBehind.tag} (the contract has no DELETE for them)`));

@@ -71,7 +71,10 @@ async function readDiscovery(target: HttpTarget, options: ConformanceOptions): P
   for (const url of [...new Set(candidates)]) {
     try {
       const exchange = await target.request('GET', url, { auth: 'none' });
-      const manifest = exchange.status === 200 && typeof exchange.json === 'object' && exchange.json !== null && !Array.isArray(exchange.json) ? (exchange.json as Record<string, any>) : undefined;
+      const manifest =
+        exchange.status === 200 && typeof exchange.json === 'object' && exchange.json !== null && !Array.isArray(exchange.json)
+          ? (exchange.json as Record<string, any>)
+          : undefined;
       last = { url, exchange, manifest };
       if (manifest) return last;
     } catch (error) {
@@ -118,7 +121,15 @@ async function runOne(check: Check, ctx: RunContext): Promise<CheckResult> {
     const durationMs = Date.now() - started;
     if (error instanceof CheckSkip) return { ...base, outcome: 'skip', durationMs, message: error.reason };
     if (error instanceof CheckFailure) {
-      return { ...base, outcome: 'fail', durationMs, message: error.message, expected: error.expected, got: error.got, ...(error.exchange ? { exchange: error.exchange } : {}) };
+      return {
+        ...base,
+        outcome: 'fail',
+        durationMs,
+        message: error.message,
+        expected: error.expected,
+        got: error.got,
+        ...(error.exchange ? { exchange: error.exchange } : {}),
+      };
     }
     return { ...base, outcome: 'fail', durationMs, message: `the check could not complete: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -143,7 +154,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const declared = declaredOperations(manifest);
   const ctx = new RunContext(target, runId, discovery, declared);
 
-  const selected = (options.checks ?? allChecks).filter((check) => !options.only || options.only.some((prefix) => check.id === prefix || check.id.startsWith(`${prefix}.`)));
+  const selected = (options.checks ?? allChecks).filter(
+    (check) => !options.only || options.only.some((prefix) => check.id === prefix || check.id.startsWith(`${prefix}.`)),
+  );
   const results: CheckResult[] = [];
   for (const check of selected) {
     const result = await runOne(check, ctx);

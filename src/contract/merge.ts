@@ -60,7 +60,7 @@ export function mergeCustomer(base: JsonObject, patch: JsonObject): JsonObject {
 function mergeObject(base: JsonObject, patch: JsonObject, rules: UnionNode): JsonObject {
   const result: JsonObject = { ...base };
   for (const key in patch) {
-    if (!Object.prototype.hasOwnProperty.call(patch, key)) continue;
+    if (!Object.hasOwn(patch, key)) continue;
     const value = patch[key];
     if (value === undefined) continue;
     if (value === null) {

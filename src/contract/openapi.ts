@@ -74,14 +74,20 @@ const errorResponse = (description: string): Json => ({
 function requestBody(op: OperationDefinition, maxBatchItems: number): Json | undefined {
   const name = resourceSchemaName[op.resource];
   if (op.request === 'none') return undefined;
-  const schema = op.request === 'one'
-    ? ref(name)
-    : {
-        oneOf: [
-          { type: 'array', items: ref(name), maxItems: maxBatchItems, description: 'Bare array (seed).' },
-          { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref(name), maxItems: maxBatchItems } }, description: 'Wrapped form (committee draft).' },
-        ],
-      };
+  const schema =
+    op.request === 'one'
+      ? ref(name)
+      : {
+          oneOf: [
+            { type: 'array', items: ref(name), maxItems: maxBatchItems, description: 'Bare array (seed).' },
+            {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: ref(name), maxItems: maxBatchItems } },
+              description: 'Wrapped form (committee draft).',
+            },
+          ],
+        };
   return { required: true, content: { 'application/json': { schema } } };
 }
 
@@ -91,10 +97,13 @@ function parameters(op: OperationDefinition): Json[] {
   if (list) {
     for (const def of list) {
       const schema: Json =
-        def.kind === 'date-time' ? { type: 'string', format: 'date-time' }
-        : def.kind === 'page' ? { type: 'integer', minimum: 1, default: 1 }
-        : def.kind === 'pageSize' ? { type: 'integer', minimum: 1, maximum: 500, default: 50 }
-        : { type: 'string' };
+        def.kind === 'date-time'
+          ? { type: 'string', format: 'date-time' }
+          : def.kind === 'page'
+            ? { type: 'integer', minimum: 1, default: 1 }
+            : def.kind === 'pageSize'
+              ? { type: 'integer', minimum: 1, maximum: 500, default: 50 }
+              : { type: 'string' };
       params.push({ name: def.name, in: 'query', required: false, description: def.description, schema });
     }
   }
@@ -152,7 +161,8 @@ export function buildOpenApiDocument(options: OpenApiOptions): Json {
   const paths: Record<string, Json> = {};
   for (const op of operations) {
     [op.path, ...op.aliases].forEach((path, i) => {
-      const item = (paths[path] ??= {});
+      paths[path] ??= {};
+      const item = paths[path];
       item[op.method.toLowerCase()] = {
         operationId: i === 0 ? op.operationId : `${op.operationId}BindingAlias`,
         summary: op.summary,
@@ -182,7 +192,13 @@ export function buildOpenApiDocument(options: OpenApiOptions): Json {
       ...(options.authenticated
         ? {
             securitySchemes: {
-              bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Token from POST /oauth/token (client credentials, scope od.crm or od.all). With an application-model client, name the merchant in X-App-MerchantId.' },
+              bearerAuth: {
+                type: 'http',
+                scheme: 'bearer',
+                bearerFormat: 'JWT',
+                description:
+                  'Token from POST /oauth/token (client credentials, scope od.crm or od.all). With an application-model client, name the merchant in X-App-MerchantId.',
+              },
             },
           }
         : {}),

@@ -36,14 +36,9 @@ export const Review = Type.Object(
       { description: 'Overall score.' },
     ),
     questions: Type.Optional(Type.Array(ReviewQuestion)),
-    customer: Type.Optional(
-      Type.Object({ customerId: Type.Optional(Type.String()) }, { description: 'Optional customer reference.' }),
-    ),
+    customer: Type.Optional(Type.Object({ customerId: Type.Optional(Type.String()) }, { description: 'Optional customer reference.' })),
     subject: Type.Optional(
-      Type.Object(
-        { orderId: Type.Optional(Type.String()), merchantId: Type.Optional(Type.String()) },
-        { description: 'What was reviewed.' },
-      ),
+      Type.Object({ orderId: Type.Optional(Type.String()), merchantId: Type.Optional(Type.String()) }, { description: 'What was reviewed.' }),
     ),
     reviewDate: DateTime({ description: 'RFC 3339 timestamp.' }),
     source: Type.Optional(Type.Object({}, { additionalProperties: true })),

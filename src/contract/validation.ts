@@ -91,9 +91,9 @@ function describeErrors(errors: ErrorObject[], base: string): string[] {
 /** Rules the JSON Schema cannot say: identifier digits, unique question ids. */
 function normativeIssues(kind: ResourceKind, value: unknown, base: string): string[] {
   const issues: string[] = [];
-  const item = value as Record<string, any>;
+  const item = value as Record<string, unknown>;
   if (kind === 'customer') {
-    const { type, value: idValue } = item.identifier ?? {};
+    const { type, value: idValue } = (item.identifier ?? {}) as { type?: unknown; value?: unknown };
     if ((type === 'phone' || type === 'document') && typeof idValue === 'string' && normalizeIdentifierValue(type, idValue) === undefined) {
       issues.push(`${base}/identifier/value: a ${type} identifier must contain at least one digit (got ${preview(idValue)})`);
     }
@@ -104,7 +104,8 @@ function normativeIssues(kind: ResourceKind, value: unknown, base: string): stri
       const id = q?.questionId;
       if (typeof id !== 'string') return;
       const first = seen.get(id);
-      if (first !== undefined) issues.push(`${base}/questions/${i}/questionId: duplicates /questions/${first} (${preview(id)}); questionId must be unique within the review`);
+      if (first !== undefined)
+        issues.push(`${base}/questions/${i}/questionId: duplicates /questions/${first} (${preview(id)}); questionId must be unique within the review`);
       else seen.set(id, i);
     });
   }
@@ -147,7 +148,11 @@ export class ContractValidator {
     });
     if (issues.length > 0) {
       const bad = new Set(issues.map((line) => line.split('/')[prefix === '' ? 1 : 2])).size;
-      throw new ContractError('VALIDATION_ERROR', `${bad} of ${items.length} ${kind}${items.length === 1 ? '' : 's'} invalid; nothing was written`, issues.slice(0, MAX_ISSUES));
+      throw new ContractError(
+        'VALIDATION_ERROR',
+        `${bad} of ${items.length} ${kind}${items.length === 1 ? '' : 's'} invalid; nothing was written`,
+        issues.slice(0, MAX_ISSUES),
+      );
     }
     return items as T[];
   }
@@ -177,10 +182,14 @@ export function readBatch(body: unknown, kind: ResourceKind, maxItems: number): 
     items = (body as { items: unknown[] }).items;
     prefix = '/items';
   } else {
-    throw new ContractError('VALIDATION_ERROR', `the body must be a JSON array of ${kind}s or an object {"items": [...]}`, [`: must be array (got ${typeName(body)})`]);
+    throw new ContractError('VALIDATION_ERROR', `the body must be a JSON array of ${kind}s or an object {"items": [...]}`, [
+      `: must be array (got ${typeName(body)})`,
+    ]);
   }
   if (items.length > maxItems) {
-    throw new ContractError('PAYLOAD_TOO_LARGE', `a batch holds at most ${maxItems} items; this one has ${items.length}. Split it and send again.`, [`${prefix}: ${items.length} items, maximum ${maxItems}`]);
+    throw new ContractError('PAYLOAD_TOO_LARGE', `a batch holds at most ${maxItems} items; this one has ${items.length}. Split it and send again.`, [
+      `${prefix}: ${items.length} items, maximum ${maxItems}`,
+    ]);
   }
   return { items, prefix };
 }

@@ -24,7 +24,8 @@ function readNewClient(body: unknown): NewClient {
   if (b.model !== undefined && b.model !== 'application' && b.model !== 'merchant') problems.push('/model: must be application or merchant');
   if (!Array.isArray(b.merchants) || b.merchants.some((m) => typeof m !== 'string')) problems.push('/merchants: must be an array of merchant ids');
   if (b.scopes !== undefined && (!Array.isArray(b.scopes) || b.scopes.some((s) => typeof s !== 'string'))) problems.push('/scopes: must be an array of scopes');
-  if (b.signingSecret !== undefined && b.signingSecret !== 'generate' && (typeof b.signingSecret !== 'string' || b.signingSecret.length < 16)) problems.push('/signingSecret: must be "generate" or a secret of at least 16 characters');
+  if (b.signingSecret !== undefined && b.signingSecret !== 'generate' && (typeof b.signingSecret !== 'string' || b.signingSecret.length < 16))
+    problems.push('/signingSecret: must be "generate" or a secret of at least 16 characters');
   if (problems.length > 0) throw new ContractError('VALIDATION_ERROR', 'invalid client', problems);
   return {
     name: b.name as string,
@@ -46,7 +47,12 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   });
 
   app.get('/admin/clients', async () => clients.list());
-  app.post('/admin/clients', async (request, reply) => reply.code(201).header('cache-control', 'no-store').send(await clients.add(readNewClient(request.body))));
+  app.post('/admin/clients', async (request, reply) =>
+    reply
+      .code(201)
+      .header('cache-control', 'no-store')
+      .send(await clients.add(readNewClient(request.body))),
+  );
   app.post('/admin/clients/:clientId/revoke', async (request) => clients.revoke((request.params as { clientId: string }).clientId));
   app.post('/admin/clients/:clientId/rotate-secret', async (request, reply) =>
     reply.header('cache-control', 'no-store').send(await clients.rotateSecret((request.params as { clientId: string }).clientId)),

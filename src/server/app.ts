@@ -120,7 +120,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: options.publicUrl,
     role: options.role,
     ...limits,
-    auth: auth ? { signatureMode: auth.signatureMode, rateLimitPerSecond: auth.rateLimitPerSecond, externalIssuer: auth.tokens.options.external?.issuer } : null,
+    auth: auth
+      ? { signatureMode: auth.signatureMode, rateLimitPerSecond: auth.rateLimitPerSecond, externalIssuer: auth.tokens.options.external?.issuer }
+      : null,
   });
   if (auth) {
     await app.register(oauthRoutes, { auth });
@@ -138,9 +140,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           hook: 'preHandler',
           keyGenerator: (request) => request.clientId ?? request.ip,
           errorResponseBuilder: (_request, context) =>
-            new ContractError('RATE_LIMITED', `more than ${context.max} requests per second from this client; retry after ${Math.ceil(context.ttl / 1000)} s`, [], {
-              'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
-            }),
+            new ContractError(
+              'RATE_LIMITED',
+              `more than ${context.max} requests per second from this client; retry after ${Math.ceil(context.ttl / 1000)} s`,
+              [],
+              {
+                'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
+              },
+            ),
         });
       }
       await operations.register(customerRoutes);

@@ -28,7 +28,7 @@ export async function authenticateClient(auth: AuthService, request: FastifyRequ
   if (header === undefined || header === '') throw unauthorized('send an access token: Authorization: Bearer <token> (get one at POST /oauth/token)');
   const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
   if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"', 'invalid_request');
-  let verified;
+  let verified: Awaited<ReturnType<typeof auth.tokens.verify>>;
   try {
     verified = await auth.tokens.verify(match[1]);
   } catch (error) {
@@ -54,16 +54,25 @@ export async function authenticateClient(auth: AuthService, request: FastifyRequ
 export function selectMerchant(request: FastifyRequest, client: ClientRecord): string {
   const fromHeader = request.headers[signatureHeaders.merchantId];
   const fromQuery = (request.query as Record<string, unknown> | undefined)?.merchantId;
-  if (Array.isArray(fromHeader) || Array.isArray(fromQuery)) throw new ContractError('VALIDATION_ERROR', 'name the merchant once', ['merchantId: given more than once']);
+  if (Array.isArray(fromHeader) || Array.isArray(fromQuery))
+    throw new ContractError('VALIDATION_ERROR', 'name the merchant once', ['merchantId: given more than once']);
   if (typeof fromHeader === 'string' && typeof fromQuery === 'string' && fromHeader !== fromQuery) {
-    throw new ContractError('VALIDATION_ERROR', 'X-App-MerchantId and merchantId name different merchants', [`X-App-MerchantId: ${fromHeader}`, `merchantId: ${String(fromQuery)}`]);
+    throw new ContractError('VALIDATION_ERROR', 'X-App-MerchantId and merchantId name different merchants', [
+      `X-App-MerchantId: ${fromHeader}`,
+      `merchantId: ${String(fromQuery)}`,
+    ]);
   }
   const asked = typeof fromHeader === 'string' ? fromHeader : typeof fromQuery === 'string' ? fromQuery : undefined;
   if (asked === undefined) {
     if (client.merchants.length === 1) return client.merchants[0];
-    throw new ContractError('VALIDATION_ERROR', 'this client acts for several merchants: name one with the X-App-MerchantId header or a merchantId query parameter', ['X-App-MerchantId: is required']);
+    throw new ContractError(
+      'VALIDATION_ERROR',
+      'this client acts for several merchants: name one with the X-App-MerchantId header or a merchantId query parameter',
+      ['X-App-MerchantId: is required'],
+    );
   }
-  if (!client.merchants.includes(asked)) throw new ContractError('FORBIDDEN', `this client is not authorized for merchant ${JSON.stringify(asked.slice(0, 100))}`);
+  if (!client.merchants.includes(asked))
+    throw new ContractError('FORBIDDEN', `this client is not authorized for merchant ${JSON.stringify(asked.slice(0, 100))}`);
   return asked;
 }
 

@@ -17,9 +17,7 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
-const byStatus: Record<number, ErrorCode> = Object.fromEntries(
-  Object.entries(errorCodes).map(([code, def]) => [def.status, code as ErrorCode]),
-);
+const byStatus: Record<number, ErrorCode> = Object.fromEntries(Object.entries(errorCodes).map(([code, def]) => [def.status, code as ErrorCode]));
 
 /** Translates any thrown value into a ContractError. */
 export function toContractError(error: unknown, limits: { bodyLimit: number }): ContractError {

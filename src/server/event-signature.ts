@@ -15,7 +15,9 @@ import { signatureHeaders, verifyBodySignature } from '../contract/auth.js';
 import { ContractError } from '../contract/errors.js';
 
 function refused(message: string): ContractError {
-  return new ContractError('UNAUTHORIZED', message, [], { 'www-authenticate': 'Signature realm="odc", headers="X-App-Id X-App-MerchantId", algorithm="hmac-sha256"' });
+  return new ContractError('UNAUTHORIZED', message, [], {
+    'www-authenticate': 'Signature realm="odc", headers="X-App-Id X-App-MerchantId", algorithm="hmac-sha256"',
+  });
 }
 
 export async function verifyEventSignature(auth: AuthService | undefined, request: FastifyRequest): Promise<void> {

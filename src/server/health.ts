@@ -28,7 +28,10 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
       throw notReady('the store does not answer', [`store: ${app.store.backend} is unreachable or closed`]);
     }
     if (status.pendingMigrations.length > 0) {
-      throw notReady('migrations are pending', status.pendingMigrations.map((v) => `migrations/${v}: not applied; run odc migrate`));
+      throw notReady(
+        'migrations are pending',
+        status.pendingMigrations.map((v) => `migrations/${v}: not applied; run odc migrate`),
+      );
     }
     return reply.send({ status: 'ready', version, store: app.store.backend });
   });

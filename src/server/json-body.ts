@@ -90,7 +90,12 @@ export function registerJsonBody(app: FastifyInstance): void {
       return;
     }
     if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-      done(new ContractError('VALIDATION_ERROR', `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`, [`: nesting deeper than ${MAX_JSON_DEPTH} levels`]), undefined);
+      done(
+        new ContractError('VALIDATION_ERROR', `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`, [
+          `: nesting deeper than ${MAX_JSON_DEPTH} levels`,
+        ]),
+        undefined,
+      );
       return;
     }
     let parsed: unknown;
@@ -104,7 +109,12 @@ export function registerJsonBody(app: FastifyInstance): void {
     // Only \\u escapes can produce NUL or lone surrogates; most bodies skip the walk.
     const invalid = text.includes('\\u') ? findInvalidText(parsed) : undefined;
     if (invalid !== undefined) {
-      done(new ContractError('VALIDATION_ERROR', 'a string or key holds a NUL character or an unpaired UTF-16 surrogate', [`${invalid}: must be valid Unicode text without NUL`]), undefined);
+      done(
+        new ContractError('VALIDATION_ERROR', 'a string or key holds a NUL character or an unpaired UTF-16 surrogate', [
+          `${invalid}: must be valid Unicode text without NUL`,
+        ]),
+        undefined,
+      );
       return;
     }
     done(null, parsed);

@@ -87,13 +87,15 @@ export function parseListQuery(operationId: ListOperationId, query: Record<strin
       case 'string': {
         const options = allowed[def.name];
         if (text === '') problems.push(`${def.name}: must not be empty`);
-        else if (options && !options.includes(text)) problems.push(`${def.name}: must be one of ${options.join(', ')} (got ${JSON.stringify(text.slice(0, 60))})`);
+        else if (options && !options.includes(text))
+          problems.push(`${def.name}: must be one of ${options.join(', ')} (got ${JSON.stringify(text.slice(0, 60))})`);
         else values[def.name] = text;
         break;
       }
       case 'date-time': {
         const ms = parseDateTime(text);
-        if (ms === undefined) problems.push(`${def.name}: must be an RFC 3339 date-time with offset, e.g. 2026-06-01T12:00:00Z (got ${JSON.stringify(text.slice(0, 60))})`);
+        if (ms === undefined)
+          problems.push(`${def.name}: must be an RFC 3339 date-time with offset, e.g. 2026-06-01T12:00:00Z (got ${JSON.stringify(text.slice(0, 60))})`);
         else values[def.name] = ms;
         break;
       }

@@ -57,7 +57,8 @@ function guard(adminKey: string | undefined) {
   const expected = adminKey === undefined ? undefined : digest(adminKey);
   return async (request: FastifyRequest) => {
     if (expected === undefined) {
-      if (!isLoopback(request.socket.remoteAddress)) throw new ContractError('FORBIDDEN', 'without an admin key configured, /metrics answers loopback clients only');
+      if (!isLoopback(request.socket.remoteAddress))
+        throw new ContractError('FORBIDDEN', 'without an admin key configured, /metrics answers loopback clients only');
       return;
     }
     const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -74,7 +75,12 @@ function guard(adminKey: string | undefined) {
  */
 export function registerMetrics(app: FastifyInstance, options: MetricsOptions = {}): void {
   const registry = new Registry();
-  const requests = new Counter({ name: 'odc_http_requests_total', help: 'HTTP requests answered, by method, route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const requests = new Counter({
+    name: 'odc_http_requests_total',
+    help: 'HTTP requests answered, by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'odc_http_request_duration_seconds',
     help: 'Time from request to answer, by method and route',
@@ -97,7 +103,12 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions = 
   });
   const outboxDepth = new Gauge({ name: 'odc_webhook_outbox_depth', help: 'Webhook deliveries waiting to be sent', registers: [registry] });
   const storeUp = new Gauge({ name: 'odc_store_up', help: '1 when the store answered the last scrape, else 0', registers: [registry] });
-  const pool = new Gauge({ name: 'odc_db_pool_connections', help: 'Database pool connections by state (max, total, idle, waiting)', labelNames: ['state'], registers: [registry] });
+  const pool = new Gauge({
+    name: 'odc_db_pool_connections',
+    help: 'Database pool connections by state (max, total, idle, waiting)',
+    labelNames: ['state'],
+    registers: [registry],
+  });
 
   /** The error code of requests that failed, seen in onError and counted in onResponse. */
   const errorCodes = new WeakMap<FastifyRequest, string>();

@@ -46,7 +46,7 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
     const body = JSON.parse(payload) as { message: string };
     return JSON.stringify({ ...body, error: oauth, error_description: body.message });
   });
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler((error, _request, reply) => {
     const oauth = (error as { oauth?: OAuthError }).oauth;
     if (oauth) (reply as unknown as { oauthError?: OAuthError }).oauthError = oauth;
     throw error;
@@ -69,17 +69,23 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
     const outside = requested.filter((s) => !client.scopes.includes(s));
     if (outside.length > 0) {
       const known = requested.filter((s) => (customerScopes as readonly string[]).includes(s));
-      throw oauthError('invalid_scope', `scope ${outside.join(' ')} is not granted to this client${known.length === 0 ? `; this server grants ${customerScopes.join(', ')}` : ''}`);
+      throw oauthError(
+        'invalid_scope',
+        `scope ${outside.join(' ')} is not granted to this client${known.length === 0 ? `; this server grants ${customerScopes.join(', ')}` : ''}`,
+      );
     }
     const scopes = requested.length > 0 ? requested : client.scopes;
     const { token, expiresIn } = await auth.tokens.issue(client.clientId, scopes);
-    return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send({
-      access_token: token,
-      token_type: 'bearer',
-      expires_in: expiresIn,
-      expiresIn,
-      scope: scopes.join(' '),
-    });
+    return reply
+      .header('cache-control', 'no-store')
+      .header('pragma', 'no-cache')
+      .send({
+        access_token: token,
+        token_type: 'bearer',
+        expires_in: expiresIn,
+        expiresIn,
+        scope: scopes.join(' '),
+      });
   });
 
   app.get('/.well-known/jwks.json', async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send(auth.tokens.jwks()));

@@ -43,7 +43,12 @@ export async function writeBatch<T>(prefix: string, write: () => Promise<T>): Pr
   try {
     return await write();
   } catch (error) {
-    if (error instanceof StoreConflictError) throw new ContractError('CONFLICT', error.message, error.details.map((d) => prefix + d));
+    if (error instanceof StoreConflictError)
+      throw new ContractError(
+        'CONFLICT',
+        error.message,
+        error.details.map((d) => prefix + d),
+      );
     throw error;
   }
 }

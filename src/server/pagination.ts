@@ -12,7 +12,7 @@ function linkTo(path: string, query: Record<string, unknown>, overrides: Record<
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries({ ...query, ...overrides })) {
     if (value === undefined) continue;
-    if (Array.isArray(value)) value.forEach((v) => params.append(key, String(v)));
+    if (Array.isArray(value)) for (const v of value) params.append(key, String(v));
     else params.append(key, String(value));
   }
   const search = params.toString();
@@ -24,7 +24,11 @@ export function sendPage(request: FastifyRequest, reply: FastifyReply, parsed: P
   const query = request.query as Record<string, unknown>;
   const links: string[] = [];
   if (result.hasMore && result.last) {
-    const next = linkTo(path, query, { cursor: encodeCursor(result.last, parsed.pageNumber + 1), page: String(parsed.pageNumber + 1), pageSize: String(parsed.pageSize) });
+    const next = linkTo(path, query, {
+      cursor: encodeCursor(result.last, parsed.pageNumber + 1),
+      page: String(parsed.pageNumber + 1),
+      pageSize: String(parsed.pageSize),
+    });
     links.push(`<${next}>; rel="next"`);
   }
   if (parsed.pageNumber > 1) {

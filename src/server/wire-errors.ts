@@ -30,7 +30,9 @@ export function parserErrorToContract(error: ParserError, requestTimeoutMs: numb
     return new ContractError('REQUEST_TIMEOUT', `the request was not received in full within ${requestTimeoutMs / 1000} s; send the body without pauses`);
   }
   if (error.code === 'HPE_HEADER_OVERFLOW') {
-    return new ContractError('HEADERS_TOO_LARGE', `the request line and headers exceed ${http.maxHeaderSize} bytes`, [`headers: larger than ${http.maxHeaderSize} bytes`]);
+    return new ContractError('HEADERS_TOO_LARGE', `the request line and headers exceed ${http.maxHeaderSize} bytes`, [
+      `headers: larger than ${http.maxHeaderSize} bytes`,
+    ]);
   }
   const reason = error.reason ?? error.message;
   return new ContractError('MALFORMED_REQUEST', `the request is not valid HTTP/1.1: ${reason}`, [`http: ${error.code ?? 'parse error'}: ${reason}`]);
@@ -54,7 +56,9 @@ function answerOnSocket(socket: Socket, error: ContractError): void {
  * Fastify options for the failures above: `requestTimeout` (with Node checking often enough
  * for it to matter), `clientErrorHandler` and `frameworkErrors`.
  */
-export function wireErrorOptions(requestTimeoutMs: number = DEFAULT_REQUEST_TIMEOUT_MS): Pick<FastifyServerOptions, 'requestTimeout' | 'clientErrorHandler' | 'frameworkErrors'> & { http: http.ServerOptions } {
+export function wireErrorOptions(
+  requestTimeoutMs: number = DEFAULT_REQUEST_TIMEOUT_MS,
+): Pick<FastifyServerOptions, 'requestTimeout' | 'clientErrorHandler' | 'frameworkErrors'> & { http: http.ServerOptions } {
   return {
     requestTimeout: requestTimeoutMs,
     http: {

@@ -70,7 +70,8 @@ export function planCustomerUpsert(customers: Customer[], stored: CustomerLookup
     if (!storedIdentities.has(key)) storedIdentities.set(key, stored.identity(type, value));
     return storedIdentities.get(key);
   };
-  const externalOf = (source: string, key: string, value: string) => externalOverlay.get(`${source}\u0000${key}\u0000${value}`) ?? stored.externalId(source, key, value);
+  const externalOf = (source: string, key: string, value: string) =>
+    externalOverlay.get(`${source}\u0000${key}\u0000${value}`) ?? stored.externalId(source, key, value);
   const customerOf = (id: string): StoredCustomer | undefined => {
     const written = overlay.get(id);
     return written ? { id, data: written.data, createdAt: written.createdAt, consent: null } : stored.customer(id);
@@ -113,7 +114,13 @@ export function planCustomerUpsert(customers: Customer[], stored: CustomerLookup
     if (!existingId) {
       const id = customer.id ?? randomUUID();
       const data = dropNulls(patch);
-      record({ id, data, createdAt: data.createdAt === undefined ? new Date().toISOString() : null, isNew: true, consentRefs: [...new Set([id, `${type}:${value}`, `${type}:${norm}`, ...(type === 'external_id' ? [value] : [])])] });
+      record({
+        id,
+        data,
+        createdAt: data.createdAt === undefined ? new Date().toISOString() : null,
+        isNew: true,
+        consentRefs: [...new Set([id, `${type}:${value}`, `${type}:${norm}`, ...(type === 'external_id' ? [value] : [])])],
+      });
       addIdentity(type, norm, id);
       summary.created += 1;
       return;

@@ -168,7 +168,10 @@ export class StoreConflictError extends Error {
  * Answered as 503 with Retry-After; nothing of the request was committed.
  */
 export class StoreUnavailableError extends Error {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(
+    message: string,
+    readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'StoreUnavailableError';
   }

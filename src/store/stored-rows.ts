@@ -34,8 +34,7 @@ export function renderCustomer(row: CustomerRow): string {
 }
 
 /** Leads and orders carry the server's `updatedAt` (and a lead its first-seen `createdAt`). */
-export const renderWithUpdatedAt = (row: DocRow): string =>
-  `{${innerFields(row.data)}${createdAt(row.created_at)}"updatedAt":"${stampToIso(row.stamp)}"}`;
+export const renderWithUpdatedAt = (row: DocRow): string => `{${innerFields(row.data)}${createdAt(row.created_at)}"updatedAt":"${stampToIso(row.stamp)}"}`;
 
 /** The fields of a stored JSON object, without its braces, followed by a comma; '' when it has none. */
 function innerFields(json: string): string {

@@ -47,14 +47,23 @@ export async function loadCheckpoint(store: Store, tenant: string, sourceKey: st
   }
 }
 
-export async function saveCheckpoint(store: Store, tenant: string, sourceKey: string, resource: PullResource, checkpoint: Omit<PullCheckpoint, 'savedAt'>): Promise<void> {
+export async function saveCheckpoint(
+  store: Store,
+  tenant: string,
+  sourceKey: string,
+  resource: PullResource,
+  checkpoint: Omit<PullCheckpoint, 'savedAt'>,
+): Promise<void> {
   const value: PullCheckpoint = { ...checkpoint, savedAt: new Date().toISOString() };
   await store.auth.setSetting(checkpointName(tenant, sourceKey, resource), JSON.stringify(value));
 }
 
 /** Parses `customers,leads` (or `all`) into resources, in pull order; throws on an unknown name. */
 export function parseResources(list: string): PullResource[] {
-  const names = list.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  const names = list
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
   if (names.length === 0 || names.includes('all')) return [...PULL_RESOURCES];
   for (const name of names) {
     if (!(PULL_RESOURCES as readonly string[]).includes(name)) throw new Error(`unknown resource "${name}"; use ${PULL_RESOURCES.join(', ')}`);

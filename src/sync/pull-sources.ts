@@ -55,7 +55,10 @@ export function startPullSources(store: Store, sources: PullSourceConfig[], log:
   const validators = new Map<OrderProfile, ContractValidator>();
   const validatorFor = (profile: OrderProfile) => {
     let validator = validators.get(profile);
-    if (!validator) validators.set(profile, (validator = new ContractValidator({ orderProfile: profile })));
+    if (!validator) {
+      validator = new ContractValidator({ orderProfile: profile });
+      validators.set(profile, validator);
+    }
     return validator;
   };
 
@@ -83,12 +86,18 @@ export function startPullSources(store: Store, sources: PullSourceConfig[], log:
         signal: controller.signal,
         intervalMs: (source.intervalSeconds ?? 60) * 1000,
         onCycle: (summary, cycle) => {
-          const changes = Object.fromEntries(summary.resources.map((r) => [r.resource, { received: r.received, created: r.created, updated: r.updated, rejected: r.rejected }]));
+          const changes = Object.fromEntries(
+            summary.resources.map((r) => [r.resource, { received: r.received, created: r.created, updated: r.updated, rejected: r.rejected }]),
+          );
           const rejections = summary.resources.flatMap((r) => r.rejections);
           if (rejections.length > 0) log.warn({ ...context, cycle, rejections }, 'pull: records rejected');
           log.info({ ...context, cycle, received: summary.received, elapsedMs: summary.elapsedMs, changes }, 'pull: cycle done');
         },
-        onError: (error, cycle) => log.error({ ...context, cycle, err: error instanceof Error ? error.message : String(error) }, 'pull: cycle failed; trying again at the next interval'),
+        onError: (error, cycle) =>
+          log.error(
+            { ...context, cycle, err: error instanceof Error ? error.message : String(error) },
+            'pull: cycle failed; trying again at the next interval',
+          ),
       });
     } catch (error) {
       log.error({ ...context, err: String(error) }, 'pull: loop ended with an error');

@@ -143,7 +143,18 @@ async function pullResource(options: PullOptions, resource: PullResource): Promi
   const spec = specs[resource];
   const { store, tenant, sourceKey, signal } = options;
   const started = Date.now();
-  const summary: ResourceSummary = { resource, pages: 0, received: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [], complete: false, elapsedMs: 0 };
+  const summary: ResourceSummary = {
+    resource,
+    pages: 0,
+    received: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    rejections: [],
+    complete: false,
+    elapsedMs: 0,
+  };
   const stored = options.full ? undefined : await loadCheckpoint(store, tenant, sourceKey, resource);
   const checkpoint: Omit<PullCheckpoint, 'savedAt'> = { updatedFrom: stored?.updatedFrom, resume: stored?.resume };
   const pageSize = String(options.pageSize ?? 500);
@@ -220,7 +231,12 @@ async function commitPage(options: PullOptions, spec: ResourceSpec, items: unkno
       if (!(error instanceof StoreConflictError)) throw error;
       const bad = new Set(error.details.map((line) => Number(/^\/(\d+)\//.exec(line)?.[1])).filter((i) => Number.isInteger(i) && i < valid.length));
       if (bad.size === 0) throw error;
-      for (const i of bad) reject(summary, keyOf(valid[i], i), error.details.filter((line) => line.startsWith(`/${i}/`)));
+      for (const i of bad)
+        reject(
+          summary,
+          keyOf(valid[i], i),
+          error.details.filter((line) => line.startsWith(`/${i}/`)),
+        );
       valid = valid.filter((_, i) => !bad.has(i));
     }
   }
@@ -275,7 +291,11 @@ function sameQuery(a: Query, b: Query): boolean {
 /** The query worth storing to resume from: only a keyset position (a `cursor`) stays valid as data changes. */
 function keysetQuery(query: Query): Record<string, string> | undefined {
   if (query.cursor === undefined) return undefined;
-  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries(query)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
 }
 
 const ABORTED = Symbol('aborted');
@@ -295,7 +315,11 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
-    const done = () => (clearTimeout(timer), signal.removeEventListener('abort', done), resolve());
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });

@@ -32,16 +32,18 @@ interface KindPlan {
   batched: boolean;
   send(client: OdcClient, records: unknown[]): Promise<void>;
   /** The keys the server identifies the record by: two records sharing one must not race. */
-  keysOf(record: Record<string, any>): string[];
+  keysOf(record: Record<string, unknown>): string[];
 }
 
-const idKey = (prefix: string, field: string) => (r: Record<string, any>) => (typeof r[field] === 'string' ? [`${prefix}:${r[field]}`] : []);
+const idKey = (prefix: string, field: string) => (r: Record<string, unknown>) => (typeof r[field] === 'string' ? [`${prefix}:${r[field]}`] : []);
 
-function customerKeys(c: Record<string, any>): string[] {
+function customerKeys(c: Record<string, unknown>): string[] {
   const keys = typeof c.id === 'string' ? [`id:${c.id}`] : [];
-  const { type, value } = c.identifier ?? {};
+  const { type, value } = (c.identifier ?? {}) as { type?: unknown; value?: unknown };
   if (typeof type === 'string' && typeof value === 'string') keys.push(`identifier:${type}:${normalizeIdentifierValue(type, value) ?? value}`);
-  if (Array.isArray(c.externalIds)) for (const x of c.externalIds) keys.push(`external:${x?.source}|${x?.key ?? ''}|${x?.value}`);
+  if (Array.isArray(c.externalIds))
+    for (const x of c.externalIds as ({ source?: unknown; key?: unknown; value?: unknown } | null)[])
+      keys.push(`external:${x?.source}|${x?.key ?? ''}|${x?.value}`);
   return keys;
 }
 
@@ -146,14 +148,28 @@ export async function pushFiles(o: PushOptions): Promise<PushSummary> {
     if (errors.length > 0) {
       progress.invalid += 1;
       unlisted += locate(problems, item.file, item.line, errors);
-      if (rejects) await rejects.write(isProblem(item) ? { file: item.file, line: item.line, errors, text: item.text } : { file: item.file, line: item.line, errors, record: item.value });
+      if (rejects)
+        await rejects.write(
+          isProblem(item) ? { file: item.file, line: item.line, errors, text: item.text } : { file: item.file, line: item.line, errors, record: item.value },
+        );
     }
     if (progress.records % 1000 === 0) report();
   }
   await rejects?.close();
   report();
   if (unlisted > 0) problems.push(`... and ${unlisted} more problems (${progress.invalid} invalid records in all)`);
-  const summary: PushSummary = { status: 'sent', records: progress.records, sent: 0, rejected: progress.invalid, failed: 0, batches: 0, requests: 0, seconds: 0, perSecond: 0, problems };
+  const summary: PushSummary = {
+    status: 'sent',
+    records: progress.records,
+    sent: 0,
+    rejected: progress.invalid,
+    failed: 0,
+    batches: 0,
+    requests: 0,
+    seconds: 0,
+    perSecond: 0,
+    problems,
+  };
   const finish = (status: PushSummary['status']) => Object.assign(summary, { status, seconds: seconds(), perSecond: summary.sent / Math.max(seconds(), 1e-9) });
   if (progress.invalid > 0 && !o.skipInvalid) return finish('invalid');
 
@@ -230,7 +246,7 @@ class BoundedSender {
 
   async dispatch(batch: Batch): Promise<void> {
     const plan = pushKinds[this.o.kind];
-    const keys = batch.records.flatMap((r) => (typeof r === 'object' && r !== null ? plan.keysOf(r as Record<string, any>) : []));
+    const keys = batch.records.flatMap((r) => (typeof r === 'object' && r !== null ? plan.keysOf(r as Record<string, unknown>) : []));
     const blockers = new Set(keys.map((k) => this.keysInFlight.get(k)).filter((p): p is Promise<void> => p !== undefined));
     if (blockers.size > 0) await Promise.all(blockers);
     while (this.inFlight.size >= Math.max(1, this.o.concurrency)) await Promise.race(this.inFlight);
@@ -242,20 +258,23 @@ class BoundedSender {
     }
     this.summary.requests += 1;
     if (plan.batched) this.summary.batches += 1;
-    const sending: Promise<void> = plan.send(this.o.client, batch.records).then(
-      () => {
-        this.summary.sent += batch.records.length;
-      },
-      (error: unknown) => {
-        this.summary.failed += batch.records.length;
-        this.stopped = true;
-        this.describeFailure(error, batch);
-      },
-    ).finally(() => {
-      this.inFlight.delete(sending);
-      for (const k of keys) if (this.keysInFlight.get(k) === sending) this.keysInFlight.delete(k);
-      this.onDone();
-    });
+    const sending: Promise<void> = plan
+      .send(this.o.client, batch.records)
+      .then(
+        () => {
+          this.summary.sent += batch.records.length;
+        },
+        (error: unknown) => {
+          this.summary.failed += batch.records.length;
+          this.stopped = true;
+          this.describeFailure(error, batch);
+        },
+      )
+      .finally(() => {
+        this.inFlight.delete(sending);
+        for (const k of keys) if (this.keysInFlight.get(k) === sending) this.keysInFlight.delete(k);
+        this.onDone();
+      });
     this.inFlight.add(sending);
     for (const k of keys) this.keysInFlight.set(k, sending);
   }
@@ -268,7 +287,8 @@ class BoundedSender {
   private describeFailure(error: unknown, batch: Batch): void {
     const first = batch.origins[0];
     const last = batch.origins[batch.origins.length - 1];
-    const where = first === last ? `${first.file}:${first.line}` : `${first.file}:${first.line}..${last.file === first.file ? '' : `${last.file}:`}${last.line}`;
+    const where =
+      first === last ? `${first.file}:${first.line}` : `${first.file}:${first.line}..${last.file === first.file ? '' : `${last.file}:`}${last.line}`;
     this.problems.push(`${where}: sending failed: ${error instanceof Error ? error.message : String(error)}`);
     if (!(error instanceof OdcError)) return;
     const batched = pushKinds[this.o.kind].batched;

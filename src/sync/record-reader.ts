@@ -89,7 +89,10 @@ class LineSplitter implements Splitter {
   private line: number;
   private readonly pending: PendingText;
 
-  constructor(firstLine: number, private readonly max: number) {
+  constructor(
+    firstLine: number,
+    private readonly max: number,
+  ) {
     this.line = firstLine;
     this.pending = new PendingText(max);
   }
@@ -118,7 +121,7 @@ class LineSplitter implements Splitter {
   }
 }
 
-const enum Phase {
+enum Phase {
   BeforeArray,
   BetweenElements,
   InElement,
@@ -139,7 +142,10 @@ class ArraySplitter implements Splitter {
   private stopped = false;
   private readonly pending: PendingText;
 
-  constructor(firstLine: number, private readonly max: number) {
+  constructor(
+    firstLine: number,
+    private readonly max: number,
+  ) {
     this.line = firstLine;
     this.pending = new PendingText(max);
   }

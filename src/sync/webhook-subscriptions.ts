@@ -26,7 +26,8 @@ export async function addSubscription(store: WebhookStore, box: SecretBox, input
   } catch {
     throw new ContractError('VALIDATION_ERROR', `not an absolute URL: ${input.url}`, ['url: must be an absolute http(s) URL']);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ContractError('VALIDATION_ERROR', 'webhook URLs are http or https', ['url: must be http(s)']);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ContractError('VALIDATION_ERROR', 'webhook URLs are http or https', ['url: must be http(s)']);
   const secret = !input.secret || input.secret === 'generate' ? generateSecret('odwh') : input.secret;
   if (secret.length < 16) throw new ContractError('VALIDATION_ERROR', 'the secret must be at least 16 characters', ['secret: too short']);
   const subscription: WebhookSubscription = {

@@ -23,7 +23,15 @@ import type { Authenticator } from '../../src/server/auth.js';
 import { bearerAuthenticator } from '../../src/server/bearer-auth.js';
 import type { StoreKind } from './stores.js';
 
-export const brokenModes = ['wrong-status', 'accepts-missing-identifier', 'no-auth', 'no-pagination-headers', 'duplicate-events', 'overclaims', 'undeclared'] as const;
+export const brokenModes = [
+  'wrong-status',
+  'accepts-missing-identifier',
+  'no-auth',
+  'no-pagination-headers',
+  'duplicate-events',
+  'overclaims',
+  'undeclared',
+] as const;
 export type BrokenMode = (typeof brokenModes)[number];
 
 export interface BrokenServer {
@@ -53,7 +61,8 @@ function breakApp(app: FastifyInstance, mode: BrokenMode | undefined): void {
     case 'accepts-missing-identifier':
       app.addHook('preHandler', async (request) => {
         if (operationOf(request) !== 'upsertCustomer') return;
-        for (const item of batchItems(request.body)) if (item && typeof item === 'object' && !('identifier' in item)) item.identifier = { type: 'custom', value: randomUUID() };
+        for (const item of batchItems(request.body))
+          if (item && typeof item === 'object' && !('identifier' in item)) item.identifier = { type: 'custom', value: randomUUID() };
       });
       break;
     case 'no-auth':
@@ -68,7 +77,8 @@ function breakApp(app: FastifyInstance, mode: BrokenMode | undefined): void {
       break;
     case 'duplicate-events':
       app.addHook('preHandler', async (request) => {
-        if (operationOf(request) === 'publishCustomerEvent' && request.body && typeof request.body === 'object') (request.body as Record<string, unknown>).id = randomUUID();
+        if (operationOf(request) === 'publishCustomerEvent' && request.body && typeof request.body === 'object')
+          (request.body as Record<string, unknown>).id = randomUUID();
       });
       break;
     case 'overclaims':
@@ -98,7 +108,13 @@ export async function startBrokenServer(kind: StoreKind, mode?: BrokenMode): Pro
   const store = await fixture.open();
   const auth = await createAuthService(store, { keyFile: '', secretKey: randomBytes(32) });
   const merchantId = 'm1';
-  const credentials = await auth.clients.add({ name: 'conformance kit', model: 'application', merchants: [merchantId], scopes: ['od.crm'], signingSecret: 'generate' });
+  const credentials = await auth.clients.add({
+    name: 'conformance kit',
+    model: 'application',
+    merchants: [merchantId],
+    scopes: ['od.crm'],
+    signingSecret: 'generate',
+  });
   const { token } = await auth.tokens.issue(credentials.clientId, ['od.crm']);
   // no-auth: odc's real Bearer check, always handed a valid token whatever the caller sent.
   const bearer = bearerAuthenticator(auth);

@@ -41,7 +41,13 @@ export const localDateTime = instant.map((d) => d.toISOString().slice(0, 19));
 const date = instant.map((d) => d.toISOString().slice(0, 10));
 
 /** Fields the contract does not name, with any JSON value. */
-const extras = json(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).map((s) => `x-${s}`), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }));
+const extras = json(
+  fc.dictionary(
+    fc.string({ minLength: 1, maxLength: 8 }).map((s) => `x-${s}`),
+    fc.jsonValue({ maxDepth: 2 }),
+    { maxKeys: 3 },
+  ),
+);
 
 function withExtras<T extends object>(arb: fc.Arbitrary<T>): fc.Arbitrary<T> {
   return fc.tuple(arb, extras).map(([v, x]) => ({ ...x, ...v }));
@@ -71,7 +77,9 @@ export const customerArb: fc.Arbitrary<Doc> = json(
         contacts: clearable(
           withExtras(
             opt({
-              phones: clearable(fc.array(withExtras(opt({ number: nonEmpty, type: clearable(str), isPrimary: clearable(fc.boolean()) }, ['number'])), { maxLength: 3 })),
+              phones: clearable(
+                fc.array(withExtras(opt({ number: nonEmpty, type: clearable(str), isPrimary: clearable(fc.boolean()) }, ['number'])), { maxLength: 3 }),
+              ),
               emails: clearable(fc.array(withExtras(opt({ email: nonEmpty, isPrimary: clearable(fc.boolean()) }, ['email'])), { maxLength: 3 })),
             }),
           ),
@@ -117,7 +125,14 @@ export const customerArb: fc.Arbitrary<Doc> = json(
 
 export const questionArb = withExtras(
   opt(
-    { questionId: nonEmpty, question: str, ratingStyle: fc.constantFrom(...RATING_STYLES), value: fc.double({ noNaN: true, noDefaultInfinity: true }), answer: str, comment: str },
+    {
+      questionId: nonEmpty,
+      question: str,
+      ratingStyle: fc.constantFrom(...RATING_STYLES),
+      value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+      answer: str,
+      comment: str,
+    },
     ['questionId'],
   ),
 );
@@ -145,7 +160,14 @@ export const reviewArb: fc.Arbitrary<Doc> = json(
 export const eventArb: fc.Arbitrary<Doc> = json(
   withExtras(
     opt(
-      { id: nonEmpty, eventId: nonEmpty, eventType: nonEmpty, occurredAt: dateTime, customerId: str, data: json(fc.dictionary(str, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })) },
+      {
+        id: nonEmpty,
+        eventId: nonEmpty,
+        eventType: nonEmpty,
+        occurredAt: dateTime,
+        customerId: str,
+        data: json(fc.dictionary(str, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })),
+      },
       ['eventType', 'occurredAt'],
     ),
   ),

@@ -63,9 +63,15 @@ export const customerMutations: Mutation[] = [
   { name: 'document a string', apply: (c, _n, s) => ((c.document = s), '/document') },
   { name: 'contacts a string', apply: (c, _n, s) => ((c.contacts = s), '/contacts') },
   { name: 'contacts.emails not an array', apply: (c, _n, s) => ((objectAt(c, 'contacts').emails = s), '/contacts/emails') },
-  { name: 'contacts.emails[i].email dropped', apply: (c, n) => `/contacts/emails/${insertAt(objectAt(c, 'contacts'), 'emails', n, { isPrimary: true })}/email` },
+  {
+    name: 'contacts.emails[i].email dropped',
+    apply: (c, n) => `/contacts/emails/${insertAt(objectAt(c, 'contacts'), 'emails', n, { isPrimary: true })}/email`,
+  },
   { name: 'contacts.emails[i].email empty', apply: (c, n) => `/contacts/emails/${insertAt(objectAt(c, 'contacts'), 'emails', n, { email: '' })}/email` },
-  { name: 'contacts.phones[i].number dropped', apply: (c, n) => `/contacts/phones/${insertAt(objectAt(c, 'contacts'), 'phones', n, { type: 'mobile' })}/number` },
+  {
+    name: 'contacts.phones[i].number dropped',
+    apply: (c, n) => `/contacts/phones/${insertAt(objectAt(c, 'contacts'), 'phones', n, { type: 'mobile' })}/number`,
+  },
   { name: 'externalIds an object', apply: (c) => ((c.externalIds = { source: 'PDV', value: 'C1' }), '/externalIds') },
   { name: 'externalIds[i].source dropped', apply: (c, n) => `/externalIds/${insertAt(c, 'externalIds', n, { key: 'k', value: 'v' })}/source` },
   { name: 'externalIds[i].value empty', apply: (c, n) => `/externalIds/${insertAt(c, 'externalIds', n, { source: 'PDV', value: '' })}/value` },
@@ -76,7 +82,10 @@ export const customerMutations: Mutation[] = [
     name: 'addresses[i].coordinates.latitude out of range',
     apply: (c, n) => `/addresses/${insertAt(c, 'addresses', n, { coordinates: { latitude: 90.5 + (n % 100), longitude: 0 } })}/coordinates/latitude`,
   },
-  { name: 'demographics.birthDate not a date', apply: (c, n) => ((objectAt(c, 'demographics').birthDate = ['June 1st', '01/06/1990', '1990-13-01'][n % 3]), '/demographics/birthDate') },
+  {
+    name: 'demographics.birthDate not a date',
+    apply: (c, n) => ((objectAt(c, 'demographics').birthDate = ['June 1st', '01/06/1990', '1990-13-01'][n % 3]), '/demographics/birthDate'),
+  },
   { name: 'createdAt without offset', apply: (c) => ((c.createdAt = '2026-06-01T12:00:00'), '/createdAt') },
 ];
 
@@ -86,7 +95,10 @@ export const reviewMutations: Mutation[] = [
   { name: 'overallRating dropped', apply: (r) => (delete r.overallRating, '/overallRating') },
   { name: 'overallRating a number', apply: (r, n) => ((r.overallRating = n), '/overallRating') },
   { name: 'overallRating.ratingStyle dropped', apply: (r) => (delete r.overallRating.ratingStyle, '/overallRating/ratingStyle') },
-  { name: 'overallRating.ratingStyle unknown', apply: (r, n) => ((r.overallRating.ratingStyle = ['star', 'STARS', '5', ''][n % 4]), '/overallRating/ratingStyle') },
+  {
+    name: 'overallRating.ratingStyle unknown',
+    apply: (r, n) => ((r.overallRating.ratingStyle = ['star', 'STARS', '5', ''][n % 4]), '/overallRating/ratingStyle'),
+  },
   { name: 'overallRating.value dropped', apply: (r) => (delete r.overallRating.value, '/overallRating/value') },
   { name: 'overallRating.value a string', apply: (r, n) => ((r.overallRating.value = String(n)), '/overallRating/value') },
   { name: 'overallRating.value null', apply: (r) => ((r.overallRating.value = null), '/overallRating/value') },
@@ -129,14 +141,21 @@ export function assertNames(issues: string[], pointer: string, what: string): vo
 
 export function mutationProperty(kind: Parameters<ContractValidator['check']>[0], arb: fc.Arbitrary<Doc>, mutations: Mutation[]) {
   fc.assert(
-    fc.property(arb, fc.constantFrom(...mutations), fc.nat(), fc.string({ maxLength: 10 }), fc.constantFrom('', '/0', '/items/17'), (doc, mutation, n, s, base) => {
-      const broken = structuredClone(doc);
-      const pointer = mutation.apply(broken, n, s);
-      const issues = validator.check(kind, broken, base);
-      assert.ok(issues.length > 0, `${mutation.name}: no issue for ${JSON.stringify(broken)}`);
-      assertNames(issues, base + pointer, mutation.name);
-      for (const line of issues) assert.ok(line.startsWith(`${base}/`) || line.startsWith(`${base}: `), `issue not under ${base || 'the root'}: ${line}`);
-    }),
+    fc.property(
+      arb,
+      fc.constantFrom(...mutations),
+      fc.nat(),
+      fc.string({ maxLength: 10 }),
+      fc.constantFrom('', '/0', '/items/17'),
+      (doc, mutation, n, s, base) => {
+        const broken = structuredClone(doc);
+        const pointer = mutation.apply(broken, n, s);
+        const issues = validator.check(kind, broken, base);
+        assert.ok(issues.length > 0, `${mutation.name}: no issue for ${JSON.stringify(broken)}`);
+        assertNames(issues, base + pointer, mutation.name);
+        for (const line of issues) assert.ok(line.startsWith(`${base}/`) || line.startsWith(`${base}: `), `issue not under ${base || 'the root'}: ${line}`);
+      },
+    ),
     { numRuns: Math.max(RUNS.numRuns, mutations.length * 25) },
   );
 }

@@ -36,7 +36,12 @@ export function bigCustomerBatch(prefix: string, bytes: number): Buffer {
 
 /** Minimal valid bodies: a customer (custom identifier), a review, an event. */
 export const customer = (value: string, extra: Record<string, unknown> = {}) => ({ identifier: { type: 'custom', value }, ...extra });
-export const review = (reviewId: string) => ({ reviewId, reviewType: 'ORDER', overallRating: { ratingStyle: 'STAR', value: 4 }, reviewDate: '2026-06-01T12:00:00Z' });
+export const review = (reviewId: string) => ({
+  reviewId,
+  reviewType: 'ORDER',
+  overallRating: { ratingStyle: 'STAR', value: 4 },
+  reviewDate: '2026-06-01T12:00:00Z',
+});
 export const event = (id: string) => ({ id, eventType: 'ORDER_COMPLETED', occurredAt: '2026-06-01T12:30:00Z' });
 
 /** The five POST endpoints, each with a valid body, so a test can vary only one thing. */

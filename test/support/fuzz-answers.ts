@@ -40,7 +40,11 @@ export function answerProblem(request: Pick<FuzzRequest, 'expect' | 'code' | 'na
   if (!Array.isArray(body.details) || body.details.some((d) => typeof d !== 'string')) return `${code} without string details`;
   const expected = request.code === undefined ? undefined : [request.code].flat();
   if (expected !== undefined && !expected.includes(code)) return `expected ${expected.join(' or ')}, got ${code}: ${body.message}`;
-  if (request.names !== undefined && (expected === undefined || code === expected[0]) && !(body.details as string[]).some((d) => d.startsWith(`${request.names}:`) || d.startsWith(`${request.names}/`))) {
+  if (
+    request.names !== undefined &&
+    (expected === undefined || code === expected[0]) &&
+    !(body.details as string[]).some((d) => d.startsWith(`${request.names}:`) || d.startsWith(`${request.names}/`))
+  ) {
     return `details do not name ${request.names}: ${JSON.stringify(body.details).slice(0, 300)}`;
   }
   return undefined;

@@ -46,7 +46,10 @@ export const WRITES: WriteEndpoint[] = [
 ];
 
 const LISTS: { path: string; params: string[] }[] = [
-  { path: '/customers', params: ['customerIdentifierType', 'customerIdentifierValue', 'externalId', 'externalIdSource', 'updatedFrom', 'updatedTo', 'page', 'pageSize', 'cursor'] },
+  {
+    path: '/customers',
+    params: ['customerIdentifierType', 'customerIdentifierValue', 'externalId', 'externalIdSource', 'updatedFrom', 'updatedTo', 'page', 'pageSize', 'cursor'],
+  },
   { path: '/leads', params: ['updatedFrom', 'updatedTo', 'page', 'pageSize', 'cursor'] },
   { path: '/orders', params: ['customerId', 'createdFrom', 'createdTo', 'updatedFrom', 'updatedTo', 'page', 'pageSize', 'cursor'] },
   { path: '/reviews', params: ['customerId', 'orderId', 'reviewType', 'createdFrom', 'createdTo', 'page', 'pageSize', 'cursor'] },
@@ -60,7 +63,7 @@ export const SQL_INJECTIONS = [
   "' OR '1'='1",
   "'; DROP TABLE customers; --",
   '" OR ""="',
-  "1; SELECT pg_sleep(5); --",
+  '1; SELECT pg_sleep(5); --',
   "' UNION SELECT name, sql FROM sqlite_master --",
   "%' OR 1=1 --",
   "\\'; DELETE FROM events WHERE ''='",
@@ -68,11 +71,20 @@ export const SQL_INJECTIONS = [
   '?',
   "') OR ('x'='x",
   "admin'--",
-  "1 OR 1=1",
+  '1 OR 1=1',
 ];
 
 /** Header and log injection attempts. */
-export const HEADER_INJECTIONS = ['a\r\nSet-Cookie: evil=1', 'x\r\n\r\nHTTP/1.1 200 OK\r\n', '\u2028\u2029', '%0d%0aX-Injected: 1', 'a\nb', '${jndi:ldap://x/a}', '<script>alert(1)</script>'];
+export const HEADER_INJECTIONS = [
+  'a\r\nSet-Cookie: evil=1',
+  'x\r\n\r\nHTTP/1.1 200 OK\r\n',
+  '\u2028\u2029',
+  '%0d%0aX-Injected: 1',
+  'a\nb',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell probe, sent as plain text
+  '${jndi:ldap://x/a}',
+  '<script>alert(1)</script>',
+];
 
 /** Text no compression shrinks: a long key must fail the same on every store (PostgreSQL indexes ~2.7 kB). */
 const INCOMPRESSIBLE = (() => {
@@ -87,7 +99,26 @@ const INCOMPRESSIBLE = (() => {
   return text;
 })();
 
-const ODD_STRINGS = ['', ' ', 'null', 'undefined', 'NaN', '-0', '0x10', '‮RTL', '𝔘𝔫𝔦', '🚀'.repeat(100), 'x'.repeat(10_000), INCOMPRESSIBLE, '../../etc/passwd', '%00', '\\u0000', 'constructor', '__proto__', 'toString'];
+const ODD_STRINGS = [
+  '',
+  ' ',
+  'null',
+  'undefined',
+  'NaN',
+  '-0',
+  '0x10',
+  '‮RTL',
+  '𝔘𝔫𝔦',
+  '🚀'.repeat(100),
+  'x'.repeat(10_000),
+  INCOMPRESSIBLE,
+  '../../etc/passwd',
+  '%00',
+  '\\u0000',
+  'constructor',
+  '__proto__',
+  'toString',
+];
 
 const HOSTILE_NUMBERS = [1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, -0, 5e-324, 2 ** 64];
 
@@ -99,7 +130,18 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** Header values a real parser lets through (no CR, LF or NUL: those are the wire suite's). */
-const headerSafe = fc.constantFrom(...SQL_INJECTIONS, '<script>alert(1)</script>', '${jndi:ldap://x/a}', 'x'.repeat(8_000), '', ' ', '../../', 'é', '%0d%0aX-Injected: 1');
+const headerSafe = fc.constantFrom(
+  ...SQL_INJECTIONS,
+  '<script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4shell probe, sent as plain text
+  '${jndi:ldap://x/a}',
+  'x'.repeat(8_000),
+  '',
+  ' ',
+  '../../',
+  'é',
+  '%0d%0aX-Injected: 1',
+);
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 /** A key secure-json-parse refuses: `__proto__`, or `constructor` holding `prototype`. */
@@ -126,7 +168,12 @@ function bodyOf(endpoint: WriteEndpoint, docs: Doc[], wrapped: boolean): { text:
 }
 
 const endpointArb = fc.constantFrom(...WRITES);
-const write = (endpoint: WriteEndpoint, path: string, payload: string | Buffer, extra: Partial<FuzzRequest> & Pick<FuzzRequest, 'kind' | 'expect'>): FuzzRequest => ({
+const write = (
+  _endpoint: WriteEndpoint,
+  path: string,
+  payload: string | Buffer,
+  extra: Partial<FuzzRequest> & Pick<FuzzRequest, 'kind' | 'expect'>,
+): FuzzRequest => ({
   method: 'POST',
   url: path,
   payload,
@@ -136,13 +183,23 @@ const write = (endpoint: WriteEndpoint, path: string, payload: string | Buffer, 
 
 /** Valid records from the schemas' arbitraries: 2xx, or a 4xx such as CONFLICT. */
 const validWrite = endpointArb.chain((e) =>
-  fc.tuple(fc.constantFrom(...e.paths), fc.array(e.arb, { minLength: 1, maxLength: e.batch ? 3 : 1 }), fc.boolean()).map(([path, docs, wrapped]) => write(e, path, bodyOf(e, docs, wrapped).text, { kind: 'valid record', expect: 'any' })),
+  fc
+    .tuple(fc.constantFrom(...e.paths), fc.array(e.arb, { minLength: 1, maxLength: e.batch ? 3 : 1 }), fc.boolean())
+    .map(([path, docs, wrapped]) => write(e, path, bodyOf(e, docs, wrapped).text, { kind: 'valid record', expect: 'any' })),
 );
 
 /** One rule broken in one record of the body: 400 VALIDATION_ERROR naming its pointer. */
 const mutatedWrite = endpointArb.chain((e) =>
   fc
-    .tuple(fc.constantFrom(...e.paths), fc.array(e.arb, { minLength: 1, maxLength: e.batch ? 3 : 1 }), fc.boolean(), fc.nat(), fc.constantFrom(...e.mutations), fc.nat(), fc.string({ maxLength: 10 }))
+    .tuple(
+      fc.constantFrom(...e.paths),
+      fc.array(e.arb, { minLength: 1, maxLength: e.batch ? 3 : 1 }),
+      fc.boolean(),
+      fc.nat(),
+      fc.constantFrom(...e.mutations),
+      fc.nat(),
+      fc.string({ maxLength: 10 }),
+    )
     .map(([path, docs, wrapped, at, mutation, n, s]) => {
       const i = at % docs.length;
       const broken = docs.map((d) => structuredClone(d));
@@ -230,14 +287,38 @@ const wrongContentType = endpointArb.chain((e) =>
   fc
     .tuple(
       e.arb,
-      fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/json; charset=utf-16', 'application/jsonx', 'text/json', 'application/octet-stream', '*/*'),
+      fc.constantFrom(
+        'text/plain',
+        'application/xml',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/json; charset=latin1',
+        'application/json; charset=utf-16',
+        'application/jsonx',
+        'text/json',
+        'application/octet-stream',
+        '*/*',
+      ),
     )
-    .map(([doc, type]) => ({ ...write(e, e.paths[0], bodyOf(e, [doc], false).text, { kind: 'wrong content type', expect: 'reject' as const, code: 'UNSUPPORTED_MEDIA_TYPE' }), headers: { 'content-type': type } })),
+    .map(([doc, type]) => ({
+      ...write(e, e.paths[0], bodyOf(e, [doc], false).text, { kind: 'wrong content type', expect: 'reject' as const, code: 'UNSUPPORTED_MEDIA_TYPE' }),
+      headers: { 'content-type': type },
+    })),
 );
 
 /** Any parameters of a list, known or not, with hostile values: 200 or 400, never a 5xx. */
 const hostileQuery = fc
-  .tuple(fc.constantFrom(...LISTS), fc.array(fc.tuple(fc.nat(), fc.oneof(hostileString, fc.string({ maxLength: 20 }), fc.constantFrom('1e400', '-1', '0', '99999999999999999999', '2026-13-45T99:99:99Z'))), { minLength: 1, maxLength: 4 }), fc.boolean())
+  .tuple(
+    fc.constantFrom(...LISTS),
+    fc.array(
+      fc.tuple(
+        fc.nat(),
+        fc.oneof(hostileString, fc.string({ maxLength: 20 }), fc.constantFrom('1e400', '-1', '0', '99999999999999999999', '2026-13-45T99:99:99Z')),
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
+    fc.boolean(),
+  )
   .map(([list, pairs, unknown]) => {
     const query = new URLSearchParams();
     for (const [at, value] of pairs) query.append(list.params[at % list.params.length], value);
@@ -267,7 +348,11 @@ const hostilePath = fc.tuple(fc.constantFrom(...BY_ID), fc.oneof(hostileString, 
 
 /** Hostile values in the headers odc reads (request id, merchant, authorization, accept). */
 const hostileHeaders = fc
-  .tuple(fc.constantFrom('x-request-id', 'x-app-merchantid', 'authorization', 'accept', 'x-app-signature', 'if-none-match'), headerSafe, fc.constantFrom(...LISTS))
+  .tuple(
+    fc.constantFrom('x-request-id', 'x-app-merchantid', 'authorization', 'accept', 'x-app-signature', 'if-none-match'),
+    headerSafe,
+    fc.constantFrom(...LISTS),
+  )
   .map(([name, value, list]) => ({ kind: 'hostile header values', method: 'GET', url: list.path, headers: { [name]: value }, expect: 'any' as const }));
 
 /** Every generator, weighted so that each class gets a fair share of a run. */
@@ -300,17 +385,29 @@ export const rejectedRequestArb: fc.Arbitrary<FuzzRequest> = fc.oneof(
 /** Each generated class and the answer the suite asserts for it, for docs/hostile-input.md. */
 export const GENERATED_CLASSES: { kind: string; answer: string }[] = [
   { kind: 'valid record (schema arbitraries, bare, `{items}` and aliases)', answer: '2xx, or a 4xx such as 409 CONFLICT' },
-  { kind: 'schema mutation (one rule broken in one record of a batch)', answer: '400 VALIDATION_ERROR, details naming the broken JSON pointer (400 MALFORMED_JSON when the record also holds a generated `__proto__` key)' },
+  {
+    kind: 'schema mutation (one rule broken in one record of a batch)',
+    answer: '400 VALIDATION_ERROR, details naming the broken JSON pointer (400 MALFORMED_JSON when the record also holds a generated `__proto__` key)',
+  },
   { kind: 'hostile value in a field (SQL and header injection, 1e308, 10 kB strings, `{"$ne": null}`)', answer: '2xx or 4xx, never 5xx' },
-  { kind: 'long key value (3-6 kB incompressible id, identifier, event type)', answer: '2xx or 4xx (SQLite stores it; PostgreSQL 400 VALIDATION_ERROR: too long to index)' },
+  {
+    kind: 'long key value (3-6 kB incompressible id, identifier, event type)',
+    answer: '2xx or 4xx (SQLite stores it; PostgreSQL 400 VALIDATION_ERROR: too long to index)',
+  },
   { kind: 'prototype-poisoning key (`__proto__`, `constructor.prototype` at any depth)', answer: '400 MALFORMED_JSON' },
   { kind: 'truncated JSON (a valid body cut at any byte)', answer: '400 MALFORMED_JSON' },
   { kind: 'invalid UTF-8 (0xFF, 0xC3, overlong, encoded surrogates, 5-byte forms)', answer: '400 MALFORMED_JSON' },
   { kind: 'duplicate keys', answer: '2xx or 4xx, never 5xx (the last key wins)' },
   { kind: 'numbers past double range (1e400, -1e400, 1e-400, 30 digits)', answer: '2xx or 4xx, never 5xx' },
   { kind: 'wrong content type (text/plain, xml, form, multipart, latin1, utf-16, `*/*`)', answer: '415 UNSUPPORTED_MEDIA_TYPE' },
-  { kind: 'hostile query parameters (SQL injection, odd values, unknown names, repeats) on every list', answer: '2xx or 4xx, never 5xx (seen: 200, 400 VALIDATION_ERROR)' },
+  {
+    kind: 'hostile query parameters (SQL injection, odd values, unknown names, repeats) on every list',
+    answer: '2xx or 4xx, never 5xx (seen: 200, 400 VALIDATION_ERROR)',
+  },
   { kind: 'invalid page size (0, -1, 501, abc, 1e400, SQL)', answer: '400 VALIDATION_ERROR naming pageSize' },
-  { kind: 'hostile path segment (SQL, traversal, NUL, long, unicode) on every read by id', answer: '2xx or 4xx, never 5xx (seen: 200, 404 NOT_FOUND, 400 MALFORMED_REQUEST)' },
+  {
+    kind: 'hostile path segment (SQL, traversal, NUL, long, unicode) on every read by id',
+    answer: '2xx or 4xx, never 5xx (seen: 200, 404 NOT_FOUND, 400 MALFORMED_REQUEST)',
+  },
   { kind: 'hostile header values (X-Request-Id, X-App-MerchantId, Authorization, Accept, signatures)', answer: '2xx or 4xx, never 5xx' },
 ];

@@ -28,9 +28,7 @@ const smallKey = fc.constantFrom('a', 'b', 'c', 'd');
 
 /** Free-form JSON objects with few, colliding keys, so that merges meet shared fields. */
 function freeObject(nulls: boolean): fc.Arbitrary<JsonObject> {
-  const leaf = nulls
-    ? fc.oneof(shortString, fc.integer(), fc.boolean(), fc.constant(null))
-    : fc.oneof(shortString, fc.integer(), fc.boolean());
+  const leaf = nulls ? fc.oneof(shortString, fc.integer(), fc.boolean(), fc.constant(null)) : fc.oneof(shortString, fc.integer(), fc.boolean());
   const { object } = fc.letrec<{ value: unknown; object: JsonObject }>((tie) => ({
     value: fc.oneof({ depthSize: 'small', maxDepth: 3 }, leaf, fc.array(fc.oneof(shortString, fc.integer()), { maxLength: 3 }), tie('object')),
     object: fc.dictionary(smallKey, tie('value'), { maxKeys: 3 }),
@@ -65,7 +63,10 @@ function emailEntry(nulls: boolean) {
 
 function phoneEntry(nulls: boolean) {
   return json(
-    fc.record({ number: phoneText, type: maybeNull(fc.constantFrom('mobile', 'home'), nulls), isPrimary: maybeNull(fc.boolean(), nulls) }, { requiredKeys: ['number'] }),
+    fc.record(
+      { number: phoneText, type: maybeNull(fc.constantFrom('mobile', 'home'), nulls), isPrimary: maybeNull(fc.boolean(), nulls) },
+      { requiredKeys: ['number'] },
+    ),
   );
 }
 
@@ -122,7 +123,10 @@ function customerDoc(nulls: boolean): fc.Arbitrary<JsonObject> {
         ),
         externalIds: maybeNull(list(externalIdEntry(nulls), externalIdKey), nulls),
         addresses: maybeNull(fc.array(fc.record({ city: shortString, street: shortString }, { requiredKeys: [] }), { maxLength: 3 }), nulls),
-        demographics: maybeNull(fc.record({ gender: maybeNull(shortString, nulls), birthDate: maybeNull(fc.constantFrom('1990-01-02', '2001-12-31'), nulls) }, { requiredKeys: [] }), nulls),
+        demographics: maybeNull(
+          fc.record({ gender: maybeNull(shortString, nulls), birthDate: maybeNull(fc.constantFrom('1990-01-02', '2001-12-31'), nulls) }, { requiredKeys: [] }),
+          nulls,
+        ),
         metadata: maybeNull(
           fc.record(
             {

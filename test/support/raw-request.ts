@@ -45,7 +45,7 @@ export function rawRequest(baseUrl: string, options: RawRequest): Promise<TestRe
           }
           const headers = new Headers();
           for (const [name, value] of Object.entries(res.headers)) {
-            if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
+            if (Array.isArray(value)) for (const v of value) headers.append(name, v);
             else if (value !== undefined) headers.set(name, value);
           }
           finish(undefined, { status: res.statusCode ?? 0, headers, text, json });

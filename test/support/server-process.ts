@@ -103,7 +103,21 @@ export function serverProcess(options: ServerProcessOptions): ServerProcess {
     output,
     async start() {
       if (this.running) throw new Error('already running');
-      const args = ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--port', String(port), '--database', options.database, '--secret-key-file', options.secretKeyFile, '--log-level', 'warn', ...(options.args ?? [])];
+      const args = [
+        '--import',
+        'tsx',
+        'src/cli/index.ts',
+        'serve',
+        '--port',
+        String(port),
+        '--database',
+        options.database,
+        '--secret-key-file',
+        options.secretKeyFile,
+        '--log-level',
+        'warn',
+        ...(options.args ?? []),
+      ];
       const started = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       child = started;
       exit = new Promise((resolve) => started.once('exit', (code, signal) => resolve({ code, signal })));

@@ -14,7 +14,8 @@ import type { RunContext } from '../context.js';
 import { describeStatus } from '../expect.js';
 import type { Exchange } from '../http-target.js';
 
-const binding = '"All endpoints require bearerAuth (HTTP Bearer JWT)" (REST binding, Authentication); "Enforce Bearer authentication on all operations" (REST binding, Conformance 2)';
+const binding =
+  '"All endpoints require bearerAuth (HTTP Bearer JWT)" (REST binding, Authentication); "Enforce Bearer authentication on all operations" (REST binding, Conformance 2)';
 
 export function authenticationDeclared(ctx: RunContext): boolean {
   return ctx.authentication?.required === true || (Array.isArray(ctx.authentication?.supportedGrantTypes) && ctx.authentication.supportedGrantTypes.length > 0);
@@ -22,7 +23,9 @@ export function authenticationDeclared(ctx: RunContext): boolean {
 
 function requireAuthContext(ctx: RunContext): void {
   if (!ctx.target.hasCredentials && !authenticationDeclared(ctx)) {
-    skip('no credentials given and the target declares no authentication (authentication.required is not true): a development setup; a production endpoint MUST enforce Bearer');
+    skip(
+      'no credentials given and the target declares no authentication (authentication.required is not true): a development setup; a production endpoint MUST enforce Bearer',
+    );
   }
 }
 
@@ -59,7 +62,12 @@ const bearerChecks: Check[] = operations.map((op) => ({
       // Events are signed when the run can: a refusal must come from the missing token, not the signature.
       const exchange: Exchange = await ctx.call(op.operationId, { params: params(ctx), body, auth: mode, sign: true });
       if (exchange.status !== 401) {
-        fail(`${op.method} ${op.path} ${mode === 'none' ? 'without a token' : 'with a forged token'} is not refused`, '401', describeStatus(exchange), exchange);
+        fail(
+          `${op.method} ${op.path} ${mode === 'none' ? 'without a token' : 'with a forged token'} is not refused`,
+          '401',
+          describeStatus(exchange),
+          exchange,
+        );
       }
     }
   },
@@ -77,7 +85,8 @@ export const authChecks: Check[] = [
       const exchange = await ctx.call('listCustomers', { auth: 'none' });
       if (exchange.status !== 401) skip(`the target answered ${exchange.status} without a token (see auth.bearer.listCustomers)`);
       const challenge = exchange.headers.get('www-authenticate');
-      if (!challenge || !/^Bearer\b/i.test(challenge)) fail('a 401 without a Bearer challenge', 'WWW-Authenticate: Bearer ...', challenge ?? 'absent', exchange);
+      if (!challenge || !/^Bearer\b/i.test(challenge))
+        fail('a 401 without a Bearer challenge', 'WWW-Authenticate: Bearer ...', challenge ?? 'absent', exchange);
     },
   },
   {
@@ -88,9 +97,15 @@ export const authChecks: Check[] = [
       const tokenUrl = ctx.authentication?.tokenUrl;
       if (typeof tokenUrl !== 'string') skip('the target declares no tokenUrl');
       const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: `conformance-${ctx.runId}`, client_secret: 'not-the-secret' }).toString();
-      const exchange = await ctx.target.request('POST', tokenUrl, { auth: 'none', rawBody: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-      if (exchange.status !== 401 && exchange.status !== 400) fail('a token request with unknown credentials is not refused', '401 (or 400)', describeStatus(exchange), exchange);
-      if (typeof (exchange.json as { access_token?: unknown } | undefined)?.access_token === 'string') fail('a token was issued for unknown credentials', 'no access_token', 'an access_token', exchange);
+      const exchange = await ctx.target.request('POST', tokenUrl, {
+        auth: 'none',
+        rawBody: body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      if (exchange.status !== 401 && exchange.status !== 400)
+        fail('a token request with unknown credentials is not refused', '401 (or 400)', describeStatus(exchange), exchange);
+      if (typeof (exchange.json as { access_token?: unknown } | undefined)?.access_token === 'string')
+        fail('a token was issued for unknown credentials', 'no access_token', 'an access_token', exchange);
     },
   },
 ];

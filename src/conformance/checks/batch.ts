@@ -27,7 +27,8 @@ export const batchChecks: Check[] = [
     async run(ctx) {
       const body = [1, 2, 3].map((n) => ctx.payloads.customer(`batch-${n}`));
       expectStatus(await ctx.call('upsertCustomer', { body }), 200, 'POST /customers with 3 customers');
-      for (const item of body) if (!(await customerExists(ctx, String(item.id)))) fail('an item of the batch was not stored', `customer ${String(item.id)}`, '404', undefined);
+      for (const item of body)
+        if (!(await customerExists(ctx, String(item.id)))) fail('an item of the batch was not stored', `customer ${String(item.id)}`, '404', undefined);
     },
   },
   {
@@ -40,7 +41,10 @@ export const batchChecks: Check[] = [
       const body = [1, 2, 3].map((n) => ctx.payloads.lead(`batch-${n}`));
       expectStatus(await ctx.call('upsertLead', { body }), 200, 'POST /leads with 3 leads');
       const ids = new Set(body.map((l) => l.id));
-      const walk = await ctx.walk('listLeads', { query: { updatedFrom: new Date(Date.now() - 3_600_000).toISOString() }, until: (items) => items.filter((i) => ids.has(at(i, 'id'))).length === 3 });
+      const walk = await ctx.walk('listLeads', {
+        query: { updatedFrom: new Date(Date.now() - 3_600_000).toISOString() },
+        until: (items) => items.filter((i) => ids.has(at(i, 'id'))).length === 3,
+      });
       const found = walk.items.filter((i) => ids.has(at(i, 'id'))).length;
       if (found !== 3) fail('not every item of the batch was stored', '3 leads listed', `${found}`, walk.exchanges[walk.exchanges.length - 1]);
     },
@@ -71,7 +75,8 @@ export const batchChecks: Check[] = [
       const bad = without(ctx.payloads.customer('atomic-bad'), 'identifier');
       const exchange = await ctx.call('upsertCustomer', { body: [good, bad] });
       expectRefused(exchange, 'a batch whose second customer has no identifier');
-      if (await customerExists(ctx, String(good.id))) fail('the valid item of a refused batch was stored', 'nothing written', `customer ${String(good.id)} stored`, exchange);
+      if (await customerExists(ctx, String(good.id)))
+        fail('the valid item of a refused batch was stored', 'nothing written', `customer ${String(good.id)} stored`, exchange);
     },
   },
   {
@@ -80,12 +85,22 @@ export const batchChecks: Check[] = [
     operation: 'upsertCustomer',
     rule: '"the 400 lists every bad item by index and JSON pointer (/3/identifier/type)"; "details is ... an array of strings" (contract-decisions §3, §4; committee ErrorResponse)',
     async run(ctx) {
-      const body = [ctx.payloads.customer('pointer-ok'), without(ctx.payloads.customer('pointer-1'), 'identifier.type'), without(ctx.payloads.customer('pointer-2'), 'identifier')];
+      const body = [
+        ctx.payloads.customer('pointer-ok'),
+        without(ctx.payloads.customer('pointer-1'), 'identifier.type'),
+        without(ctx.payloads.customer('pointer-2'), 'identifier'),
+      ];
       const exchange = await ctx.call('upsertCustomer', { body });
       expectRefused(exchange, 'a batch with two bad customers');
       const details = at(exchange.json, 'details');
       const text = Array.isArray(details) ? details.map(String).join('\n') : '';
-      if (!/\/1\/identifier/.test(text) || !/\/2\/identifier/.test(text)) fail('the error does not name each bad item', 'details naming /1/identifier/type and /2/identifier', text === '' ? 'no details' : text.slice(0, 200), exchange);
+      if (!/\/1\/identifier/.test(text) || !/\/2\/identifier/.test(text))
+        fail(
+          'the error does not name each bad item',
+          'details naming /1/identifier/type and /2/identifier',
+          text === '' ? 'no details' : text.slice(0, 200),
+          exchange,
+        );
     },
   },
   {
@@ -112,7 +127,8 @@ export const batchChecks: Check[] = [
       // Items without an id: a target that wrongly accepts them assigns keys, nothing collides.
       const body = Array.from({ length: max + 1 }, () => ({ name: `conformance ${ctx.runId}` }));
       const exchange = await ctx.call('upsertLead', { body });
-      if (exchange.status !== 413 && exchange.status !== 400) fail(`a batch of maxBatchSize + 1 (${max + 1}) leads was not refused`, '413 (or 400)', describeStatus(exchange), exchange);
+      if (exchange.status !== 413 && exchange.status !== 400)
+        fail(`a batch of maxBatchSize + 1 (${max + 1}) leads was not refused`, '413 (or 400)', describeStatus(exchange), exchange);
     },
   },
 ];

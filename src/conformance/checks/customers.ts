@@ -44,7 +44,11 @@ export const customerChecks: Check[] = [
     },
   },
   requiredField('identifier', 'identifier | object | YES | The only required field in Customer', 'identifier'),
-  requiredField('identifier.type', 'identifier.type | string | YES | Canonical identifier type (document, phone, email, external_id, custom)', 'identifier-type'),
+  requiredField(
+    'identifier.type',
+    'identifier.type | string | YES | Canonical identifier type (document, phone, email, external_id, custom)',
+    'identifier-type',
+  ),
   requiredField('identifier.value', 'identifier.value | string | YES | Canonical identifier value', 'identifier-value'),
   {
     id: 'customers.upsert.rejects-unknown-identifier-type',
@@ -52,7 +56,8 @@ export const customerChecks: Check[] = [
     operation: 'upsertCustomer',
     requires: ['getCustomerById'],
     rule: normative('identifier.type | string | YES | Canonical identifier type (document, phone, email, external_id, custom)'),
-    run: (ctx) => refusedAndAbsent(ctx, withValue(ctx.payloads.customer('bad-type'), 'identifier.type', 'shoe_size'), 'a customer whose identifier.type is "shoe_size"'),
+    run: (ctx) =>
+      refusedAndAbsent(ctx, withValue(ctx.payloads.customer('bad-type'), 'identifier.type', 'shoe_size'), 'a customer whose identifier.type is "shoe_size"'),
   },
   {
     id: 'customers.upsert.rejects-non-string-identifier-value',
@@ -60,7 +65,12 @@ export const customerChecks: Check[] = [
     operation: 'upsertCustomer',
     requires: ['getCustomerById'],
     rule: normative('identifier.value | string | YES | Canonical identifier value'),
-    run: (ctx) => refusedAndAbsent(ctx, withValue(ctx.payloads.customer('numeric-value'), 'identifier.value', 5511999999999), 'a customer whose identifier.value is a number'),
+    run: (ctx) =>
+      refusedAndAbsent(
+        ctx,
+        withValue(ctx.payloads.customer('numeric-value'), 'identifier.value', 5511999999999),
+        'a customer whose identifier.value is a number',
+      ),
   },
   {
     id: 'customers.metadata.free-form',
@@ -69,7 +79,11 @@ export const customerChecks: Check[] = [
     requires: ['getCustomerById'],
     rule: '"CustomerMetadata | object | NO | Optional extensible metadata (additionalProperties: true)" (seed, Schema Baseline)',
     async run(ctx) {
-      const metadata = { restrictions: ['requiresManualReview'], customRules: { requiresManualReview: true }, [`conformance_${ctx.runId}`]: { nested: [1, 'two', { three: null }] } };
+      const metadata = {
+        restrictions: ['requiresManualReview'],
+        customRules: { requiresManualReview: true },
+        [`conformance_${ctx.runId}`]: { nested: [1, 'two', { three: null }] },
+      };
       const body = ctx.payloads.customer('metadata', { metadata });
       expectStatus(await ctx.call('upsertCustomer', { body: [body] }), 200, 'POST /customers with free-form metadata');
       const exchange = await ctx.call('getCustomerById', { params: { id: String(body.id) } });
@@ -106,9 +120,12 @@ export const customerChecks: Check[] = [
       const exchange = await ctx.call('getCustomerById', { params: { id: String(first.id) } });
       const got = expectRecord(ctx, exchange, 'customer', 'GET /customers/{id} after the re-send');
       expectEqual(got.name, 'Second Name', 'the re-send updated the customer', exchange);
-      const walk = await ctx.walk('listCustomers', { query: { customerIdentifierType: 'external_id', customerIdentifierValue: String((first.identifier as Json).value) } });
+      const walk = await ctx.walk('listCustomers', {
+        query: { customerIdentifierType: 'external_id', customerIdentifierValue: String((first.identifier as Json).value) },
+      });
       const copies = walk.items.filter((c) => isDeepStrictEqual((c as Json).identifier, first.identifier));
-      if (copies.length !== 1) fail('the same identifier is stored more than once', '1 customer', `${copies.length} customers`, walk.exchanges[walk.exchanges.length - 1]);
+      if (copies.length !== 1)
+        fail('the same identifier is stored more than once', '1 customer', `${copies.length} customers`, walk.exchanges[walk.exchanges.length - 1]);
     },
   },
 ];

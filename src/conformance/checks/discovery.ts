@@ -22,7 +22,12 @@ function manifestOf(ctx: RunContext): Record<string, any> {
 function missing(value: Record<string, any>, fields: Record<string, 'string' | 'array' | 'object' | 'boolean'>): string[] {
   return Object.entries(fields).flatMap(([path, type]) => {
     const found = path.split('.').reduce<any>((node, key) => node?.[key], value);
-    const ok = type === 'array' ? Array.isArray(found) : type === 'object' ? typeof found === 'object' && found !== null && !Array.isArray(found) : typeof found === type;
+    const ok =
+      type === 'array'
+        ? Array.isArray(found)
+        : type === 'object'
+          ? typeof found === 'object' && found !== null && !Array.isArray(found)
+          : typeof found === type;
     return ok ? [] : [`${path} (${type})`];
   });
 }
@@ -42,7 +47,9 @@ export const discoveryChecks: Check[] = [
   {
     id: 'discovery.required-fields',
     level: 'MUST',
-    rule: schema('appId, openDelivery (currentVersion, supportedVersions), discovery (version), authentication (supportedGrantTypes, clientIdGeneration), capabilities'),
+    rule: schema(
+      'appId, openDelivery (currentVersion, supportedVersions), discovery (version), authentication (supportedGrantTypes, clientIdGeneration), capabilities',
+    ),
     async run(ctx) {
       const manifest = manifestOf(ctx);
       const absent = missing(manifest, {
@@ -66,12 +73,21 @@ export const discoveryChecks: Check[] = [
     rule: '"Participants advertise Customer REST availability through the protocol discovery document, including capability name, transport (rest), and endpoint base URL." (REST binding, Discovery)',
     async run(ctx) {
       const customer = manifestOf(ctx).capabilities?.customer;
-      if (typeof customer !== 'object' || customer === null) fail('the manifest declares no customer capability', 'capabilities.customer', 'absent', ctx.discovery.exchange);
+      if (typeof customer !== 'object' || customer === null)
+        fail('the manifest declares no customer capability', 'capabilities.customer', 'absent', ctx.discovery.exchange);
       const absent = missing(customer, { version: 'string', supported: 'boolean', transport: 'string', endpoint: 'string', supportedOperations: 'array' });
-      if (absent.length > 0) fail('the customer capability lacks fields', 'version, supported, transport, endpoint, supportedOperations', `missing: ${absent.join(', ')}`, ctx.discovery.exchange);
+      if (absent.length > 0)
+        fail(
+          'the customer capability lacks fields',
+          'version, supported, transport, endpoint, supportedOperations',
+          `missing: ${absent.join(', ')}`,
+          ctx.discovery.exchange,
+        );
       if (customer.supported !== true) fail('the customer capability is not supported', 'supported: true', String(customer.supported), ctx.discovery.exchange);
-      if (customer.transport !== 'rest') fail('the customer capability is not over REST', 'transport: "rest"', JSON.stringify(customer.transport), ctx.discovery.exchange);
-      if (!/^https?:\/\//.test(customer.endpoint)) fail('the endpoint is not an absolute URL', 'an absolute http(s) URL', JSON.stringify(customer.endpoint), ctx.discovery.exchange);
+      if (customer.transport !== 'rest')
+        fail('the customer capability is not over REST', 'transport: "rest"', JSON.stringify(customer.transport), ctx.discovery.exchange);
+      if (!/^https?:\/\//.test(customer.endpoint))
+        fail('the endpoint is not an absolute URL', 'an absolute http(s) URL', JSON.stringify(customer.endpoint), ctx.discovery.exchange);
     },
   },
   {
@@ -81,7 +97,13 @@ export const discoveryChecks: Check[] = [
     async run(ctx) {
       const declared: unknown[] = manifestOf(ctx).capabilities?.customer?.supportedOperations ?? [];
       const unknown = declared.filter((name) => !known.has(String(name)));
-      if (unknown.length > 0) fail('the manifest declares operations the contract does not define', 'names from the seed (listCustomers, upsertCustomer, ...)', unknown.join(', '), ctx.discovery.exchange);
+      if (unknown.length > 0)
+        fail(
+          'the manifest declares operations the contract does not define',
+          'names from the seed (listCustomers, upsertCustomer, ...)',
+          unknown.join(', '),
+          ctx.discovery.exchange,
+        );
     },
   },
   {
@@ -92,7 +114,8 @@ export const discoveryChecks: Check[] = [
       const customer = manifestOf(ctx).capabilities?.customer ?? {};
       const listed = new Set([...(customer.supportedOperations ?? []), ...(customer.unsupportedOperations ?? [])].map(String));
       const silent = [...known].filter((name) => !listed.has(name));
-      if (silent.length > 0) fail('operations neither supported nor listed as unsupported', 'all 14 operations in one of the two lists', silent.join(', '), ctx.discovery.exchange);
+      if (silent.length > 0)
+        fail('operations neither supported nor listed as unsupported', 'all 14 operations in one of the two lists', silent.join(', '), ctx.discovery.exchange);
     },
   },
 ];
@@ -106,7 +129,8 @@ export const discoveryHonestyCheck: Check = {
     manifestOf(ctx);
     const broken = [...ctx.declared].filter((op) => ctx.resultOf(`operations.${op}`)?.outcome === 'fail');
     const unchecked = [...ctx.declared].filter((op) => ctx.resultOf(`operations.${op}`) === undefined);
-    if (broken.length > 0) fail('declared operations do not work', 'every declared operation passes its operations.* check', broken.join(', '), ctx.discovery.exchange);
+    if (broken.length > 0)
+      fail('declared operations do not work', 'every declared operation passes its operations.* check', broken.join(', '), ctx.discovery.exchange);
     if (unchecked.length === ctx.declared.size) skip('no operations.* check ran in this selection');
   },
 };

@@ -20,8 +20,16 @@ function filterData(ctx: RunContext): Promise<{ a: string; b: string }> {
     const b = ctx.payloads.key('filter-b');
     await ctx.mustWrite('createReview', ctx.payloads.review('filter-review-a', a, { reviewType: 'ORDER' }), 'a review of customer A');
     await ctx.mustWrite('createReview', ctx.payloads.review('filter-review-b', b, { reviewType: 'EVENT' }), 'a review of customer B');
-    await ctx.mustWrite('publishCustomerEvent', ctx.payloads.event('filter-event-a', a, { eventType: 'customer.updated', occurredAt: '2026-03-01T10:00:00Z' }), 'an event of customer A');
-    await ctx.mustWrite('publishCustomerEvent', ctx.payloads.event('filter-event-b', a, { eventType: 'lead.created', occurredAt: '2026-04-01T10:00:00Z' }), 'a second event of customer A');
+    await ctx.mustWrite(
+      'publishCustomerEvent',
+      ctx.payloads.event('filter-event-a', a, { eventType: 'customer.updated', occurredAt: '2026-03-01T10:00:00Z' }),
+      'an event of customer A',
+    );
+    await ctx.mustWrite(
+      'publishCustomerEvent',
+      ctx.payloads.event('filter-event-b', a, { eventType: 'lead.created', occurredAt: '2026-04-01T10:00:00Z' }),
+      'a second event of customer A',
+    );
     await ctx.mustWrite('upsertOrders', [ctx.payloads.order('filter-order-a', a), ctx.payloads.order('filter-order-b', b)], 'orders of customers A and B');
     return { a, b };
   });
@@ -120,7 +128,13 @@ const caseChecks: Check[] = cases.map((c) => ({
     const last = walk.exchanges[walk.exchanges.length - 1];
     expectStatus(last, 200, `${c.operation} with ${new URLSearchParams(c.query(data)).toString()}`);
     const wrong = walk.items.filter((item) => !c.matches(item, data));
-    if (wrong.length > 0) fail('the filter returns records that do not match it', 'only matching records', `${wrong.length} of ${walk.items.length} do not match, e.g. ${JSON.stringify(wrong[0]).slice(0, 120)}`, walk.exchanges[0]);
+    if (wrong.length > 0)
+      fail(
+        'the filter returns records that do not match it',
+        'only matching records',
+        `${wrong.length} of ${walk.items.length} do not match, e.g. ${JSON.stringify(wrong[0]).slice(0, 120)}`,
+        walk.exchanges[0],
+      );
     const ours = walk.items.filter((item) => c.ours(item, ctx)).length;
     if (ours < c.expectAtLeast) fail('the filter misses matching records', `at least ${c.expectAtLeast} of this run's records`, `${ours}`, walk.exchanges[0]);
   },
@@ -137,7 +151,9 @@ export const filterChecks: Check[] = [
     async run(ctx) {
       const customer = await ctx.fixture('customer');
       const identifier = customer.identifier as Json;
-      const exchange = await ctx.call('listCustomers', { query: { customerIdentifierType: String(identifier.type), customerIdentifierValue: String(identifier.value) } });
+      const exchange = await ctx.call('listCustomers', {
+        query: { customerIdentifierType: String(identifier.type), customerIdentifierValue: String(identifier.value) },
+      });
       expectStatus(exchange, 200, 'GET /customers filtered by identifier');
       const items = Array.isArray(exchange.json) ? exchange.json : [];
       if (items.length !== 1 || !isDeepStrictEqual(at(items[0], 'identifier'), identifier)) {
@@ -156,7 +172,13 @@ export const filterChecks: Check[] = [
       const runTag = ctx.payloads.key('run');
       const walk = await ctx.walk('listCustomers', { query: { externalId: runTag }, maxPages: 5 });
       const wrong = walk.items.filter((c) => !JSON.stringify(at(c, 'externalIds') ?? []).includes(runTag) && at(c, 'identifier.value') !== runTag);
-      if (wrong.length > 0 || walk.items.length === 0) fail('the externalId filter does not return exactly matching customers', "only this run's customers, at least one", `${walk.items.length} customers, ${wrong.length} not matching`, walk.exchanges[0]);
+      if (wrong.length > 0 || walk.items.length === 0)
+        fail(
+          'the externalId filter does not return exactly matching customers',
+          "only this run's customers, at least one",
+          `${walk.items.length} customers, ${wrong.length} not matching`,
+          walk.exchanges[0],
+        );
     },
   },
   {
@@ -167,7 +189,13 @@ export const filterChecks: Check[] = [
     async run(ctx) {
       const exchange = await ctx.call('listCustomers', { query: { updatedFrom: '2999-01-01T00:00:00Z' } });
       expectStatus(exchange, 200, 'GET /customers?updatedFrom=2999-01-01T00:00:00Z');
-      if (!Array.isArray(exchange.json) || exchange.json.length !== 0) fail('updatedFrom in the far future returns records', 'an empty array', Array.isArray(exchange.json) ? `${exchange.json.length} items` : 'not an array', exchange);
+      if (!Array.isArray(exchange.json) || exchange.json.length !== 0)
+        fail(
+          'updatedFrom in the far future returns records',
+          'an empty array',
+          Array.isArray(exchange.json) ? `${exchange.json.length} items` : 'not an array',
+          exchange,
+        );
     },
   },
   {

@@ -45,7 +45,14 @@ export const idempotencyChecks: Check[] = [
     async run(ctx) {
       const customerId = ctx.payloads.key('idem-content');
       const event: Json = { eventType: 'customer.updated', occurredAt: '2026-06-02T08:00:00Z', customerId, data: { field: 'name' } };
-      await sendTwice(ctx, 'publishCustomerEvent', event, { data: { field: 'name' }, customerId, occurredAt: event.occurredAt, eventType: event.eventType }, 202, 'POST /customer/events without an id');
+      await sendTwice(
+        ctx,
+        'publishCustomerEvent',
+        event,
+        { data: { field: 'name' }, customerId, occurredAt: event.occurredAt, eventType: event.eventType },
+        202,
+        'POST /customer/events without an id',
+      );
       const { count, exchange } = await countIn(ctx, 'listCustomerEvents', 'customerId', customerId, { customerId });
       if (count !== 1) fail('the same fact sent twice is not stored once', '1 event', `${count}`, exchange);
     },
@@ -64,7 +71,8 @@ export const idempotencyChecks: Check[] = [
       const walk = await ctx.walk('listCustomerReviews', { params: { customerId } });
       const copies = walk.items.filter((i) => at(i, 'reviewId') === review.reviewId);
       if (copies.length !== 1) fail('a re-sent reviewId is not one review', '1 review', `${copies.length}`, walk.exchanges[walk.exchanges.length - 1]);
-      if (at(copies[0], 'overallRating.value') !== 2) fail('the re-send did not update the review', 'overallRating.value 2', JSON.stringify(at(copies[0], 'overallRating.value')), walk.exchanges[0]);
+      if (at(copies[0], 'overallRating.value') !== 2)
+        fail('the re-send did not update the review', 'overallRating.value 2', JSON.stringify(at(copies[0], 'overallRating.value')), walk.exchanges[0]);
     },
   },
   {

@@ -43,7 +43,8 @@ export const notFoundChecks: Check[] = [
       expectStatus(exchange, 404, 'GET /customers/{id} of an id never written');
       expectJsonType(exchange, 'the 404 answer');
       const body = exchange.json as Record<string, unknown> | undefined;
-      if (typeof body?.code !== 'string' || typeof body?.message !== 'string') fail('the error body is not an ErrorResponse', '{"code": "...", "message": "..."}', exchange.text.slice(0, 120) || 'empty', exchange);
+      if (typeof body?.code !== 'string' || typeof body?.message !== 'string')
+        fail('the error body is not an ErrorResponse', '{"code": "...", "message": "..."}', exchange.text.slice(0, 120) || 'empty', exchange);
     },
   },
   {

@@ -15,14 +15,14 @@ const decisions2 = (text: string) => `"${text}" (contract-decisions §2; committ
 /** Seven events of one run-scoped customer: a list with a known size behind a filter. */
 function pagedEvents(ctx: RunContext): Promise<{ customerId: string; ids: string[] }> {
   return ctx.memo('paged-events', async () => {
-  const customerId = ctx.payloads.key('pages');
-  const ids: string[] = [];
-  for (let n = 1; n <= PAGE_RECORDS; n += 1) {
-    const event = ctx.payloads.event(`page-${n}`, customerId, { occurredAt: `2026-06-0${n}T10:00:00Z` });
-    await ctx.mustWrite('publishCustomerEvent', event, `event ${n} of ${PAGE_RECORDS}`);
-    ids.push(String(event.eventId));
-  }
-  return { customerId, ids };
+    const customerId = ctx.payloads.key('pages');
+    const ids: string[] = [];
+    for (let n = 1; n <= PAGE_RECORDS; n += 1) {
+      const event = ctx.payloads.event(`page-${n}`, customerId, { occurredAt: `2026-06-0${n}T10:00:00Z` });
+      await ctx.mustWrite('publishCustomerEvent', event, `event ${n} of ${PAGE_RECORDS}`);
+      ids.push(String(event.eventId));
+    }
+    return { customerId, ids };
   });
 }
 
@@ -37,7 +37,8 @@ export const paginationChecks: Check[] = [
       const { customerId } = await pagedEvents(ctx);
       const exchange = await ctx.call('listCustomerEvents', { query: { customerId, pageSize: '3' } });
       expectStatus(exchange, 200, 'GET /customer/events?pageSize=3');
-      if (!Array.isArray(exchange.json) || exchange.json.length > 3) fail('pageSize is not respected', 'at most 3 items', Array.isArray(exchange.json) ? `${exchange.json.length} items` : 'not an array', exchange);
+      if (!Array.isArray(exchange.json) || exchange.json.length > 3)
+        fail('pageSize is not respected', 'at most 3 items', Array.isArray(exchange.json) ? `${exchange.json.length} items` : 'not an array', exchange);
     },
   },
   {
@@ -65,7 +66,8 @@ export const paginationChecks: Check[] = [
       const { customerId } = await pagedEvents(ctx);
       const exchange = await ctx.call('listCustomerEvents', { query: { customerId, pageSize: '3' } });
       expectStatus(exchange, 200, 'GET /customer/events?pageSize=3');
-      if (!nextLink(exchange.headers.get('link'))) fail('a first page of several has no Link rel="next"', 'Link: <...>; rel="next"', exchange.headers.get('link') ?? 'no Link header', exchange);
+      if (!nextLink(exchange.headers.get('link')))
+        fail('a first page of several has no Link rel="next"', 'Link: <...>; rel="next"', exchange.headers.get('link') ?? 'no Link header', exchange);
     },
   },
   {
@@ -83,7 +85,12 @@ export const paginationChecks: Check[] = [
       const missing = ids.filter((id) => !seen.includes(id));
       const twice = seen.filter((id, i) => seen.indexOf(id) !== i);
       if (missing.length > 0 || twice.length > 0) {
-        fail('walking the pages does not see each record exactly once', `${ids.length} events once each`, `${missing.length} missing, ${twice.length} repeated over ${walk.exchanges.length} pages`, last);
+        fail(
+          'walking the pages does not see each record exactly once',
+          `${ids.length} events once each`,
+          `${missing.length} missing, ${twice.length} repeated over ${walk.exchanges.length} pages`,
+          last,
+        );
       }
     },
   },

@@ -116,20 +116,55 @@ const unknownFieldChecks: Check[] = unknownFieldCases.map((c) => ({
 }));
 
 export const recordChecks: Check[] = [
-  reviewRefused('requires-reviewType', 'reviewType | string | YES | Review context (ORDER, MERCHANT_EXPERIENCE, EVENT)', (r) => without(r, 'reviewType'), 'a review without reviewType'),
-  reviewRefused('rejects-unknown-reviewType', 'reviewType | string | YES | Review context (ORDER, MERCHANT_EXPERIENCE, EVENT)', (r) => withValue(r, 'reviewType', 'HAIRCUT'), 'a review whose reviewType is "HAIRCUT"'),
-  reviewRefused('requires-ratingStyle', 'overallRating.ratingStyle | string | YES | Rating style (STAR, THUMBS_UP_DOWN, NPS, OTHER)', (r) => without(r, 'overallRating.ratingStyle'), 'a review without overallRating.ratingStyle'),
-  reviewRefused('requires-rating-value', 'overallRating.value | number | YES | Main score value', (r) => without(r, 'overallRating.value'), 'a review without overallRating.value'),
-  reviewRefused('rejects-string-rating-value', 'overallRating.value | number | YES | Main score value', (r) => withValue(r, 'overallRating.value', 'four'), 'a review whose overallRating.value is a string'),
+  reviewRefused(
+    'requires-reviewType',
+    'reviewType | string | YES | Review context (ORDER, MERCHANT_EXPERIENCE, EVENT)',
+    (r) => without(r, 'reviewType'),
+    'a review without reviewType',
+  ),
+  reviewRefused(
+    'rejects-unknown-reviewType',
+    'reviewType | string | YES | Review context (ORDER, MERCHANT_EXPERIENCE, EVENT)',
+    (r) => withValue(r, 'reviewType', 'HAIRCUT'),
+    'a review whose reviewType is "HAIRCUT"',
+  ),
+  reviewRefused(
+    'requires-ratingStyle',
+    'overallRating.ratingStyle | string | YES | Rating style (STAR, THUMBS_UP_DOWN, NPS, OTHER)',
+    (r) => without(r, 'overallRating.ratingStyle'),
+    'a review without overallRating.ratingStyle',
+  ),
+  reviewRefused(
+    'requires-rating-value',
+    'overallRating.value | number | YES | Main score value',
+    (r) => without(r, 'overallRating.value'),
+    'a review without overallRating.value',
+  ),
+  reviewRefused(
+    'rejects-string-rating-value',
+    'overallRating.value | number | YES | Main score value',
+    (r) => withValue(r, 'overallRating.value', 'four'),
+    'a review whose overallRating.value is a string',
+  ),
   reviewRefused('requires-reviewDate', 'reviewDate | string | YES | RFC 3339 timestamp', (r) => without(r, 'reviewDate'), 'a review without reviewDate'),
-  reviewRefused('rejects-non-rfc3339-reviewDate', 'reviewDate | string | YES | RFC 3339 timestamp', (r) => withValue(r, 'reviewDate', '01/06/2026 12:00'), 'a review whose reviewDate is "01/06/2026 12:00"'),
+  reviewRefused(
+    'rejects-non-rfc3339-reviewDate',
+    'reviewDate | string | YES | RFC 3339 timestamp',
+    (r) => withValue(r, 'reviewDate', '01/06/2026 12:00'),
+    'a review whose reviewDate is "01/06/2026 12:00"',
+  ),
   {
     id: 'reviews.create.optional-fields-optional',
     level: 'MUST',
     operation: 'createReview',
     rule: mvp('overallRating.comment | string | NO ...; customer.customerId | string | NO ...; subject.orderId | string | NO'),
     async run(ctx) {
-      const body = { reviewId: ctx.payloads.key('review-minimal'), reviewType: 'MERCHANT_EXPERIENCE', overallRating: { ratingStyle: 'NPS', value: 9 }, reviewDate: '2026-06-01T12:00:00-03:00' };
+      const body = {
+        reviewId: ctx.payloads.key('review-minimal'),
+        reviewType: 'MERCHANT_EXPERIENCE',
+        overallRating: { ratingStyle: 'NPS', value: 9 },
+        reviewDate: '2026-06-01T12:00:00-03:00',
+      };
       expectStatus(await ctx.call('createReview', { body }), 201, 'POST /reviews with only the required fields');
     },
   },

@@ -13,12 +13,14 @@ import type { RunContext } from '../context.js';
 import { at, describeStatus, expectStatus } from '../expect.js';
 import type { Exchange } from '../http-target.js';
 
-const rule = '"Every webhook request MUST carry X-App-Id, X-App-MerchantId, and X-App-Signature headers. Receivers MUST verify the signature on every incoming webhook." (authentication.openapi.yaml, Webhook signing; declared in discovery authentication.messageSigning)';
+const rule =
+  '"Every webhook request MUST carry X-App-Id, X-App-MerchantId, and X-App-Signature headers. Receivers MUST verify the signature on every incoming webhook." (authentication.openapi.yaml, Webhook signing; declared in discovery authentication.messageSigning)';
 
 function signing(ctx: RunContext): { required: boolean } {
   const declared = ctx.authentication?.messageSigning;
-  if (!declared || declared.supported !== true) skip('the target declares no message signing (authentication.messageSigning.supported)');
-  if (Array.isArray(declared.operations) && !declared.operations.includes('publishCustomerEvent')) skip('the target does not declare signing for publishCustomerEvent');
+  if (declared?.supported !== true) skip('the target declares no message signing (authentication.messageSigning.supported)');
+  if (Array.isArray(declared.operations) && !declared.operations.includes('publishCustomerEvent'))
+    skip('the target does not declare signing for publishCustomerEvent');
   return { required: declared.required === true };
 }
 
@@ -35,7 +37,13 @@ function signatureHeaders(ctx: RunContext, sign: (secret: string) => string): Re
 }
 
 /** Sends an event as raw bytes with the given signature headers (or none) and expects 401, nothing stored. */
-async function refusedAndNotStored(ctx: RunContext, name: string, headers: Record<string, string>, what: string, tamper?: (body: string) => string): Promise<void> {
+async function refusedAndNotStored(
+  ctx: RunContext,
+  name: string,
+  headers: Record<string, string>,
+  what: string,
+  tamper?: (body: string) => string,
+): Promise<void> {
   const customerId = ctx.payloads.key(`sig-${name}`);
   const body = JSON.stringify(ctx.payloads.event(`sig-${name}`, customerId));
   const sent = tamper ? tamper(body) : body;
@@ -43,7 +51,8 @@ async function refusedAndNotStored(ctx: RunContext, name: string, headers: Recor
   if (exchange.status !== 401) fail(`${what} is not refused`, '401', describeStatus(exchange), exchange);
   if (ctx.declared.has('listCustomerEvents')) {
     const list = await ctx.call('listCustomerEvents', { query: { customerId } });
-    if (Array.isArray(list.json) && list.json.some((e) => at(e, 'customerId') === customerId)) fail(`${what} was refused but stored`, 'no event', 'the event is listed', list);
+    if (Array.isArray(list.json) && list.json.some((e) => at(e, 'customerId') === customerId))
+      fail(`${what} was refused but stored`, 'no event', 'the event is listed', list);
   }
 }
 

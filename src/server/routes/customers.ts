@@ -25,7 +25,11 @@ export const customerRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(request, reply, query, result);
   });
 
-  routeOperation(app, 'upsertCustomer', batchWrite<Customer>(app, 'customer', (tenant, customers) => app.store.upsertCustomers(tenant, customers)));
+  routeOperation(
+    app,
+    'upsertCustomer',
+    batchWrite<Customer>(app, 'customer', (tenant, customers) => app.store.upsertCustomers(tenant, customers)),
+  );
 
   routeOperation(app, 'getCustomerById', async (request, reply) => {
     const { id } = request.params as { id: string };

@@ -14,5 +14,9 @@ export const leadRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(request, reply, query, result);
   });
 
-  routeOperation(app, 'upsertLead', batchWrite<Lead>(app, 'lead', (tenant, leads) => app.store.upsertLeads(tenant, leads)));
+  routeOperation(
+    app,
+    'upsertLead',
+    batchWrite<Lead>(app, 'lead', (tenant, leads) => app.store.upsertLeads(tenant, leads)),
+  );
 };

@@ -27,7 +27,11 @@ export const orderRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(request, reply, query, result);
   });
 
-  routeOperation(app, 'upsertOrders', batchWrite<OrderSnapshot>(app, 'order', (tenant, orders) => app.store.upsertOrders(tenant, orders)));
+  routeOperation(
+    app,
+    'upsertOrders',
+    batchWrite<OrderSnapshot>(app, 'order', (tenant, orders) => app.store.upsertOrders(tenant, orders)),
+  );
 
   routeOperation(app, 'getOrderById', async (request, reply) => {
     const { id } = request.params as { id: string };

@@ -3,7 +3,16 @@
  */
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { translatePgError } from './postgres-errors.js';
-import { clientColumns, clientFromRow, signingKeyFromRow, type AuthStore, type ClientRecord, type ClientRow, type ClientUpdate, type SigningKeyRecord } from '../auth-store.js';
+import {
+  clientColumns,
+  clientFromRow,
+  signingKeyFromRow,
+  type AuthStore,
+  type ClientRecord,
+  type ClientRow,
+  type ClientUpdate,
+  type SigningKeyRecord,
+} from '../auth-store.js';
 
 export class PostgresAuthStore implements AuthStore {
   constructor(private readonly pool: Pool) {}
@@ -16,7 +25,18 @@ export class PostgresAuthStore implements AuthStore {
   async insertClient(c: ClientRecord): Promise<void> {
     await this.query(
       'INSERT INTO clients (client_id, name, model, merchants, scopes, secret_hash, signing_secret, created_at, revoked_at, secret_updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-      [c.clientId, c.name, c.model, JSON.stringify(c.merchants), JSON.stringify(c.scopes), c.secretHash, c.signingSecret, c.createdAt, c.revokedAt, c.secretUpdatedAt],
+      [
+        c.clientId,
+        c.name,
+        c.model,
+        JSON.stringify(c.merchants),
+        JSON.stringify(c.scopes),
+        c.secretHash,
+        c.signingSecret,
+        c.createdAt,
+        c.revokedAt,
+        c.secretUpdatedAt,
+      ],
     );
   }
 
@@ -49,7 +69,13 @@ export class PostgresAuthStore implements AuthStore {
     try {
       await client.query('BEGIN');
       await client.query('UPDATE signing_keys SET retired_at = $1 WHERE retired_at IS NULL', [key.createdAt]);
-      await client.query('INSERT INTO signing_keys (kid, alg, private_key, public_jwk, created_at, retired_at) VALUES ($1, $2, $3, $4, $5, NULL)', [key.kid, key.alg, key.privateKey, key.publicJwk, key.createdAt]);
+      await client.query('INSERT INTO signing_keys (kid, alg, private_key, public_jwk, created_at, retired_at) VALUES ($1, $2, $3, $4, $5, NULL)', [
+        key.kid,
+        key.alg,
+        key.privateKey,
+        key.publicJwk,
+        key.createdAt,
+      ]);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -52,7 +52,10 @@ export class PostgresCustomers {
     const ids = [...new Set([...customers.flatMap((c) => (c.id ? [c.id] : [])), ...identityMap.values(), ...externalMap.values()])];
     const stored = await db.query<CustomerRow>(`SELECT ${COLUMNS} FROM customers WHERE tenant = $1 AND id = ANY($2::text[])`, [tenant, ids]);
     const customerMap = new Map<string, StoredCustomer>(
-      stored.rows.map((r) => [r.id, { id: r.id, data: JSON.parse(r.data) as JsonObject, createdAt: r.created_at, consent: r.consent ? (JSON.parse(r.consent) as ConsentState) : null }]),
+      stored.rows.map((r) => [
+        r.id,
+        { id: r.id, data: JSON.parse(r.data) as JsonObject, createdAt: r.created_at, consent: r.consent ? (JSON.parse(r.consent) as ConsentState) : null },
+      ]),
     );
 
     const plan = planCustomerUpsert(customers, {
@@ -60,10 +63,15 @@ export class PostgresCustomers {
       externalId: (source, k, value) => externalMap.get(key(source, k, value)),
       customer: (id) => customerMap.get(id),
     });
-    if (plan.conflicts.length > 0) throw new StoreConflictError(`${plan.conflicts.length} customer(s) conflict with stored records; nothing was written`, plan.conflicts);
+    if (plan.conflicts.length > 0)
+      throw new StoreConflictError(`${plan.conflicts.length} customer(s) conflict with stored records; nothing was written`, plan.conflicts);
     if (plan.writes.length === 0 && plan.identities.length === 0) return plan.summary;
 
-    const consentByRef = await this.pendingConsent(db, tenant, plan.writes.filter((w) => w.isNew).flatMap((w) => w.consentRefs));
+    const consentByRef = await this.pendingConsent(
+      db,
+      tenant,
+      plan.writes.filter((w) => w.isNew).flatMap((w) => w.consentRefs),
+    );
     const rows = plan.writes.map((w) => ({
       id: w.id,
       data: w.data,
@@ -145,7 +153,11 @@ export class PostgresCustomers {
 
   async get(tenant: string, ref: string): Promise<string | undefined> {
     // Most lookups name the id: one prepared primary-key read before the full resolution.
-    const { rows } = await this.pool.query<CustomerRow>({ name: 'odc_customer_by_id', text: `SELECT ${COLUMNS} FROM customers WHERE tenant = $1 AND id = $2`, values: [tenant, ref] });
+    const { rows } = await this.pool.query<CustomerRow>({
+      name: 'odc_customer_by_id',
+      text: `SELECT ${COLUMNS} FROM customers WHERE tenant = $1 AND id = $2`,
+      values: [tenant, ref],
+    });
     const row = rows[0] ?? (await this.resolve(this.pool, tenant, ref));
     return row && renderCustomer(row);
   }
@@ -153,7 +165,10 @@ export class PostgresCustomers {
   async refs(tenant: string, ref: string): Promise<string[] | undefined> {
     const row = await this.resolve(this.pool, tenant, ref);
     if (!row) return undefined;
-    const { rows } = await this.pool.query<{ value: string }>("SELECT value FROM customer_identities WHERE tenant = $1 AND customer_id = $2 AND type = 'external_id'", [tenant, row.id]);
+    const { rows } = await this.pool.query<{ value: string }>(
+      "SELECT value FROM customer_identities WHERE tenant = $1 AND customer_id = $2 AND type = 'external_id'",
+      [tenant, row.id],
+    );
     return [...new Set([ref, row.id, ...rows.map((r) => r.value)])];
   }
 
@@ -166,7 +181,9 @@ export class PostgresCustomers {
       const parts = ['tenant = $1'];
       if (filter.identifierType !== undefined) parts.push(`type = ${params.add(filter.identifierType)}`);
       if (filter.identifierValue !== undefined) {
-        const values = [...new Set(types.map((t) => normalizeIdentifierValue(t, filter.identifierValue as string)).filter((v): v is string => v !== undefined))];
+        const values = [
+          ...new Set(types.map((t) => normalizeIdentifierValue(t, filter.identifierValue as string)).filter((v): v is string => v !== undefined)),
+        ];
         parts.push(`value = ANY(${params.add(values)}::text[])`);
       }
       conditions.push(`id IN (SELECT customer_id FROM customer_identities WHERE ${parts.join(' AND ')})`);

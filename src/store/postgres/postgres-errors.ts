@@ -9,7 +9,8 @@ import { StoreUnavailableError } from '../store.js';
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /** SQLSTATE classes 08 (connection exception) and 57P0x (operator intervention), 53300 (too many connections). */
 const SQLSTATE = /^(08|57P0|53300)/;
-const MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Query read timeout/i;
+const MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Query read timeout/i;
 
 export function isUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
@@ -24,9 +25,11 @@ export function translatePgError(error: unknown): never {
   if (isUnavailable(error)) throw new StoreUnavailableError(`database unavailable: ${(error as Error).message}`, error);
   const e = error as { code?: string; table?: string };
   if (e.code === '54000') {
-    throw new ContractError('VALIDATION_ERROR', 'a value used as a key (an id, identifier, external id, event type or customer reference) is too long to index; nothing was written', [
-      `: a key value in ${e.table ?? 'a table'} is longer than the database can index (about 2,700 bytes)`,
-    ]);
+    throw new ContractError(
+      'VALIDATION_ERROR',
+      'a value used as a key (an id, identifier, external id, event type or customer reference) is too long to index; nothing was written',
+      [`: a key value in ${e.table ?? 'a table'} is longer than the database can index (about 2,700 bytes)`],
+    );
   }
   throw error;
 }

@@ -43,7 +43,10 @@ export interface PgListQuery<Row> {
 async function countStampRange(pool: Pool, table: CountedTable, tenant: string, range: TimeRange | undefined): Promise<number> {
   const plans = planStampRange(range);
   if (!plans) return 0;
-  const [add, subtract] = await Promise.all([countAtLeast(pool, table, tenant, plans.add), plans.subtract ? countAtLeast(pool, table, tenant, plans.subtract) : 0]);
+  const [add, subtract] = await Promise.all([
+    countAtLeast(pool, table, tenant, plans.add),
+    plans.subtract ? countAtLeast(pool, table, tenant, plans.subtract) : 0,
+  ]);
   return add - subtract;
 }
 
@@ -55,7 +58,9 @@ async function countAtLeast(pool: Pool, table: CountedTable, tenant: string, pla
   const parts = [`SELECT count(*) FROM ${table} WHERE tenant = ${t} AND stamp >= ${params.add(plan.rowsFrom)} AND stamp < ${params.add(plan.rowsBefore)}`];
   for (const b of plan.buckets) {
     const upper = b.before === undefined ? '' : ` AND bucket < ${params.add(b.before)}`;
-    parts.push(`SELECT coalesce(sum(n), 0) FROM stamp_counts WHERE tenant = ${t} AND tbl = ${name} AND level = ${b.level} AND bucket > ${params.add(b.after)}${upper}`);
+    parts.push(
+      `SELECT coalesce(sum(n), 0) FROM stamp_counts WHERE tenant = ${t} AND tbl = ${name} AND level = ${b.level} AND bucket > ${params.add(b.after)}${upper}`,
+    );
   }
   const { rows } = await pool.query<{ n: string }>(`SELECT ${parts.map((p) => `(${p})`).join(' + ')} AS n`, params.values);
   return Number(rows[0].n);

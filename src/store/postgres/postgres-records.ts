@@ -46,7 +46,11 @@ export class PostgresRecords {
   async upsertOrders(db: PoolClient, tenant: string, orders: OrderSnapshot[], stamp: () => number): Promise<WriteSummary> {
     const receivedMs = Date.now();
     const rows = lastPerKey(orders.map((o) => orderRow(o, receivedMs))).map((r) => ({
-      id: r.id, data: r.data, customer_ref: r.customerRef, created_ms: r.createdMs, stamp: stamp(),
+      id: r.id,
+      data: r.data,
+      customer_ref: r.customerRef,
+      created_ms: r.createdMs,
+      stamp: stamp(),
     }));
     const { rows: returned } = await db.query<{ inserted: boolean }>(
       `INSERT INTO orders (tenant, id, data, customer_ref, created_ms, stamp)
@@ -64,7 +68,13 @@ export class PostgresRecords {
 
   async upsertReviews(db: PoolClient, tenant: string, reviews: Review[], stamp: () => number): Promise<WriteSummary> {
     const rows = lastPerKey(reviews.map(reviewRow)).map((r) => ({
-      id: r.id, data: r.data, customer_ref: r.customerRef, order_ref: r.orderRef, review_type: r.reviewType, review_ms: r.reviewMs, stamp: stamp(),
+      id: r.id,
+      data: r.data,
+      customer_ref: r.customerRef,
+      order_ref: r.orderRef,
+      review_type: r.reviewType,
+      review_ms: r.reviewMs,
+      stamp: stamp(),
     }));
     const { rows: returned } = await db.query<{ inserted: boolean }>(
       `INSERT INTO reviews (tenant, id, data, customer_ref, order_ref, review_type, review_ms, stamp)
@@ -81,7 +91,14 @@ export class PostgresRecords {
 
   async publishEvents(db: PoolClient, tenant: string, events: CustomerEvent[], stamp: () => number): Promise<WriteSummary> {
     const all = events.map(eventRow);
-    const rows = lastPerKey(all).map((r) => ({ id: r.id, data: r.data, customer_ref: r.customerRef, event_type: r.eventType, occurred_ms: r.occurredMs, stamp: stamp() }));
+    const rows = lastPerKey(all).map((r) => ({
+      id: r.id,
+      data: r.data,
+      customer_ref: r.customerRef,
+      event_type: r.eventType,
+      occurred_ms: r.occurredMs,
+      stamp: stamp(),
+    }));
     const { rows: inserted } = await db.query<{ id: string }>(
       `INSERT INTO events (tenant, id, data, customer_ref, event_type, occurred_ms, stamp)
        SELECT $1, x.id, x.data, x.customer_ref, x.event_type, x.occurred_ms, x.stamp
@@ -114,7 +131,12 @@ export class PostgresRecords {
     params.add(tenant);
     const conditions = rangeConditions(params, 'stamp', filter.updated);
     return runPgListQuery<DocRow>(this.pool, {
-      table: 'leads', columns: 'id, data::text AS data, created_at, stamp', params, conditions, page, render: renderWithUpdatedAt,
+      table: 'leads',
+      columns: 'id, data::text AS data, created_at, stamp',
+      params,
+      conditions,
+      page,
+      render: renderWithUpdatedAt,
       stampCount: { table: 'leads', range: filter.updated },
     });
   }
@@ -125,7 +147,14 @@ export class PostgresRecords {
     const conditions: string[] = [];
     if (filter.customerRefs) conditions.push(`customer_ref = ANY(${params.add(filter.customerRefs)}::text[])`);
     conditions.push(...rangeConditions(params, 'created_ms', millisRange(filter.created)), ...rangeConditions(params, 'stamp', filter.updated));
-    return runPgListQuery<DocRow>(this.pool, { table: 'orders', columns: 'id, data::text AS data, stamp', params, conditions, page, render: renderWithUpdatedAt });
+    return runPgListQuery<DocRow>(this.pool, {
+      table: 'orders',
+      columns: 'id, data::text AS data, stamp',
+      params,
+      conditions,
+      page,
+      render: renderWithUpdatedAt,
+    });
   }
 
   async listReviews(tenant: string, filter: ReviewFilter, page: PageRequest): Promise<PageResult> {

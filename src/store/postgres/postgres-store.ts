@@ -16,7 +16,18 @@ import type { CustomerEvent } from '../../contract/event.js';
 import type { Lead } from '../../contract/lead.js';
 import type { Review } from '../../contract/review.js';
 import type { MigrationResult } from '../migration.js';
-import type { CustomerFilter, EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, Store, WriteSummary } from '../store.js';
+import type {
+  CustomerFilter,
+  EventFilter,
+  LeadFilter,
+  OrderFilter,
+  OrderSnapshot,
+  PageRequest,
+  PageResult,
+  ReviewFilter,
+  Store,
+  WriteSummary,
+} from '../store.js';
 import type { PoolUse, StoreStatus } from '../store.js';
 import { PostgresAuthStore } from './postgres-auth.js';
 import { PostgresCustomers } from './postgres-customers.js';

@@ -17,9 +17,17 @@ interface SubscriptionRow {
   created_at: string;
 }
 
-const toSubscription = (r: SubscriptionRow): WebhookSubscription => ({ id: r.id, tenant: r.tenant, url: r.url, secret: r.secret, eventTypes: r.event_types, createdAt: r.created_at });
+const toSubscription = (r: SubscriptionRow): WebhookSubscription => ({
+  id: r.id,
+  tenant: r.tenant,
+  url: r.url,
+  secret: r.secret,
+  eventTypes: r.event_types,
+  createdAt: r.created_at,
+});
 
-const DELIVERY_COLUMNS = 'o.id, o.tenant, o.subscription_id, o.event_id, s.url, o.body, o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.delivered_at';
+const DELIVERY_COLUMNS =
+  'o.id, o.tenant, o.subscription_id, o.event_id, s.url, o.body, o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.delivered_at';
 
 /** Queues the deliveries of freshly stored events, inside the caller's transaction. */
 export async function enqueuePgDeliveries(db: PoolClient, tenant: string, eventIds: string[]): Promise<void> {
@@ -40,13 +48,21 @@ export class PostgresWebhookStore implements WebhookStore {
   }
 
   async addSubscription(s: WebhookSubscription): Promise<void> {
-    await this.query('INSERT INTO webhook_subscriptions (id, tenant, url, secret, event_types, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [s.id, s.tenant, s.url, s.secret, JSON.stringify(s.eventTypes), s.createdAt]);
+    await this.query('INSERT INTO webhook_subscriptions (id, tenant, url, secret, event_types, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      s.id,
+      s.tenant,
+      s.url,
+      s.secret,
+      JSON.stringify(s.eventTypes),
+      s.createdAt,
+    ]);
   }
 
   async listSubscriptions(tenant?: string): Promise<WebhookSubscription[]> {
-    const { rows } = tenant === undefined
-      ? await this.query<SubscriptionRow>('SELECT * FROM webhook_subscriptions ORDER BY created_at, id')
-      : await this.query<SubscriptionRow>('SELECT * FROM webhook_subscriptions WHERE tenant = $1 ORDER BY created_at, id', [tenant]);
+    const { rows } =
+      tenant === undefined
+        ? await this.query<SubscriptionRow>('SELECT * FROM webhook_subscriptions ORDER BY created_at, id')
+        : await this.query<SubscriptionRow>('SELECT * FROM webhook_subscriptions WHERE tenant = $1 ORDER BY created_at, id', [tenant]);
     return rows.map(toSubscription);
   }
 
@@ -72,11 +88,19 @@ export class PostgresWebhookStore implements WebhookStore {
   }
 
   async markDelivered(id: number, at: string): Promise<void> {
-    await this.query("UPDATE webhook_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = $2, lease_until = 0, last_error = NULL WHERE id = $1", [id, at]);
+    await this.query(
+      "UPDATE webhook_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = $2, lease_until = 0, last_error = NULL WHERE id = $1",
+      [id, at],
+    );
   }
 
   async markFailed(id: number, error: string, nextAttemptAt: number, dead: boolean): Promise<void> {
-    await this.query('UPDATE webhook_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, status = $4, lease_until = 0 WHERE id = $1', [id, error.slice(0, 500), nextAttemptAt, dead ? 'dead' : 'pending']);
+    await this.query('UPDATE webhook_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, status = $4, lease_until = 0 WHERE id = $1', [
+      id,
+      error.slice(0, 500),
+      nextAttemptAt,
+      dead ? 'dead' : 'pending',
+    ]);
   }
 
   async listDeliveries(filter: { status?: DeliveryStatus; tenant?: string; limit?: number }): Promise<WebhookDelivery[]> {
@@ -89,9 +113,13 @@ export class PostgresWebhookStore implements WebhookStore {
   }
 
   async redrive(ids: number[] | 'dead', now: number): Promise<number> {
-    const result = ids === 'dead'
-      ? await this.query("UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $1, lease_until = 0 WHERE status = 'dead'", [now])
-      : await this.query("UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $1, lease_until = 0 WHERE id = ANY($2::bigint[]) AND status <> 'pending'", [now, ids]);
+    const result =
+      ids === 'dead'
+        ? await this.query("UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $1, lease_until = 0 WHERE status = 'dead'", [now])
+        : await this.query(
+            "UPDATE webhook_outbox SET status = 'pending', next_attempt_at = $1, lease_until = 0 WHERE id = ANY($2::bigint[]) AND status <> 'pending'",
+            [now, ids],
+          );
     return result.rowCount ?? 0;
   }
 }

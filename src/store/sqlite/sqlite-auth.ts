@@ -2,15 +2,37 @@
  * The AuthStore on SQLite: clients, signing keys and settings (see auth-store.ts).
  */
 import type Database from 'better-sqlite3';
-import { clientColumns, clientFromRow, signingKeyFromRow, type AuthStore, type ClientRecord, type ClientRow, type ClientUpdate, type SigningKeyRecord } from '../auth-store.js';
+import {
+  clientColumns,
+  clientFromRow,
+  signingKeyFromRow,
+  type AuthStore,
+  type ClientRecord,
+  type ClientRow,
+  type ClientUpdate,
+  type SigningKeyRecord,
+} from '../auth-store.js';
 
 export class SqliteAuthStore implements AuthStore {
   constructor(private readonly db: Database.Database) {}
 
   async insertClient(c: ClientRecord): Promise<void> {
     this.db
-      .prepare('INSERT INTO clients (client_id, name, model, merchants, scopes, secret_hash, signing_secret, created_at, revoked_at, secret_updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(c.clientId, c.name, c.model, JSON.stringify(c.merchants), JSON.stringify(c.scopes), c.secretHash, c.signingSecret, c.createdAt, c.revokedAt, c.secretUpdatedAt);
+      .prepare(
+        'INSERT INTO clients (client_id, name, model, merchants, scopes, secret_hash, signing_secret, created_at, revoked_at, secret_updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        c.clientId,
+        c.name,
+        c.model,
+        JSON.stringify(c.merchants),
+        JSON.stringify(c.scopes),
+        c.secretHash,
+        c.signingSecret,
+        c.createdAt,
+        c.revokedAt,
+        c.secretUpdatedAt,
+      );
   }
 
   async getClient(clientId: string): Promise<ClientRecord | undefined> {
@@ -38,12 +60,14 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   async addSigningKey(key: SigningKeyRecord): Promise<void> {
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL').run(key.createdAt);
-      this.db
-        .prepare('INSERT INTO signing_keys (kid, alg, private_key, public_jwk, created_at, retired_at) VALUES (?, ?, ?, ?, ?, NULL)')
-        .run(key.kid, key.alg, key.privateKey, key.publicJwk, key.createdAt);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db.prepare('UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL').run(key.createdAt);
+        this.db
+          .prepare('INSERT INTO signing_keys (kid, alg, private_key, public_jwk, created_at, retired_at) VALUES (?, ?, ?, ?, ?, NULL)')
+          .run(key.kid, key.alg, key.privateKey, key.publicJwk, key.createdAt);
+      })
+      .immediate();
   }
 
   async getSetting(name: string): Promise<string | undefined> {

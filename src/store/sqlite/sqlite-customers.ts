@@ -71,11 +71,22 @@ export class SqliteCustomers {
       customer: (id) => {
         const row = this.byId.get(tenant, id) as CustomerRow | undefined;
         if (row) storedStamps.set(row.id, row.stamp);
-        return row && { id: row.id, data: JSON.parse(row.data) as JsonObject, createdAt: row.created_at, consent: row.consent ? (JSON.parse(row.consent) as ConsentState) : null };
+        return (
+          row && {
+            id: row.id,
+            data: JSON.parse(row.data) as JsonObject,
+            createdAt: row.created_at,
+            consent: row.consent ? (JSON.parse(row.consent) as ConsentState) : null,
+          }
+        );
       },
     });
-    if (plan.conflicts.length > 0) throw new StoreConflictError(`${plan.conflicts.length} customer(s) conflict with stored records; nothing was written`, plan.conflicts);
-    const consentByRef = this.pendingConsent(tenant, plan.writes.filter((w) => w.isNew).flatMap((w) => w.consentRefs));
+    if (plan.conflicts.length > 0)
+      throw new StoreConflictError(`${plan.conflicts.length} customer(s) conflict with stored records; nothing was written`, plan.conflicts);
+    const consentByRef = this.pendingConsent(
+      tenant,
+      plan.writes.filter((w) => w.isNew).flatMap((w) => w.consentRefs),
+    );
     for (const write of plan.writes) {
       const data = JSON.stringify(write.data);
       const stamp = this.clock.next();
@@ -101,7 +112,12 @@ export class SqliteCustomers {
   private pendingConsent(tenant: string, refs: string[]): Map<string, ConsentState[]> {
     const out = new Map<string, ConsentState[]>();
     if (refs.length === 0) return out;
-    const rows = this.consentEvents.all(tenant, JSON.stringify([...new Set(refs)]), OPT_IN_EVENT, OPT_OUT_EVENT) as { customer_ref: string; id: string; data: string; event_type: string }[];
+    const rows = this.consentEvents.all(tenant, JSON.stringify([...new Set(refs)]), OPT_IN_EVENT, OPT_OUT_EVENT) as {
+      customer_ref: string;
+      id: string;
+      data: string;
+      event_type: string;
+    }[];
     for (const row of rows) {
       const state = consentFromEvent(row.event_type, (JSON.parse(row.data) as { occurredAt: string }).occurredAt, row.id);
       if (state) out.set(row.customer_ref, [...(out.get(row.customer_ref) ?? []), state]);
@@ -154,12 +170,17 @@ export class SqliteCustomers {
       conditions.push(identityCondition(filter.identifierType, filter.identifierValue));
     }
     if (filter.externalId !== undefined) {
-      const external = filter.externalIdSource === undefined
-        ? { sql: `SELECT customer_id FROM customer_external_ids ${BY_EXTERNAL_VALUE} WHERE tenant = ? AND value = ?`, params: [tenant, filter.externalId] }
-        : { sql: `SELECT customer_id FROM customer_external_ids ${BY_EXTERNAL_VALUE} WHERE tenant = ? AND value = ? AND source = ?`, params: [tenant, filter.externalId, filter.externalIdSource] };
-      const viaIdentifier = filter.externalIdSource === undefined
-        ? ` UNION SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = 'external_id' AND value = ?`
-        : '';
+      const external =
+        filter.externalIdSource === undefined
+          ? { sql: `SELECT customer_id FROM customer_external_ids ${BY_EXTERNAL_VALUE} WHERE tenant = ? AND value = ?`, params: [tenant, filter.externalId] }
+          : {
+              sql: `SELECT customer_id FROM customer_external_ids ${BY_EXTERNAL_VALUE} WHERE tenant = ? AND value = ? AND source = ?`,
+              params: [tenant, filter.externalId, filter.externalIdSource],
+            };
+      const viaIdentifier =
+        filter.externalIdSource === undefined
+          ? ` UNION SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = 'external_id' AND value = ?`
+          : '';
       conditions.push({
         sql: `id IN (${external.sql}${viaIdentifier})`,
         params: filter.externalIdSource === undefined ? [...external.params, tenant, filter.externalId] : external.params,
@@ -169,7 +190,16 @@ export class SqliteCustomers {
     const stampCount = conditions.length === 0 ? { table: 'customers' as const, range: filter.updated } : undefined;
     conditions.push(...rangeConditions('stamp', filter.updated));
     const selective = filter.externalId !== undefined || filter.identifierValue !== undefined;
-    return runListQuery<CustomerRow>(this.statements, { table: 'customers', columns: COLUMNS, tenant, conditions, page, render: renderCustomer, selective, stampCount });
+    return runListQuery<CustomerRow>(this.statements, {
+      table: 'customers',
+      columns: COLUMNS,
+      tenant,
+      conditions,
+      page,
+      render: renderCustomer,
+      selective,
+      stampCount,
+    });
 
     function identityCondition(type: string | undefined, value: string | undefined): Condition {
       if (value === undefined) return { sql: 'id IN (SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = ?)', params: [tenant, type] };
@@ -178,8 +208,14 @@ export class SqliteCustomers {
       if (values.length === 0) return { sql: '0', params: [] };
       const inValues = inCondition('value', values);
       return type === undefined
-        ? { sql: `id IN (SELECT customer_id FROM customer_identities ${BY_IDENTITY_VALUE} WHERE tenant = ? AND ${inValues.sql})`, params: [tenant, ...inValues.params] }
-        : { sql: `id IN (SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = ? AND ${inValues.sql})`, params: [tenant, type, ...inValues.params] };
+        ? {
+            sql: `id IN (SELECT customer_id FROM customer_identities ${BY_IDENTITY_VALUE} WHERE tenant = ? AND ${inValues.sql})`,
+            params: [tenant, ...inValues.params],
+          }
+        : {
+            sql: `id IN (SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = ? AND ${inValues.sql})`,
+            params: [tenant, type, ...inValues.params],
+          };
     }
   }
 }

@@ -76,10 +76,15 @@ function countAtLeast(statements: StatementCache, table: CountedTable, tenant: s
   const parts = [`SELECT count(*) FROM ${table} WHERE tenant = ? AND stamp >= ? AND stamp < ?`];
   const params: unknown[] = [tenant, plan.rowsFrom, plan.rowsBefore];
   for (const b of plan.buckets) {
-    parts.push(`SELECT coalesce(sum(n), 0) FROM stamp_counts WHERE tenant = ? AND tbl = ? AND level = ${b.level} AND bucket > ?${b.before === undefined ? '' : ' AND bucket < ?'}`);
+    parts.push(
+      `SELECT coalesce(sum(n), 0) FROM stamp_counts WHERE tenant = ? AND tbl = ? AND level = ${b.level} AND bucket > ?${b.before === undefined ? '' : ' AND bucket < ?'}`,
+    );
     params.push(tenant, table, b.after, ...(b.before === undefined ? [] : [b.before]));
   }
-  return statements.get(`SELECT ${parts.map((p) => `(${p})`).join(' + ')}`).pluck().get(...params) as number;
+  return statements
+    .get(`SELECT ${parts.map((p) => `(${p})`).join(' + ')}`)
+    .pluck()
+    .get(...params) as number;
 }
 
 export function runListQuery<Row extends { stamp: number; id: string }>(statements: StatementCache, q: ListQuery<Row>): PageResult {

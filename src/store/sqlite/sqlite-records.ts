@@ -55,9 +55,7 @@ export class SqliteRecords {
        ON CONFLICT (tenant, id) DO UPDATE SET data = excluded.data, customer_ref = excluded.customer_ref, order_ref = excluded.order_ref,
          review_type = excluded.review_type, review_ms = excluded.review_ms, stamp = excluded.stamp`,
     );
-    this.insertEvent = db.prepare(
-      'INSERT OR IGNORE INTO events (tenant, id, data, customer_ref, event_type, occurred_ms, stamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
+    this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (tenant, id, data, customer_ref, event_type, occurred_ms, stamp) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.enqueueDeliveries = prepareDeliveryEnqueue(db);
     this.orderById = db.prepare('SELECT id, data, stamp FROM orders WHERE tenant = ? AND id = ?');
     this.reviewById = db.prepare('SELECT data FROM reviews WHERE tenant = ? AND id = ?').pluck();
@@ -112,7 +110,8 @@ export class SqliteRecords {
   publishEvents(tenant: string, events: CustomerEvent[]): WriteSummary {
     const summary: WriteSummary = { created: 0, updated: 0, unchanged: 0 };
     for (const row of events.map(eventRow)) {
-      const inserted = this.insertEvent.run(tenant, row.id, JSON.stringify(row.data), row.customerRef, row.eventType, row.occurredMs, this.clock.next()).changes > 0;
+      const inserted =
+        this.insertEvent.run(tenant, row.id, JSON.stringify(row.data), row.customerRef, row.eventType, row.occurredMs, this.clock.next()).changes > 0;
       if (!inserted) {
         summary.unchanged += 1;
         continue;
@@ -137,7 +136,12 @@ export class SqliteRecords {
   listLeads(tenant: string, filter: LeadFilter, page: PageRequest): PageResult {
     const conditions = rangeConditions('stamp', filter.updated);
     return runListQuery<DocRow>(this.statements, {
-      table: 'leads', columns: 'id, data, created_at, stamp', tenant, conditions, page, render: renderWithUpdatedAt,
+      table: 'leads',
+      columns: 'id, data, created_at, stamp',
+      tenant,
+      conditions,
+      page,
+      render: renderWithUpdatedAt,
       stampCount: { table: 'leads', range: filter.updated },
     });
   }

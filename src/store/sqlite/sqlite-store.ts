@@ -16,7 +16,18 @@ import type { CustomerEvent } from '../../contract/event.js';
 import type { Lead } from '../../contract/lead.js';
 import type { Review } from '../../contract/review.js';
 import { ChangeClock } from '../change-clock.js';
-import type { CustomerFilter, EventFilter, LeadFilter, OrderFilter, OrderSnapshot, PageRequest, PageResult, ReviewFilter, Store, WriteSummary } from '../store.js';
+import type {
+  CustomerFilter,
+  EventFilter,
+  LeadFilter,
+  OrderFilter,
+  OrderSnapshot,
+  PageRequest,
+  PageResult,
+  ReviewFilter,
+  Store,
+  WriteSummary,
+} from '../store.js';
 import type { PoolUse, StoreStatus } from '../store.js';
 import { SqliteAuthStore } from './sqlite-auth.js';
 import { SqliteWebhookStore } from './sqlite-webhooks.js';
@@ -120,7 +131,10 @@ export class SqliteStore implements Store {
       for (const job of jobs) job.reject(error);
       return;
     }
-    outcomes.forEach((outcome, i) => (outcome.ok ? jobs[i].resolve(outcome.value) : jobs[i].reject(outcome.error)));
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) jobs[i].resolve(outcome.value);
+      else jobs[i].reject(outcome.error);
+    });
   }
 
   private read<T>(fn: () => T): Promise<T> {

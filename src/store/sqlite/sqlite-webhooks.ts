@@ -30,7 +30,14 @@ interface DeliveryRow {
   delivered_at: string | null;
 }
 
-const toSubscription = (r: SubscriptionRow): WebhookSubscription => ({ id: r.id, tenant: r.tenant, url: r.url, secret: r.secret, eventTypes: JSON.parse(r.event_types) as string[], createdAt: r.created_at });
+const toSubscription = (r: SubscriptionRow): WebhookSubscription => ({
+  id: r.id,
+  tenant: r.tenant,
+  url: r.url,
+  secret: r.secret,
+  eventTypes: JSON.parse(r.event_types) as string[],
+  createdAt: r.created_at,
+});
 
 export const toDelivery = (r: DeliveryRow): WebhookDelivery => ({
   id: Number(r.id),
@@ -47,7 +54,8 @@ export const toDelivery = (r: DeliveryRow): WebhookDelivery => ({
   deliveredAt: r.delivered_at,
 });
 
-const DELIVERY_COLUMNS = 'o.id, o.tenant, o.subscription_id, o.event_id, s.url, o.body, o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.delivered_at';
+const DELIVERY_COLUMNS =
+  'o.id, o.tenant, o.subscription_id, o.event_id, s.url, o.body, o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.delivered_at';
 
 /** Prepares the statement that queues the deliveries of one stored event (caller's transaction). */
 export function prepareDeliveryEnqueue(db: Database.Database): (tenant: string, eventId: string, eventType: string, body: string) => void {
@@ -65,13 +73,17 @@ export class SqliteWebhookStore implements WebhookStore {
   constructor(private readonly db: Database.Database) {}
 
   async addSubscription(s: WebhookSubscription): Promise<void> {
-    this.db.prepare('INSERT INTO webhook_subscriptions (id, tenant, url, secret, event_types, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(s.id, s.tenant, s.url, s.secret, JSON.stringify(s.eventTypes), s.createdAt);
+    this.db
+      .prepare('INSERT INTO webhook_subscriptions (id, tenant, url, secret, event_types, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(s.id, s.tenant, s.url, s.secret, JSON.stringify(s.eventTypes), s.createdAt);
   }
 
   async listSubscriptions(tenant?: string): Promise<WebhookSubscription[]> {
-    const rows = (tenant === undefined
-      ? this.db.prepare('SELECT * FROM webhook_subscriptions ORDER BY created_at, id').all()
-      : this.db.prepare('SELECT * FROM webhook_subscriptions WHERE tenant = ? ORDER BY created_at, id').all(tenant)) as SubscriptionRow[];
+    const rows = (
+      tenant === undefined
+        ? this.db.prepare('SELECT * FROM webhook_subscriptions ORDER BY created_at, id').all()
+        : this.db.prepare('SELECT * FROM webhook_subscriptions WHERE tenant = ? ORDER BY created_at, id').all(tenant)
+    ) as SubscriptionRow[];
     return rows.map(toSubscription);
   }
 
@@ -85,37 +97,50 @@ export class SqliteWebhookStore implements WebhookStore {
   }
 
   async claimDueDeliveries(now: number, leaseMs: number, limit: number): Promise<WebhookDelivery[]> {
-    return this.db.transaction(() => {
-      const rows = this.db
-        .prepare(`SELECT ${DELIVERY_COLUMNS} FROM webhook_outbox o JOIN webhook_subscriptions s ON s.id = o.subscription_id
+    return this.db
+      .transaction(() => {
+        const rows = this.db
+          .prepare(`SELECT ${DELIVERY_COLUMNS} FROM webhook_outbox o JOIN webhook_subscriptions s ON s.id = o.subscription_id
                   WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND o.lease_until <= ? ORDER BY o.next_attempt_at, o.id LIMIT ?`)
-        .all(now, now, limit) as DeliveryRow[];
-      const lease = this.db.prepare('UPDATE webhook_outbox SET lease_until = ? WHERE id = ?');
-      for (const row of rows) lease.run(now + leaseMs, row.id);
-      return rows.map(toDelivery);
-    }).immediate();
+          .all(now, now, limit) as DeliveryRow[];
+        const lease = this.db.prepare('UPDATE webhook_outbox SET lease_until = ? WHERE id = ?');
+        for (const row of rows) lease.run(now + leaseMs, row.id);
+        return rows.map(toDelivery);
+      })
+      .immediate();
   }
 
   async markDelivered(id: number, at: string): Promise<void> {
-    this.db.prepare("UPDATE webhook_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, lease_until = 0, last_error = NULL WHERE id = ?").run(at, id);
+    this.db
+      .prepare("UPDATE webhook_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, lease_until = 0, last_error = NULL WHERE id = ?")
+      .run(at, id);
   }
 
   async markFailed(id: number, error: string, nextAttemptAt: number, dead: boolean): Promise<void> {
-    this.db.prepare('UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, status = ?, lease_until = 0 WHERE id = ?').run(error.slice(0, 500), nextAttemptAt, dead ? 'dead' : 'pending', id);
+    this.db
+      .prepare('UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, status = ?, lease_until = 0 WHERE id = ?')
+      .run(error.slice(0, 500), nextAttemptAt, dead ? 'dead' : 'pending', id);
   }
 
   async listDeliveries(filter: { status?: DeliveryStatus; tenant?: string; limit?: number }): Promise<WebhookDelivery[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.status) (where.push('o.status = ?'), params.push(filter.status));
-    if (filter.tenant) (where.push('o.tenant = ?'), params.push(filter.tenant));
+    if (filter.status) {
+      where.push('o.status = ?');
+      params.push(filter.status);
+    }
+    if (filter.tenant) {
+      where.push('o.tenant = ?');
+      params.push(filter.tenant);
+    }
     const sql = `SELECT ${DELIVERY_COLUMNS} FROM webhook_outbox o LEFT JOIN webhook_subscriptions s ON s.id = o.subscription_id
                  ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...params, filter.limit ?? 100) as DeliveryRow[]).map(toDelivery);
   }
 
   async redrive(ids: number[] | 'dead', now: number): Promise<number> {
-    if (ids === 'dead') return this.db.prepare("UPDATE webhook_outbox SET status = 'pending', next_attempt_at = ?, lease_until = 0 WHERE status = 'dead'").run(now).changes;
+    if (ids === 'dead')
+      return this.db.prepare("UPDATE webhook_outbox SET status = 'pending', next_attempt_at = ?, lease_until = 0 WHERE status = 'dead'").run(now).changes;
     const update = this.db.prepare("UPDATE webhook_outbox SET status = 'pending', next_attempt_at = ?, lease_until = 0 WHERE id = ? AND status <> 'pending'");
     return this.db.transaction(() => ids.reduce((n, id) => n + update.run(now, id).changes, 0))();
   }
