@@ -1,5 +1,5 @@
 /**
- * Tenant isolation through real credentials (contract-decisions §6, authentication.en.md's
+ * Tenant isolation through real credentials (docs/contract.md §6, authentication.en.md's
  * merchant and application models): a client only ever reads or writes the data of the
  * merchants it is authorized for. Three clients on one server: merchant-model clients for
  * m-a and m-b, and an application-model client for both, which must name its merchant

@@ -1,5 +1,5 @@
 /**
- * Crash safety (issue 7, item 1; contract-decisions §7): a real `odc serve` process is killed
+ * Crash safety (issue 7, item 1; docs/contract.md §7): a real `odc serve` process is killed
  * with SIGKILL at random moments while several clients push customer batches and events, and
  * restarted each time. Afterwards every request that got a 2xx is fully stored, and every
  * other one (error, reset, no answer) is stored whole or not at all: never half a batch.

@@ -1,6 +1,6 @@
 /**
  * Customers over HTTP: upsertCustomer, getCustomerById, listCustomers, and the identity and
- * merge rules of contract-decisions §5.
+ * merge rules of docs/contract.md §5.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

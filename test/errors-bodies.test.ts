@@ -1,5 +1,5 @@
 /**
- * Error paths of contract-decisions §4 for bodies the server can read but must refuse, black-box
+ * Error paths of docs/contract.md §4 for bodies the server can read but must refuse, black-box
  * over a real socket: malformed JSON (400 MALFORMED_JSON, `__proto__` keys included), bodies of
  * the wrong shape and items that break the contract (400 VALIDATION_ERROR, every bad item named
  * by JSON pointer, nothing written), and content types other than JSON in UTF-8 (415

@@ -1,5 +1,5 @@
 /**
- * Size limits (contract-decisions §4), black-box over a real socket: a body over the configured
+ * Size limits (docs/contract.md §4), black-box over a real socket: a body over the configured
  * byte limit, whether sent with a Content-Length or chunked, and a batch over maxBatchItems are
  * answered with a readable 413 PAYLOAD_TOO_LARGE ErrorResponse, never a connection reset, write
  * nothing, and leave the server serving; bodies at or under the limits are accepted.

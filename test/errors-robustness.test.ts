@@ -1,5 +1,5 @@
 /**
- * Error answers everywhere (contract-decisions §4), black-box over a real socket: unknown ids,
+ * Error answers everywhere (docs/contract.md §4), black-box over a real socket: unknown ids,
  * paths and methods answer a JSON 404 (or 405); every answer, success or error, carries an
  * X-Request-Id (a safe client-given one is echoed, an unsafe one replaced); and no input,
  * however broken (deep nesting, huge numbers, nulls, odd types, invalid UTF-8, prototype keys),

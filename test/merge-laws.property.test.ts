@@ -1,5 +1,5 @@
 /**
- * Laws of customer enrichment (contract-decisions §5), checked with fast-check on generated
+ * Laws of customer enrichment (docs/contract.md §5), checked with fast-check on generated
  * customers and patches: mergeCustomer (idempotence, omitted fields kept, null clears,
  * field-by-field object merge, replaced scalars and arrays, union lists that never lose an
  * entry nor duplicate a key) and dropNulls (what a first send stores).
@@ -19,7 +19,7 @@ const RUNS = { numRuns: 400 };
 // mergeCustomer / dropNulls laws
 // ---------------------------------------------------------------------------------------------
 
-describe('mergeCustomer laws (contract-decisions §5)', () => {
+describe('mergeCustomer laws (docs/contract.md §5)', () => {
   it('is idempotent: merging the same patch twice equals merging it once', () => {
     fc.assert(
       fc.property(storedArb, patchArb, (base, patch) => {

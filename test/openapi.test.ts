@@ -66,7 +66,7 @@ for (const kind of STORES) {
       assert.deepEqual(doc.components.schemas.Customer.required, ['identifier']);
     });
 
-    it('documents the status of each operation as contract-decisions §1 says', async () => {
+    it('documents the status of each operation as docs/contract.md §1 says', async () => {
       const doc = (await server.request('GET', '/openapi.json')).json;
       for (const op of operations) {
         const documented = doc.paths[op.path][op.method.toLowerCase()];

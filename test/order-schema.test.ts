@@ -1,5 +1,5 @@
 /**
- * The two `Order` profiles (contract-decisions §3), compiled the way the server compiles them:
+ * The two `Order` profiles (docs/contract.md §3), compiled the way the server compiles them:
  * Ajv 8 in strict mode with ajv-formats. Also checks that the generated canonical schema matches
  * the reference it is generated from.
  */

@@ -1,5 +1,5 @@
 /**
- * List answers over HTTP (contract-decisions §2): bare JSON arrays, `X-Total-Count`, RFC 8288
+ * List answers over HTTP (docs/contract.md §2): bare JSON arrays, `X-Total-Count`, RFC 8288
  * `Link` headers (next, prev, first), page sizes and page numbers, strict query parameters
  * (bad, repeated and unknown ones, forged cursors), stable (updatedAt, id) order, and every
  * list path paging alike. Filters and cursor walks under concurrent writes are in

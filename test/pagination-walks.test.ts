@@ -1,5 +1,5 @@
 /**
- * Filters and cursor walks over HTTP (contract-decisions §2): the updatedFrom/updatedTo filters
+ * Filters and cursor walks over HTTP (docs/contract.md §2): the updatedFrom/updatedTo filters
  * on customers (inclusive bounds, any RFC 3339 offset, kept in every page link), and the
  * promise of cursor walks: a client that follows `rel="next"` while others write never skips a
  * record and sees one again only when it changed meanwhile. List shape and query checks are in

@@ -5,7 +5,7 @@
  * - both start together on an empty database (migrations under the advisory lock do not race);
  * - concurrent upserts of the same customers through both instances, each sending other
  *   fields, end in exactly one record per identifier holding every field both sides sent
- *   (contract-decisions §5: merge, never duplicate, never lose a field), the same whichever
+ *   (docs/contract.md §5: merge, never duplicate, never lose a field), the same whichever
  *   instance answers;
  * - the same event sent to both instances many times at once is stored once, and concurrent
  *   consent events settle as §5 says whatever the order;

@@ -1,6 +1,6 @@
 /**
  * Every list filter is served by an index on PostgreSQL, never by a table scan
- * (contract-decisions §2): the PostgreSQL twin of sqlite-plans.test.ts.
+ * (docs/contract.md §2): the PostgreSQL twin of sqlite-plans.test.ts.
  *
  * A fresh database is filled through PostgresStore (a couple of thousand rows per table, so
  * that each filter below is selective), then each list shape, lookup and write runs on the

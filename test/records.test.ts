@@ -1,6 +1,6 @@
 /**
  * Leads, orders and reviews over HTTP, at the seed's paths and the REST binding's aliases:
- * keyed upserts that never duplicate, success statuses of contract-decisions §1, and filters.
+ * keyed upserts that never duplicate, success statuses of docs/contract.md §1, and filters.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

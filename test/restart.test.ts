@@ -1,6 +1,6 @@
 /**
  * Durability across restarts: everything acknowledged is read back after the server stops and
- * starts again on the same database (contract-decisions §7); and the `odc serve` process
+ * starts again on the same database (docs/contract.md §7); and the `odc serve` process
  * finishes an in-flight request on SIGTERM before it exits.
  */
 import assert from 'node:assert/strict';

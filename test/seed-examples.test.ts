@@ -1,7 +1,7 @@
 /**
  * The seed's five JSON examples, copied verbatim from /work/shared/seed/customer-capability.txt
  * ("Schema Examples"), sent as they stand over HTTP and read back unchanged, on every store.
- * Success statuses are those of contract-decisions §1; the read paths those of §1 and §5.
+ * Success statuses are those of docs/contract.md §1; the read paths those of §1 and §5.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -103,7 +103,7 @@ const EVENT = JSON.parse(`{
 }
 }`);
 
-/** Fields the server may add to what it returns (contract-decisions §5: id, timestamps). */
+/** Fields the server may add to what it returns (docs/contract.md §5: id, timestamps). */
 const SERVER_FIELDS = new Set(['id', 'createdAt', 'updatedAt']);
 
 /**

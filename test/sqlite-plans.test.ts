@@ -1,5 +1,5 @@
 /**
- * Every list filter is served by an index, never by a table scan (contract-decisions §2).
+ * Every list filter is served by an index, never by a table scan (docs/contract.md §2).
  * Runs each list shape on the SQLite store, captures the SQL it ran, and reads SQLite's
  * query plan for it.
  */

@@ -1,5 +1,5 @@
 /**
- * Tenancy from day one (contract-decisions §6): every record belongs to the tenant the
+ * Tenancy from day one (docs/contract.md §6): every record belongs to the tenant the
  * authentication hook names, identity is unique per tenant, and no list, filter, count or
  * lookup crosses tenants. The hook here reads a test header; the OAuth work replaces it.
  */

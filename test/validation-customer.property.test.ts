@@ -1,5 +1,5 @@
 /**
- * Properties of ContractValidator for customers (contract-decisions §3 and §4), one at a time
+ * Properties of ContractValidator for customers (docs/contract.md §3 and §4), one at a time
  * and in batches: every customer built to the contract passes, whatever optional blocks and
  * unknown fields it carries; breaking one rule always yields an issue whose JSON pointer names
  * the broken place, with a reason a person can act on; phone and document identifiers need a

@@ -1,6 +1,6 @@
 /**
  * Properties of ContractValidator for reviews, events, leads and lenient orders
- * (contract-decisions §3 and §4): every payload built to the contract passes, whatever optional
+ * (docs/contract.md §3 and §4): every payload built to the contract passes, whatever optional
  * blocks and unknown fields it carries; breaking one rule always yields an issue whose JSON
  * pointer names the broken place, with a reason a person can act on.
  */

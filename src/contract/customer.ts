@@ -6,7 +6,7 @@
  * `source`/`sourceName`/`key`/`value`, `metadata.restrictions/customRules/customTags`).
  * Only `identifier` is required (seed, "Customer Normative Rules"); every other field is
  * optional, may be `null` on a re-send to clear it, and unknown fields are accepted and kept
- * (contract-decisions §3).
+ * (docs/contract.md §3).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Clearable, DateTime, NonEmptyString, StringEnum } from './schema-helpers.js';

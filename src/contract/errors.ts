@@ -1,5 +1,5 @@
 /**
- * The one registry of error codes odc answers with (contract-decisions §4).
+ * The one registry of error codes odc answers with (docs/contract.md §4).
  *
  * Every error body is the committee's ErrorResponse, `{code, message, details}`, where
  * `details` is an array of strings. Codes are stable: clients branch on them, the OpenAPI

@@ -4,7 +4,7 @@
  * `eventType` is an open string: the seed's example (`ORDER_COMPLETED`), the guide's
  * (`customer.opted_out`) and the committee's enum disagree, and events are facts to record,
  * not commands to refuse. `id` or `eventId` make it idempotent; without them the server
- * derives a key from its content (contract-decisions §5).
+ * derives a key from its content (docs/contract.md §5).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { DateTime, NonEmptyString } from './schema-helpers.js';

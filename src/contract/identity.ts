@@ -1,6 +1,6 @@
 /**
  * Identity rules: how values are compared, and how keys are derived when a payload has none
- * (contract-decisions §5). Pure functions, shared by every store so both compare alike.
+ * (docs/contract.md §5). Pure functions, shared by every store so both compare alike.
  */
 import { createHash } from 'node:crypto';
 import { identifierTypes, type IdentifierType } from './customer.js';
@@ -45,7 +45,7 @@ export function isIdentifierType(type: string): type is IdentifierType {
 
 /**
  * Splits the `<type>:<value>` form of a customer reference at its first colon
- * (contract-decisions §5), or returns undefined when the prefix is not an identifier type.
+ * (docs/contract.md §5), or returns undefined when the prefix is not an identifier type.
  */
 export function splitTypedReference(ref: string): { type: IdentifierType; value: string } | undefined {
   const colon = ref.indexOf(':');
@@ -85,7 +85,7 @@ export function contentKey(prefix: string, value: unknown): string {
 
 /**
  * The idempotency key of an event: `id`, else `eventId`, else a hash of
- * `(eventType, occurredAt, customerId, data)` (contract-decisions §5).
+ * `(eventType, occurredAt, customerId, data)` (docs/contract.md §5).
  */
 export function eventKey(event: { id?: string; eventId?: string; eventType: string; occurredAt: string; customerId?: string; data?: unknown }): string {
   if (event.id) return event.id;

@@ -2,7 +2,7 @@
  * Lead: a prospect in customer context (seed, "Example: Lead").
  *
  * No field is required. `contact` is a string in the seed's example and a ContactPoint
- * object in the later committee draft; both are accepted (contract-decisions §3).
+ * object in the later committee draft; both are accepted (docs/contract.md §3).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { CustomerExternalId } from './customer.js';

@@ -1,5 +1,5 @@
 /**
- * Field-level enrichment of a stored customer by a re-sent one (contract-decisions §5).
+ * Field-level enrichment of a stored customer by a re-sent one (docs/contract.md §5).
  *
  * - objects merge field by field; omitted fields are kept; `null` clears a field;
  * - `externalIds` is a union keyed by `source` + `key` (a new value for the same pair

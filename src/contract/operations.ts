@@ -1,6 +1,6 @@
 /**
  * The 14 operations of the seed's traceability matrix, with the paths and statuses of
- * contract-decisions §1 and the REST binding's alias paths.
+ * docs/contract.md §1 and the REST binding's alias paths.
  *
  * This table is the one place an operation is described: the server registers its routes
  * from it, the OpenAPI document is generated from it, and discovery will declare from it.

@@ -4,7 +4,7 @@
  * The Customer seed reuses the canonical v1 `Order` (allOf), but the orders a CRM receives are
  * partial snapshots. So the default `lenient` profile requires only a string `id` and checks the
  * type of every canonical field that is present; the `strict` profile, chosen by configuration,
- * enforces the full canonical required set, enums and formats (contract-decisions §3). Unknown
+ * enforces the full canonical required set, enums and formats (docs/contract.md §3). Unknown
  * fields are tolerated in both: neither profile contains `additionalProperties: false`.
  *
  * Both profiles derive from `order-canonical.generated.ts`, so the canonical text lives in one

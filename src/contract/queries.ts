@@ -1,5 +1,5 @@
 /**
- * Query parameters of the list operations (contract-decisions §2).
+ * Query parameters of the list operations (docs/contract.md §2).
  *
  * Each list names its filters here once; the server parses with these definitions (a bad
  * value or a repeated known parameter is a 400), and the OpenAPI document lists them.

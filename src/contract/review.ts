@@ -3,7 +3,7 @@
  *
  * Required: `reviewType`, `overallRating.ratingStyle`, `overallRating.value` (any number: the
  * seed sets no range, so none is invented) and `reviewDate` (RFC 3339 with offset). The
- * seed's "optional detailed questions" travel as `questions` (contract-decisions §3).
+ * seed's "optional detailed questions" travel as `questions` (docs/contract.md §3).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { DateTime, NonEmptyString, StringEnum } from './schema-helpers.js';

@@ -13,7 +13,7 @@ export function StringEnum<const T extends readonly string[]>(values: T, options
 }
 
 /**
- * An optional field that a re-send may set to `null` to clear it (contract-decisions §5).
+ * An optional field that a re-send may set to `null` to clear it (docs/contract.md §5).
  * The emitted schema widens `type` to include "null" rather than wrapping it in `anyOf`.
  */
 export function Clearable<T extends TSchema>(schema: T): TOptional<TUnsafe<Static<T> | null>> {

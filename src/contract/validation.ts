@@ -3,7 +3,7 @@
  *
  * Ajv compiles each schema once per process. Every problem is reported as
  * `"<JSON pointer>: <reason>"`, the pointer relative to the body as sent
- * (contract-decisions §4), and a batch is checked whole so that one answer lists every bad
+ * (docs/contract.md §4), and a batch is checked whole so that one answer lists every bad
  * item (§3: all or nothing).
  */
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';

@@ -4,7 +4,7 @@
  * An `Authenticator` turns a request into the tenant (merchant) it may act for, or throws a
  * ContractError (UNAUTHORIZED, FORBIDDEN). With credentials configured it is the Bearer
  * authenticator (bearer-auth.ts); embedded without them (tests, local tools) every request
- * acts for one default tenant (contract-decisions §6).
+ * acts for one default tenant (docs/contract.md §6).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 

@@ -1,6 +1,6 @@
 /**
  * Every failure becomes the committee's ErrorResponse `{code, message, details}` with the
- * status of the error registry (contract-decisions §4). Fastify's own errors (body too large,
+ * status of the error registry (docs/contract.md §4). Fastify's own errors (body too large,
  * wrong media type) are translated; anything unexpected is logged and answered as INTERNAL
  * without leaking its text.
  */

@@ -1,5 +1,5 @@
 /**
- * Query strings of the list operations, parsed strictly (contract-decisions §2).
+ * Query strings of the list operations, parsed strictly (docs/contract.md §2).
  *
  * Known parameters are checked against their definitions in `contract/queries.ts`: a bad
  * value, or a known parameter given twice, is a 400 that names it; unknown parameters are

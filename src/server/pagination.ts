@@ -1,6 +1,6 @@
 /**
  * Writes a list answer: a bare JSON array (seed), with `X-Total-Count` and an RFC 8288 `Link`
- * header (contract-decisions §2). `rel="next"` carries a keyset cursor; `rel="prev"` and
+ * header (docs/contract.md §2). `rel="next"` carries a keyset cursor; `rel="prev"` and
  * `rel="first"` are page numbers. Links are relative references to the request's own path,
  * so they hold behind any proxy or base path without trusting the Host header.
  */

@@ -4,7 +4,7 @@
  * a body cut short), the head outgrows the parser's limit, the request stalls, or the router
  * cannot decode the URL. Fastify would answer these in its own shape; odc answers every one
  * with the committee's ErrorResponse `{code, message, details}` like any other error
- * (contract-decisions §4: every error is JSON, no input yields a 500).
+ * (docs/contract.md §4: every error is JSON, no input yields a 500).
  *
  * Fastify turns Node's request timeout off by default, so a client that sends headers and then
  * stalls (a slow-body / slowloris attack) would hold its socket forever; odc bounds the time

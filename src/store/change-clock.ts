@@ -3,7 +3,7 @@
  *
  * Lists are ordered by (stamp, id) and `updatedFrom` filters on the stamp. Because every
  * write takes a stamp greater than any issued before, a record changed after a client read a
- * page always sorts after that page's cursor: cursor walks never skip it (contract-decisions
+ * page always sorts after that page's cursor: cursor walks never skip it (docs/contract.md
  * §2). Seeded from the largest stamp on disk, so a clock that moved back across a restart
  * cannot break the order.
  */
@@ -33,7 +33,7 @@ export class ChangeClock {
 
 /**
  * The RFC 3339 time a stamp stands for, to the microsecond, so that `updatedAt` orders records
- * exactly as lists do (contract-decisions §2: by updatedAt, then id).
+ * exactly as lists do (docs/contract.md §2: by updatedAt, then id).
  */
 export function stampToIso(stamp: number): string {
   const second = Math.floor(stamp / 1_000_000);

@@ -1,5 +1,5 @@
 /**
- * Consent state kept on a customer from opt-in/opt-out events (contract-decisions §5): the
+ * Consent state kept on a customer from opt-in/opt-out events (docs/contract.md §5): the
  * event with the latest `occurredAt` wins, and on a tie opt-out wins.
  */
 import { OPT_IN_EVENT, OPT_OUT_EVENT } from '../contract/identity.js';

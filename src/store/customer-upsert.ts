@@ -1,5 +1,5 @@
 /**
- * The customer upsert algorithm of contract-decisions §5, shared by every store.
+ * The customer upsert algorithm of docs/contract.md §5, shared by every store.
  *
  * A store supplies lookups of what is stored (identities, external ids, customers); the plan
  * walks the batch in order, keeping what earlier items created or changed in an overlay so a

@@ -1,7 +1,7 @@
 /**
  * How a validated lead, order, review or event becomes a stored row, shared by every store so
  * that keys, derived columns and server-owned fields are the same whichever database holds them
- * (contract-decisions §5): leads and reviews without a key get one derived from their content,
+ * (docs/contract.md §5): leads and reviews without a key get one derived from their content,
  * orders are keyed by their `id`, events by `id`, `eventId` or a content hash; `updatedAt` is
  * the server's and never stored from the payload.
  */

@@ -1,7 +1,7 @@
 /**
  * Counting a tenant's records changed in a time range without reading them all.
  *
- * Lists answer with `X-Total-Count` (contract-decisions §2). An incremental sync asks for
+ * Lists answer with `X-Total-Count` (docs/contract.md §2). An incremental sync asks for
  * `updatedFrom=...`, and counting its matches row by row costs time proportional to the
  * matches: about a second at a million customers. So both stores keep, per tenant and table,
  * how many records carry a change stamp in each 10 ms, second, hour and day (the

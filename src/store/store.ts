@@ -4,7 +4,7 @@
  * Routes speak only to this interface, never to SQL, so that the embedded SQLite store and a
  * PostgreSQL store are interchangeable and pass one shared test suite. Every write method runs
  * as one transaction and resolves only after it has committed: a 2xx means the data is on
- * disk (contract-decisions §7). Reads return documents already rendered as JSON text, so a
+ * disk (docs/contract.md §7). Reads return documents already rendered as JSON text, so a
  * list answer is a concatenation, not a re-serialization.
  */
 import type { Customer } from '../contract/customer.js';

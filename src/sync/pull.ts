@@ -25,7 +25,7 @@
  * the current one is written. An abort (Ctrl-C) stops after the current page and its
  * checkpoint are committed; a page in flight is dropped unwritten.
  *
- * Limit: pulled records are upserts, which enrich (contract-decisions §5): a field the origin
+ * Limit: pulled records are upserts, which enrich (docs/contract.md §5): a field the origin
  * removed from a record stays in the local copy.
  */
 import { OdcError } from '../client/client-errors.js';

@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the error-path suites (contract-decisions §4): `assertError` checks the
+ * Shared pieces of the error-path suites (docs/contract.md §4): `assertError` checks the
  * status and the committee's ErrorResponse `{code, message, details}`; small valid bodies
  * (customer, review, event) and the five POST endpoints with a valid body each, so that a test
  * can vary only one thing; and `bigCustomerBatch`, a valid batch whose only fault is its size.

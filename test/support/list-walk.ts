@@ -1,5 +1,5 @@
 /**
- * Helpers for the black-box list suites (contract-decisions §2): reading a list answer (the
+ * Helpers for the black-box list suites (docs/contract.md §2): reading a list answer (the
  * RFC 8288 `Link` header as rel → target, `X-Total-Count`, a bare JSON array), following
  * `rel="next"` to the end as a syncing client would (optionally writing between pages),
  * asserting a 400 VALIDATION_ERROR that names a query parameter, and small seed builders.

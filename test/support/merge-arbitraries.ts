@@ -1,5 +1,5 @@
 /**
- * Generators and path helpers for the customer-enrichment laws (contract-decisions §5): stored
+ * Generators and path helpers for the customer-enrichment laws (docs/contract.md §5): stored
  * customer documents (null-free, union lists without duplicate keys) and re-sent patches (any
  * optional field may be null, union lists may repeat keys), built from small pools so that
  * merges meet shared fields and colliding keys. The union keys are computed here independently

@@ -1,5 +1,5 @@
 /**
- * List filters of the committee OpenAPI as contract-decisions §2 names them. The binding
+ * List filters of the committee OpenAPI as docs/contract.md §2 names them. The binding
  * calls them "Optional implementation-specific filters", so each is a SHOULD: a filter that
  * is ignored returns records that do not match, which is what these checks look for.
  */
@@ -11,7 +11,7 @@ import type { RunContext } from '../context.js';
 import { at, expectRefused, expectStatus } from '../expect.js';
 import type { Json } from '../payloads.js';
 
-const rule = (names: string) => `"Filters, all optional: ${names}" (contract-decisions §2; committee OpenAPI parameters)`;
+const rule = (names: string) => `"Filters, all optional: ${names}" (docs/contract.md §2; committee OpenAPI parameters)`;
 
 /** Two reviews and two events of run-scoped customers A and B, written once. */
 function filterData(ctx: RunContext): Promise<{ a: string; b: string }> {
@@ -202,7 +202,7 @@ export const filterChecks: Check[] = [
     id: 'filters.bad-date-time-refused',
     level: 'SHOULD',
     operation: 'listCustomers',
-    rule: '"A bad value of a known query parameter ... is a 400, never silently ignored" (contract-decisions §2)',
+    rule: '"A bad value of a known query parameter ... is a 400, never silently ignored" (docs/contract.md §2)',
     async run(ctx) {
       expectRefused(await ctx.call('listCustomers', { query: { updatedFrom: 'yesterday' } }), 'GET /customers?updatedFrom=yesterday');
     },

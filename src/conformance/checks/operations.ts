@@ -1,6 +1,6 @@
 /**
  * The 14 operations of the seed's traceability matrix: each answers on the seed's path with
- * the status of the matrix and the body type it names (contract-decisions §1).
+ * the status of the matrix and the body type it names (docs/contract.md §1).
  */
 import type { Check } from '../check.js';
 import { fail } from '../check.js';

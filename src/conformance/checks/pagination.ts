@@ -1,7 +1,7 @@
 /**
  * Pagination of lists: bare arrays with `X-Total-Count` and an RFC 8288 `Link` header, the
  * committee's `page`/`pageSize` parameters, and a walk along `rel="next"` that sees every
- * record exactly once (contract-decisions §2).
+ * record exactly once (docs/contract.md §2).
  */
 import type { Check } from '../check.js';
 import { fail } from '../check.js';
@@ -10,7 +10,7 @@ import { nextLink } from '../context.js';
 import { at, describeStatus, expectRefused, expectStatus } from '../expect.js';
 
 const PAGE_RECORDS = 7;
-const decisions2 = (text: string) => `"${text}" (contract-decisions §2; committee OpenAPI page/pageSize)`;
+const decisions2 = (text: string) => `"${text}" (docs/contract.md §2; committee OpenAPI page/pageSize)`;
 
 /** Seven events of one run-scoped customer: a list with a known size behind a filter. */
 function pagedEvents(ctx: RunContext): Promise<{ customerId: string; ids: string[] }> {
@@ -75,7 +75,7 @@ export const paginationChecks: Check[] = [
     level: 'MUST',
     operation: 'listCustomerEvents',
     requires: ['publishCustomerEvent'],
-    rule: '"listCustomerEvents | ... | Retrieve customer event history" (seed, Operations): a paged history must be retrievable whole; "a client that follows next links never skips a record and never sees one twice" (contract-decisions §2)',
+    rule: '"listCustomerEvents | ... | Retrieve customer event history" (seed, Operations): a paged history must be retrievable whole; "a client that follows next links never skips a record and never sees one twice" (docs/contract.md §2)',
     async run(ctx) {
       const { customerId, ids } = await pagedEvents(ctx);
       const walk = await ctx.walk('listCustomerEvents', { query: { customerId }, pageSize: 3, maxPages: 20 });

@@ -33,7 +33,7 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
     return sendPage(request, reply, query, result);
   });
 
-  // contract-decisions §5: reviews whose customer.customerId is the value or any id the
+  // docs/contract.md §5: reviews whose customer.customerId is the value or any id the
   // customer resolves to; a 404 only when neither a customer nor a review matches.
   routeOperation(app, 'listCustomerReviews', async (request, reply) => {
     const { customerId } = request.params as { customerId: string };

@@ -1,6 +1,6 @@
 /**
  * Customers in SQLite: identity resolution, upsert with field-level merge, reads and lists
- * (contract-decisions §5).
+ * (docs/contract.md §5).
  *
  * A customer is found, in order, by its identifier (normalized), by any of its `externalIds`
  * (`source`, `key`, `value`), then by the `id` the payload names. Every identity a customer

@@ -2,7 +2,7 @@
  * Leads, orders, reviews and events in SQLite: records keyed by one id, replaced on re-send.
  *
  * Re-sending a key updates the record and never duplicates it; a re-send that changes nothing
- * keeps its stamp, so incremental sync stays quiet (contract-decisions §5). Events differ in
+ * keeps its stamp, so incremental sync stays quiet (docs/contract.md §5). Events differ in
  * one way: they are facts, so the first one stored under a key is kept.
  */
 import type Database from 'better-sqlite3';

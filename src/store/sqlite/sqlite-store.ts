@@ -5,7 +5,7 @@
  * event loop: one transaction per batch, never interleaved, and the promise resolves only
  * after COMMIT returned. WAL lets readers go on while a batch commits. `synchronous = FULL`
  * (the default here) makes every commit reach the disk before the 2xx is sent
- * (contract-decisions §7); `normal` trades the last commits on power loss for speed, and
+ * (docs/contract.md §7); `normal` trades the last commits on power loss for speed, and
  * still survives a killed process.
  */
 import Database from 'better-sqlite3';

@@ -1,5 +1,5 @@
 /**
- * Initial schema. Every table is keyed by tenant first (contract-decisions §6), every list
+ * Initial schema. Every table is keyed by tenant first (docs/contract.md §6), every list
  * filter has an index that starts with the tenant (§2), and lists read in (stamp, id) order.
  * Documents are JSON text with server-owned fields removed; times used by filters are
  * integer columns (milliseconds, or microsecond change stamps).
