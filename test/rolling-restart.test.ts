@@ -13,10 +13,10 @@ import { describe, it } from 'node:test';
 import { OdcClient } from '../src/client/odc-client.js';
 import { createPgDatabase, STORES } from './support/stores.js';
 import { addApiClient, serverProcess, type ServerProcess } from './support/server-process.js';
+import { waitFor } from './support/wait-for.js';
 
 const MERCHANT = 'rolling-merchant';
 const CLIENTS = 6;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A `fetch` that sends each request to the next instance in turn, as a round-robin load
@@ -74,11 +74,16 @@ describe('rolling restart (postgres)', { skip: !STORES.some((s) => s.name === 'p
 
       const exits = [];
       try {
-        await sleep(500);
+        // Each restart happens under load: wait for pushes to be acknowledged before and after it.
+        const underLoad = async (what: string) => {
+          const seen = pushed.length;
+          await waitFor(() => pushed.length >= seen + 3 * CLIENTS, what, { timeoutMs: 30_000 });
+        };
+        await underLoad('the load to build up');
         for (const instance of instances) {
           exits.push(await instance.kill('SIGTERM'));
           await instance.start();
-          await sleep(500);
+          await underLoad('pushes to go on after the restart');
         }
       } finally {
         stop = true;

@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createPgDatabase, STORES, type StoreKind } from './support/stores.js';
 import { addApiClient, fetchToken, serverProcess, type ServerProcess } from './support/server-process.js';
+import { waitFor } from './support/wait-for.js';
 
 const MERCHANT = 'shutdown-merchant';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pace = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function databaseFor(kind: StoreKind, dir: string): Promise<{ database: string; drop(): Promise<void> }> {
   if (kind.name === 'sqlite') return { database: join(dir, 'odc.db'), drop: async () => undefined };
@@ -105,13 +106,14 @@ for (const kind of STORES) {
             } catch {
               failures += 1; // the server stopped listening: connection refused or closed
               if (!server.running) stop = true;
-              await sleep(20);
+              await pace(20); // retry pace of a client whose server went away
             }
           }
         };
         const clients = Array.from({ length: 16 }, client);
         await server.waitForLine((l) => l.includes('"reqId":"in-flight-1"'));
-        await sleep(500);
+        // The load is under way: batches are being acknowledged when the signal comes.
+        await waitFor(() => acknowledged.length >= 32, 'the load to build up', { timeoutMs: 30_000 });
 
         const signalled = server.waitForLine((l) => l.includes('SIGTERM'));
         void server.kill('SIGTERM');

@@ -10,8 +10,10 @@ import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type RunningServer } from '../src/server/server.js';
 import { STORES, type StoreFixture } from './support/stores.js';
+import { waitFor } from './support/wait-for.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The pause between the pieces a slow client trickles: the slowness under test, not a wait. */
+const pace = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A raw TCP client that records what it receives and when the server closed the connection. */
 class RawClient {
@@ -77,6 +79,9 @@ for (const kind of STORES) {
         connectionLimits: { headersTimeoutMs: 600, requestTimeoutMs: 1500, maxHeaderSize: 8 * 1024, maxConnectionsPerAddress: 8 },
       });
     });
+    /** Connections the server holds open right now. */
+    const openConnections = () =>
+      new Promise<number>((resolve, reject) => server.app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
     after(async () => {
       await server.close();
       await fixture.destroy();
@@ -91,7 +96,7 @@ for (const kind of STORES) {
         if (!(await slow.write(byte))) break;
         sent += 1;
         if (sent === 10) assert.equal((await fetch(`${server.url}/healthz`)).status, 200, 'another client is served meanwhile');
-        await sleep(20);
+        await pace(20);
       }
       await slow.done;
       assert.equal(slow.status, 408);
@@ -114,7 +119,7 @@ for (const kind of STORES) {
       for (let i = 0; i < body.length; i += 5) {
         if (!(await slow.write(body.slice(i, i + 5)))) break;
         sent += 5;
-        await sleep(25);
+        await pace(25);
       }
       await slow.done;
       assert.equal(slow.status, 408);
@@ -162,7 +167,7 @@ for (const kind of STORES) {
       const idle = Array.from({ length: 8 }, () => new RawClient(server.url, '127.0.0.1'));
       await Promise.all(idle.map((c) => c.connected()));
       await Promise.all(idle.map((c) => c.write('GET /healthz HTTP/1.1\r\nHost: odc\r\n\r\n')));
-      await sleep(100);
+      await waitFor(() => idle.every((c) => c.status !== undefined), 'all eight answered');
       try {
         assert.ok(
           idle.every((c) => c.status === 200 && !c.closed),
@@ -184,7 +189,7 @@ for (const kind of STORES) {
       const held = Array.from({ length: 8 }, () => new RawClient(server.url, '127.0.0.1'));
       await Promise.all(held.map((c) => c.connected()));
       await Promise.all(held.map((c) => c.write('GET /healthz HTTP/1.1\r\nHost: odc\r\n')));
-      await sleep(50);
+      await waitFor(async () => (await openConnections()) >= 8, 'the server to hold all eight');
       try {
         const extra = new RawClient(server.url, '127.0.0.1');
         await extra.done;
@@ -202,7 +207,7 @@ for (const kind of STORES) {
         await held[0].write('Connection: close\r\n\r\n');
         await held[0].done;
         assert.equal(held[0].status, 200);
-        await sleep(50);
+        await waitFor(async () => (await openConnections()) < 8, 'the server to release the closed connection');
         const again = new RawClient(server.url, '127.0.0.1');
         await again.connected();
         await again.write('GET /healthz HTTP/1.1\r\nHost: odc\r\nConnection: close\r\n\r\n');

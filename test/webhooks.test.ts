@@ -19,6 +19,7 @@ import { addSubscription } from '../src/sync/webhook-subscriptions.js';
 import { addClient, caller, tokenFor } from './support/credentials.js';
 import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
+import { waitFor } from './support/wait-for.js';
 
 interface Received {
   body: string;
@@ -186,7 +187,7 @@ describe('webhooks end to end (odc serve process)', () => {
         body: JSON.stringify({ eventType: 'customer.updated', occurredAt: '2026-06-01T00:00:00Z' }),
       });
       assert.equal(res.status, 202);
-      for (let i = 0; i < 200 && hook.received.length < 3; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitFor(() => hook.received.length >= 3, 'three deliveries', { timeoutMs: 10_000 });
       assert.equal(hook.received.length, 3);
       assert.ok(hook.received.every((r) => r.signatureValid));
       const delivered = JSON.parse(await cli(['webhooks', 'list', '--status', 'delivered']));
