@@ -1,17 +1,32 @@
-// Runs the test suite with node's test runner (through tsx for TypeScript).
+// Runs the test suite with node's test runner (through tsx for TypeScript), several files at once.
 // Refuses focused tests (.only) first: a focused test would silently skip the rest in CI.
 // Decides once whether PostgreSQL is reachable: the suites then run on both stores, or on
 // SQLite alone with a one-line notice. With ODC_REQUIRE_POSTGRES=1 (CI) its absence fails.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
 const root = join(import.meta.dirname, '..');
+
+// The files that run longest start first, so that the rest fill the gaps around them instead of
+// one of them finishing alone at the end. Most of their time is waiting (processes starting,
+// fsync, kills at random moments), which is why more files than cores run at once.
+const LONGEST_FIRST = ['bench-quick', 'crash-safety', 'push', 'fuzz-generated', 'pull', 'validate-command', 'conformance-cli', 'rolling-restart'];
+const weight = (f) => {
+  const i = LONGEST_FIRST.findIndex((name) => f === join('test', `${name}.test.ts`));
+  return i === -1 ? LONGEST_FIRST.length : i;
+};
 const files = readdirSync(join(root, 'test'))
   .filter((f) => f.endsWith('.test.ts'))
   .map((f) => join('test', f))
-  .filter((f) => process.argv.length <= 2 || process.argv.slice(2).some((a) => f.includes(a)));
+  .filter((f) => process.argv.length <= 2 || process.argv.slice(2).some((a) => f.includes(a)))
+  .sort((a, b) => weight(a) - weight(b) || a.localeCompare(b));
+
+// Independent files run concurrently (each makes its own database, directory and ports).
+// ODC_TEST_CONCURRENCY overrides; node's default (cores - 1) would run them one by one here.
+const concurrency = Number(process.env.ODC_TEST_CONCURRENCY ?? Math.max(4, availableParallelism() + 2));
 
 const focused = files.filter((f) => /\b(it|test|describe)\.only\s*\(|\{\s*only:\s*true/.test(readFileSync(join(root, f), 'utf8')));
 if (focused.length > 0) {
@@ -47,5 +62,9 @@ if (!env.ODC_TEST_STORES) {
   }
 }
 
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit', env });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
+  cwd: root,
+  stdio: 'inherit',
+  env,
+});
 process.exit(result.status ?? 1);
