@@ -78,6 +78,9 @@ const candidateValues = [
   ...reviewTypes,
   'order',
   'customer.opted_out',
+  // Just within and just over the length of an id or key (docs/contract.md §9.1).
+  'k'.repeat(256),
+  'k'.repeat(257),
 ];
 
 /** Ajv reading query strings the way OpenAPI deserializes them: integers from their text. */
