@@ -1,6 +1,6 @@
 /**
  * Customer events over HTTP: publishCustomerEvent (202, idempotent), listCustomerEvents with
- * its filters, and consent state from opt-in/opt-out events (docs/contract.md §5).
+ * its filters, and consent state from opt-in/opt-out events (docs/contract.md §5.11, §8).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -6,8 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { errorCodes } from '../src/contract/errors.js';
+import { identifierTypes } from '../src/contract/customer.js';
 import { operations } from '../src/contract/operations.js';
+import { reviewTypes } from '../src/contract/review.js';
 import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
 
@@ -45,6 +49,46 @@ const seedOperations = [
   'publishCustomerEvent',
   'listCustomerEvents',
 ];
+
+/**
+ * Values to try on every query parameter: good and bad integers, dates, enum members and
+ * near misses. (A cursor is opaque and left out: only the server can tell a good one.)
+ */
+const candidateValues = [
+  '',
+  'x',
+  '0',
+  '1',
+  '2',
+  '-1',
+  '1.5',
+  '500',
+  '501',
+  '1000000000',
+  '1000000001',
+  '2026-06-01T12:00:00Z',
+  '2026-06-01T12:00:00.123456+03:00',
+  '2026-06-01',
+  '2026-02-30T00:00:00Z',
+  '2026-06-01T25:00:00Z',
+  '2026-06-01T12:00:00',
+  ...identifierTypes,
+  'passport',
+  'EMAIL',
+  ...reviewTypes,
+  'order',
+  'customer.opted_out',
+  // Just within and just over the length of an id or key (docs/contract.md §9.1).
+  'k'.repeat(256),
+  'k'.repeat(257),
+];
+
+/** Ajv reading query strings the way OpenAPI deserializes them: integers from their text. */
+function queryValidator(): Ajv {
+  const ajv = new Ajv({ coerceTypes: true, strict: false });
+  addFormats.default(ajv);
+  return ajv;
+}
 
 for (const kind of STORES) {
   describe(`openapi and docs (${kind.name})`, () => {
@@ -88,6 +132,45 @@ for (const kind of STORES) {
       assert.ok(script.text.length > 100_000);
     });
 
+    it("declares every query parameter exactly as strict as the server's 400s", async () => {
+      const doc = (await server.request('GET', '/openapi.json')).json;
+      const ajv = queryValidator();
+      let compared = 0;
+      for (const op of operations.filter((o) => o.response === 'list')) {
+        const parameters = doc.paths[op.path].get.parameters as { name: string; in: string; schema: object }[];
+        for (const param of parameters.filter((p) => p.in === 'query' && p.name !== 'cursor')) {
+          const validate = ajv.compile(param.schema);
+          for (const value of candidateValues) {
+            const declared = validate(value);
+            const path = `/v2${op.path.replace('{customerId}', 'someone')}?${param.name}=${encodeURIComponent(value)}`;
+            const res = await server.request('GET', path);
+            assert.ok(res.status === 200 || res.status === 400 || res.status === 404, `${path}: ${res.status}`);
+            const accepted = res.status !== 400;
+            assert.equal(accepted, declared, `${path}: the server ${accepted ? 'accepts' : 'refuses'} what /openapi.json ${declared ? 'allows' : 'refuses'}`);
+            compared += 1;
+          }
+        }
+      }
+      assert.ok(compared > 500, `compared ${compared} values`);
+    });
+
+    it('takes the enums of its query parameters from the contract', async () => {
+      const doc = (await server.request('GET', '/openapi.json')).json;
+      const param = (path: string, name: string) => doc.paths[path].get.parameters.find((p: { name: string }) => p.name === name).schema;
+      assert.deepEqual(param('/customers', 'customerIdentifierType').enum, [...identifierTypes]);
+      assert.deepEqual(param('/reviews', 'reviewType').enum, [...reviewTypes]);
+      assert.deepEqual(param('/customers/reviews', 'reviewType').enum, [...reviewTypes]);
+      assert.equal(param('/orders', 'pageSize').maximum, 500);
+      assert.equal(param('/customer/events', 'occurredFrom').format, 'date-time');
+    });
+
+    it('declares Retry-After on every 503', async () => {
+      const doc = (await server.request('GET', '/openapi.json')).json;
+      for (const item of Object.values(doc.paths) as Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>[]) {
+        for (const op of Object.values(item)) assert.ok(op.responses['503']?.headers?.['Retry-After']);
+      }
+    });
+
     it('answers /healthz with the store backend', async () => {
       const res = await server.request('GET', '/healthz');
       assert.equal(res.status, 200);
@@ -96,3 +179,24 @@ for (const kind of STORES) {
     });
   });
 }
+
+describe('openapi with authentication (unit)', () => {
+  it('declares WWW-Authenticate on every 401 and Retry-After on every 429', async () => {
+    const { buildOpenApiDocument } = await import('../src/contract/openapi.js');
+    const doc = buildOpenApiDocument({ version: '0', basePath: '/', orderProfile: 'lenient', maxBatchItems: 10, bodyLimit: 1024, authenticated: true }) as {
+      paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>>;
+    };
+    let operationsSeen = 0;
+    for (const item of Object.values(doc.paths)) {
+      for (const op of Object.values(item)) {
+        operationsSeen += 1;
+        assert.ok(op.responses['401']?.headers?.['WWW-Authenticate']);
+        assert.ok(op.responses['429']?.headers?.['Retry-After']);
+        assert.ok(op.responses['503']?.headers?.['Retry-After']);
+      }
+    }
+    assert.equal(operationsSeen, seedOperations.length + operations.reduce((n, op) => n + op.aliases.length, 0));
+    const result = await new Validator().validate(doc as Parameters<Validator['validate']>[0]);
+    assert.equal(result.valid, true, JSON.stringify(result.errors)?.slice(0, 2000));
+  });
+});

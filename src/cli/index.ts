@@ -29,7 +29,16 @@ const program = new Command('odc')
   .addCommand(conformanceCommand())
   .addCommand(validateCommand());
 
+/** The message of an error and of each cause under it: "fetch failed" alone says nothing. */
+function describeError(error: unknown): string {
+  const lines: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; e = e instanceof Error ? e.cause : undefined, depth += 1) {
+    lines.push(e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e));
+  }
+  return lines.join('\n  caused by: ');
+}
+
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`odc: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`odc: ${describeError(error)}\n`);
   process.exit(1);
 });

@@ -12,7 +12,7 @@ import { CustomerEvent } from './event.js';
 import { Lead } from './lead.js';
 import { operations, type OperationDefinition } from './operations.js';
 import { orderSchemaFor, type OrderProfile } from './order.js';
-import { listQueries, type ListOperationId } from './queries.js';
+import { listQueries, queryParamSchema, type ListOperationId, type QueryParamDefinition } from './queries.js';
 import { Review } from './review.js';
 import type { ResourceKind } from './validation.js';
 
@@ -66,10 +66,25 @@ function ref(name: string): Json {
   return { $ref: `#/components/schemas/${name}` };
 }
 
-const errorResponse = (description: string): Json => ({
+const errorResponse = (description: string, headers?: Json): Json => ({
   description,
+  ...(headers ? { headers } : {}),
   content: { 'application/json': { schema: ref('ErrorResponse') } },
 });
+
+/** RFC 9110 §11.6.1: every 401 names the scheme to use (docs/contract.md §12). */
+const wwwAuthenticate: Json = {
+  'WWW-Authenticate': {
+    description: 'The Bearer challenge, with error="invalid_token" or "invalid_request" when a token was sent.',
+    required: true,
+    schema: { type: 'string' },
+  },
+};
+
+/** RFC 9110 §10.2.3: when to try again, in seconds (docs/contract.md §9, §4). */
+const retryAfter: Json = {
+  'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'integer', minimum: 1 } },
+};
 
 function requestBody(op: OperationDefinition, maxBatchItems: number): Json | undefined {
   const name = resourceSchemaName[op.resource];
@@ -95,16 +110,8 @@ function parameters(op: OperationDefinition): Json[] {
   const params: Json[] = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
   const list = listQueries[op.operationId as ListOperationId];
   if (list) {
-    for (const def of list) {
-      const schema: Json =
-        def.kind === 'date-time'
-          ? { type: 'string', format: 'date-time' }
-          : def.kind === 'page'
-            ? { type: 'integer', minimum: 1, default: 1 }
-            : def.kind === 'pageSize'
-              ? { type: 'integer', minimum: 1, maximum: 500, default: 50 }
-              : { type: 'string' };
-      params.push({ name: def.name, in: 'query', required: false, description: def.description, schema });
+    for (const def of list as readonly QueryParamDefinition[]) {
+      params.push({ name: def.name, in: 'query', required: false, description: def.description, schema: queryParamSchema(def) });
     }
   }
   return params;
@@ -130,11 +137,12 @@ function responses(op: OperationDefinition, authenticated: boolean): Json {
     out['415'] = errorResponse('Body is not application/json.');
   }
   if (authenticated) {
-    out['401'] = errorResponse('Missing, invalid or expired token (see WWW-Authenticate).');
+    out['401'] = errorResponse('Missing, invalid or expired token (see WWW-Authenticate).', wwwAuthenticate);
     out['403'] = errorResponse('Token without od.crm/od.all, or a merchant the client is not authorized for.');
-    out['429'] = errorResponse('Rate limit exceeded; retry after Retry-After seconds.');
+    out['429'] = errorResponse('Rate limit exceeded; retry after Retry-After seconds.', retryAfter);
   }
   out['500'] = errorResponse('Unexpected fault.');
+  out['503'] = errorResponse('Shutting down, or the store is unreachable; nothing was written. Retry after Retry-After seconds.', retryAfter);
   return out;
 }
 

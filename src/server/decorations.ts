@@ -6,7 +6,7 @@ import type { AuthService } from '../auth/auth-service.js';
 import type { ContractValidator } from '../contract/validation.js';
 import type { Store } from '../store/store.js';
 
-/** Limits enforced by the server and declared to clients (docs/contract.md §4). */
+/** Limits enforced by the server and declared to clients (docs/contract.md §9.5). */
 export interface ServerLimits {
   /** Largest accepted body in bytes. */
   bodyLimit: number;

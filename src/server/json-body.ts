@@ -1,5 +1,5 @@
 /**
- * Request bodies: JSON only, UTF-8 only, parsed safely (docs/contract.md §4).
+ * Request bodies: JSON only, UTF-8 only, parsed safely (docs/contract.md §3.9, §4.4).
  *
  * Fastify's built-in parsers are replaced by one for `application/json`, so any other content
  * type is a 415. Prototype-poisoning keys (`__proto__`, `constructor.prototype`) are refused

@@ -7,7 +7,7 @@
  * continues after a keyset position so that a walk never skips or repeats a record.
  */
 import { ContractError } from '../contract/errors.js';
-import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, listQueries, type ListOperationId, type QueryParamDefinition } from '../contract/queries.js';
+import { PAGE_NUMBER_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, listQueries, type ListOperationId, type QueryParamDefinition } from '../contract/queries.js';
 import type { PageRequest, Position } from '../store/store.js';
 
 export interface ParsedListQuery {
@@ -68,6 +68,10 @@ function parsePositiveInteger(raw: string, max: number): number | undefined {
   return n >= 1 && n <= max ? n : undefined;
 }
 
+/**
+ * Parses a list's query string. A string parameter's accepted values come from its definition
+ * (`enum`); `allowed` adds choices for a definition that names none.
+ */
 export function parseListQuery(operationId: ListOperationId, query: Record<string, unknown>, allowed: Record<string, readonly string[]> = {}): ParsedListQuery {
   const problems: string[] = [];
   const values: Record<string, string | number | undefined> = {};
@@ -85,7 +89,7 @@ export function parseListQuery(operationId: ListOperationId, query: Record<strin
     const text = String(raw);
     switch (def.kind) {
       case 'string': {
-        const options = allowed[def.name];
+        const options = def.enum ?? allowed[def.name];
         if (text === '') problems.push(`${def.name}: must not be empty`);
         else if (options && !options.includes(text))
           problems.push(`${def.name}: must be one of ${options.join(', ')} (got ${JSON.stringify(text.slice(0, 60))})`);
@@ -100,8 +104,8 @@ export function parseListQuery(operationId: ListOperationId, query: Record<strin
         break;
       }
       case 'page': {
-        const n = parsePositiveInteger(text, 1_000_000_000);
-        if (n === undefined) problems.push(`page: must be an integer from 1 (got ${JSON.stringify(text.slice(0, 60))})`);
+        const n = parsePositiveInteger(text, PAGE_NUMBER_MAX);
+        if (n === undefined) problems.push(`page: must be an integer from 1 to ${PAGE_NUMBER_MAX} (got ${JSON.stringify(text.slice(0, 60))})`);
         else pageNumber = n;
         break;
       }

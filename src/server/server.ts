@@ -102,8 +102,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
-/** Wires SIGTERM/SIGINT to a graceful close, bounded by the grace period. */
-export function closeOnSignals(server: RunningServer, graceMs = server.shutdownGraceMs, log: (message: string) => void = () => {}): void {
+/**
+ * Wires SIGTERM/SIGINT to a graceful close, bounded by the grace period. `log` receives the
+ * error itself when there is one, so a pino logger can keep its stack and cause
+ * (`(message, err) => log.error({ err }, message)`).
+ */
+export function closeOnSignals(server: RunningServer, graceMs = server.shutdownGraceMs, log: (message: string, err?: unknown) => void = () => {}): void {
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
@@ -120,7 +124,7 @@ export function closeOnSignals(server: RunningServer, graceMs = server.shutdownG
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        log(`error while closing: ${String(error)}`);
+        log('error while closing', error);
         process.exit(1);
       },
     );

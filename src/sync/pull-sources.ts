@@ -71,7 +71,7 @@ export function startPullSources(store: Store, sources: PullSourceConfig[], log:
       token: source.token,
       credentials: source.credentials,
       merchantId: source.sourceMerchant,
-      onRetry: (error, waitMs) => log.warn({ ...context, waitMs, err: String(error) }, 'pull: origin call failed; retrying'),
+      onRetry: (error, waitMs) => log.warn({ ...context, waitMs, err: error }, 'pull: origin call failed; retrying'),
     });
     log.info({ ...context, intervalSeconds: source.intervalSeconds ?? 60 }, 'pull: watching origin');
     try {
@@ -93,14 +93,10 @@ export function startPullSources(store: Store, sources: PullSourceConfig[], log:
           if (rejections.length > 0) log.warn({ ...context, cycle, rejections }, 'pull: records rejected');
           log.info({ ...context, cycle, received: summary.received, elapsedMs: summary.elapsedMs, changes }, 'pull: cycle done');
         },
-        onError: (error, cycle) =>
-          log.error(
-            { ...context, cycle, err: error instanceof Error ? error.message : String(error) },
-            'pull: cycle failed; trying again at the next interval',
-          ),
+        onError: (error, cycle) => log.error({ ...context, cycle, err: error }, 'pull: cycle failed; trying again at the next interval'),
       });
     } catch (error) {
-      log.error({ ...context, err: String(error) }, 'pull: loop ended with an error');
+      log.error({ ...context, err: error }, 'pull: loop ended with an error');
     }
   });
 

@@ -51,7 +51,7 @@ export class WebhookDeliveryWorker {
         // Keep going while there is work; then wait a poll interval.
         while (!this.stopped && (await this.runOnce()) === BATCH);
       } catch (error) {
-        this.options.log?.('webhook delivery round failed', { err: String(error) });
+        this.options.log?.('webhook delivery round failed', { err: error });
       }
       if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs ?? 1_000);
     };
@@ -77,6 +77,7 @@ export class WebhookDeliveryWorker {
   private async attempt(delivery: WebhookDelivery): Promise<void> {
     const { store, secrets } = this.options;
     let failure: string | undefined;
+    let thrown: unknown;
     try {
       const subscription = await store.getSubscription(delivery.subscriptionId);
       if (!subscription) failure = 'subscription removed';
@@ -98,6 +99,7 @@ export class WebhookDeliveryWorker {
         if (!response.ok) failure = `HTTP ${response.status}`;
       }
     } catch (error) {
+      thrown = error;
       failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
     if (failure === undefined) {
@@ -108,6 +110,13 @@ export class WebhookDeliveryWorker {
     const dead = attempt >= (this.options.maxAttempts ?? 8) || failure === 'subscription removed';
     const wait = nextDelay(attempt, this.options.baseDelayMs ?? 1_000, this.options.maxDelayMs ?? 3_600_000);
     await store.markFailed(delivery.id, failure, Date.now() + wait, dead);
-    this.options.log?.(dead ? 'webhook delivery dead' : 'webhook delivery failed, will retry', { id: delivery.id, url: delivery.url, attempt, failure });
+    this.options.log?.(dead ? 'webhook delivery dead' : 'webhook delivery failed, will retry', {
+      id: delivery.id,
+      url: delivery.url,
+      attempt,
+      failure,
+      // The error itself, so the log keeps its stack and cause (fetch's "fetch failed" hides ECONNREFUSED there).
+      ...(thrown === undefined ? {} : { err: thrown }),
+    });
   }
 }

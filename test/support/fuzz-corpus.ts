@@ -352,9 +352,10 @@ export const CORPUS: HostileCase[] = [
   { class: 'Broken requests', name: 'path segment of 3,000 characters', request: get(`/customers/${'a'.repeat(3_000)}`), expect: bad('MALFORMED_REQUEST') },
   {
     class: 'Broken requests',
-    name: 'SEARCH, a method no route serves',
+    // A known path with a method it does not serve (docs/contract.md §1.5).
+    name: 'SEARCH, a method the path does not serve',
     request: raw('SEARCH /customers HTTP/1.1\r\nHost: x\r\n\r\n'),
-    expect: bad('NOT_FOUND', 404),
+    expect: bad('METHOD_NOT_ALLOWED', 405),
   },
   {
     class: 'Broken requests',

@@ -69,7 +69,7 @@ export const batchChecks: Check[] = [
     level: 'SHOULD',
     operation: 'upsertCustomer',
     requires: ['getCustomerById'],
-    rule: '"A batch is all or nothing: if any item is invalid, nothing is written, and the 400 lists every bad item by index and JSON pointer" (docs/contract.md §3)',
+    rule: '"Batches are all or nothing ... if one is invalid, nothing is written and the 400 lists the problems of every bad item" (docs/contract.md §3.8)',
     async run(ctx) {
       const good = ctx.payloads.customer('atomic-good');
       const bad = without(ctx.payloads.customer('atomic-bad'), 'identifier');
@@ -83,7 +83,7 @@ export const batchChecks: Check[] = [
     id: 'batch.errors.name-each-item',
     level: 'SHOULD',
     operation: 'upsertCustomer',
-    rule: '"the 400 lists every bad item by index and JSON pointer (/3/identifier/type)"; "details is ... an array of strings" (docs/contract.md §3, §4; committee ErrorResponse)',
+    rule: '"the 400 lists the problems of every bad item" (docs/contract.md §3.8); "A problem of a body is "<JSON pointer>: <reason>" ... /3/identifier/type"; "details is an array of strings" (docs/contract.md §4.1, §4.2; committee ErrorResponse)',
     async run(ctx) {
       const body = [
         ctx.payloads.customer('pointer-ok'),
@@ -108,7 +108,7 @@ export const batchChecks: Check[] = [
     level: 'SHOULD',
     operation: 'upsertCustomer',
     requires: ['getCustomerById'],
-    rule: '"Batch endpoints also accept the committee\'s wrapped form {"items": [...]}" (docs/contract.md §1; committee OpenAPI)',
+    rule: '"A batch body is a bare array or {"items": [...]}" (docs/contract.md §3.8; committee OpenAPI)',
     async run(ctx) {
       const item = ctx.payloads.customer('wrapped');
       expectStatus(await ctx.call('upsertCustomer', { body: { items: [item] } }), 200, 'POST /customers with {"items": [...]}');

@@ -96,7 +96,7 @@ export const customerChecks: Check[] = [
     level: 'SHOULD',
     operation: 'upsertCustomer',
     requires: ['getCustomerById'],
-    rule: '"Fields the contract does not name are accepted, stored and returned unchanged" (docs/contract.md §3; committee OpenAPI: additionalProperties: true)',
+    rule: '"A field the contract does not name is accepted, stored and returned unchanged" (docs/contract.md §3.7; committee OpenAPI: additionalProperties: true)',
     async run(ctx) {
       const extension = { tier: 'gold', since: 2019, flags: { a: true } };
       const body = ctx.payloads.customer('unknown-fields', { conformanceExtension: extension });

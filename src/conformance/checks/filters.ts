@@ -11,7 +11,7 @@ import type { RunContext } from '../context.js';
 import { at, expectRefused, expectStatus } from '../expect.js';
 import type { Json } from '../payloads.js';
 
-const rule = (names: string) => `"Filters, all optional: ${names}" (docs/contract.md §2; committee OpenAPI parameters)`;
+const rule = (names: string) => `${names}: "All optional, combined with AND" (docs/contract.md §2.7; committee OpenAPI parameters)`;
 
 /** Two reviews and two events of run-scoped customers A and B, written once. */
 function filterData(ctx: RunContext): Promise<{ a: string; b: string }> {
@@ -202,7 +202,7 @@ export const filterChecks: Check[] = [
     id: 'filters.bad-date-time-refused',
     level: 'SHOULD',
     operation: 'listCustomers',
-    rule: '"A bad value of a known query parameter ... is a 400, never silently ignored" (docs/contract.md §2)',
+    rule: '"a bad value, an empty value or a known parameter given twice is a 400 VALIDATION_ERROR" (docs/contract.md §2.6)',
     async run(ctx) {
       expectRefused(await ctx.call('listCustomers', { query: { updatedFrom: 'yesterday' } }), 'GET /customers?updatedFrom=yesterday');
     },

@@ -41,7 +41,7 @@ export const idempotencyChecks: Check[] = [
     level: 'SHOULD',
     operation: 'publishCustomerEvent',
     requires: ['listCustomerEvents'],
-    rule: '"Deduplicate by event id / business key" (customer-guide); "else a hash of (eventType, occurredAt, customerId, data)" (docs/contract.md §5)',
+    rule: '"Deduplicate by event id / business key" (customer-guide); "An event\'s key is made from (eventType, occurredAt, customerId, data) only" (docs/contract.md §10.2)',
     async run(ctx) {
       const customerId = ctx.payloads.key('idem-content');
       const event: Json = { eventType: 'customer.updated', occurredAt: '2026-06-02T08:00:00Z', customerId, data: { field: 'name' } };
@@ -62,7 +62,7 @@ export const idempotencyChecks: Check[] = [
     level: 'MUST',
     operation: 'createReview',
     requires: ['listCustomerReviews'],
-    rule: '"createReview | ... | Send a review payload to CRM" (seed, Operations); "Leads are keyed by id and reviews by reviewId ... Re-sending the same key updates the record, with the same success status as the first time; it never duplicates it" (docs/contract.md §5)',
+    rule: '"createReview | ... | Send a review payload to CRM" (seed, Operations); "Leads are keyed by id, reviews by reviewId ... Re-sending a key updates the record ...; it never creates a second one" (docs/contract.md §5.10); "A write answers with the status of its operation whether it created, changed or left unchanged what it names" (docs/contract.md §1.4)',
     async run(ctx) {
       const customerId = ctx.payloads.key('idem-review-customer');
       const review = ctx.payloads.review('idem-review', customerId);
@@ -80,7 +80,7 @@ export const idempotencyChecks: Check[] = [
     level: 'MUST',
     operation: 'upsertOrders',
     requires: ['listOrders'],
-    rule: '"upsertOrders | ... | Push orders to CRM (batch-capable)" (seed, Operations); "orders are keyed by id ... Re-sending the same key updates the record ... it never duplicates it" (docs/contract.md §5)',
+    rule: '"upsertOrders | ... | Push orders to CRM (batch-capable)" (seed, Operations); "orders by id ... Re-sending a key updates the record ...; it never creates a second one" (docs/contract.md §5.10)',
     async run(ctx) {
       const customerId = ctx.payloads.key('idem-order-customer');
       const order = ctx.payloads.order('idem-order', customerId);
@@ -94,7 +94,7 @@ export const idempotencyChecks: Check[] = [
     level: 'MUST',
     operation: 'upsertLead',
     requires: ['listLeads'],
-    rule: '"upsertLead | ... | Ingest/create/update leads (batch-capable)" (seed, Operations); "Leads are keyed by id ... it never duplicates it" (docs/contract.md §5)',
+    rule: '"upsertLead | ... | Ingest/create/update leads (batch-capable)" (seed, Operations); "Leads are keyed by id ... it never creates a second one" (docs/contract.md §5.10)',
     async run(ctx) {
       const lead = ctx.payloads.lead('idem-lead');
       await sendTwice(ctx, 'upsertLead', [lead], [{ ...lead, name: 'Renamed Lead' }], 200, 'POST /leads');

@@ -31,13 +31,13 @@ export const notFoundChecks: Check[] = [
     'listCustomerReviews',
     'customerId',
     'SHOULD',
-    `${binding404}; "it is a 404 only when neither a customer nor a review matches" (docs/contract.md §5)`,
+    `${binding404}; "It is a 404 only when no customer resolves and no review names the value" (docs/contract.md §5.7)`,
   ),
   {
     id: 'not-found.error-body',
     level: 'SHOULD',
     operation: 'getCustomerById',
-    rule: '"Error Response (BadRequest) | code | string ... | message | string" (REST binding, Entities); "Every error is JSON: {code, message, details}" (docs/contract.md §4)',
+    rule: '"Error Response (BadRequest) | code | string ... | message | string" (REST binding, Entities); "Every error answer is JSON, {"code": ..., "message": ..., "details": [...]}" (docs/contract.md §4.1)',
     async run(ctx) {
       const exchange = await ctx.call('getCustomerById', { params: { id: ctx.payloads.key('never-written') } });
       expectStatus(exchange, 404, 'GET /customers/{id} of an id never written');

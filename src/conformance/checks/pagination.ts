@@ -10,7 +10,7 @@ import { nextLink } from '../context.js';
 import { at, describeStatus, expectRefused, expectStatus } from '../expect.js';
 
 const PAGE_RECORDS = 7;
-const decisions2 = (text: string) => `"${text}" (docs/contract.md §2; committee OpenAPI page/pageSize)`;
+const rulebook = (section: string, text: string) => `"${text}" (docs/contract.md ${section}; committee OpenAPI page/pageSize)`;
 
 /** Seven events of one run-scoped customer: a list with a known size behind a filter. */
 function pagedEvents(ctx: RunContext): Promise<{ customerId: string; ids: string[] }> {
@@ -32,7 +32,7 @@ export const paginationChecks: Check[] = [
     level: 'SHOULD',
     operation: 'listCustomerEvents',
     requires: ['publishCustomerEvent'],
-    rule: decisions2('pageSize (1 to 500, default 50)'),
+    rule: rulebook('§2.2', 'pageSize is 1 to 500 (default 50)'),
     async run(ctx) {
       const { customerId } = await pagedEvents(ctx);
       const exchange = await ctx.call('listCustomerEvents', { query: { customerId, pageSize: '3' } });
@@ -46,7 +46,7 @@ export const paginationChecks: Check[] = [
     level: 'SHOULD',
     operation: 'listCustomerEvents',
     requires: ['publishCustomerEvent'],
-    rule: decisions2('The response carries X-Total-Count and an RFC 8288 Link header'),
+    rule: rulebook('§2.1', 'Pagination travels in headers: X-Total-Count ... and an RFC 8288 Link'),
     async run(ctx) {
       const { customerId } = await pagedEvents(ctx);
       const exchange = await ctx.call('listCustomerEvents', { query: { customerId, pageSize: '3' } });
@@ -61,7 +61,7 @@ export const paginationChecks: Check[] = [
     level: 'SHOULD',
     operation: 'listCustomerEvents',
     requires: ['publishCustomerEvent'],
-    rule: decisions2('an RFC 8288 Link header (rel="next", rel="prev")'),
+    rule: rulebook('§2.4', 'The answer carries rel="next" when more records follow'),
     async run(ctx) {
       const { customerId } = await pagedEvents(ctx);
       const exchange = await ctx.call('listCustomerEvents', { query: { customerId, pageSize: '3' } });
@@ -75,7 +75,7 @@ export const paginationChecks: Check[] = [
     level: 'MUST',
     operation: 'listCustomerEvents',
     requires: ['publishCustomerEvent'],
-    rule: '"listCustomerEvents | ... | Retrieve customer event history" (seed, Operations): a paged history must be retrievable whole; "a client that follows next links never skips a record and never sees one twice" (docs/contract.md §2)',
+    rule: '"listCustomerEvents | ... | Retrieve customer event history" (seed, Operations): a paged history must be retrievable whole; "A client that follows next links therefore never skips a record and never sees one twice" (docs/contract.md §2.5)',
     async run(ctx) {
       const { customerId, ids } = await pagedEvents(ctx);
       const walk = await ctx.walk('listCustomerEvents', { query: { customerId }, pageSize: 3, maxPages: 20 });
@@ -98,7 +98,7 @@ export const paginationChecks: Check[] = [
     id: 'pagination.bad-page-size-refused',
     level: 'SHOULD',
     operation: 'listCustomers',
-    rule: decisions2('A bad value of a known query parameter ... is a 400, never silently ignored'),
+    rule: rulebook('§2.6', 'a bad value, an empty value or a known parameter given twice is a 400 VALIDATION_ERROR'),
     async run(ctx) {
       expectRefused(await ctx.call('listCustomers', { query: { pageSize: 'lots' } }), 'GET /customers?pageSize=lots');
       expectRefused(await ctx.call('listCustomers', { query: { page: '0' } }), 'GET /customers?page=0');
@@ -108,7 +108,7 @@ export const paginationChecks: Check[] = [
     id: 'pagination.unknown-parameters-ignored',
     level: 'SHOULD',
     operation: 'listCustomers',
-    rule: decisions2('unknown parameters are ignored'),
+    rule: rulebook('§2.6', 'Unknown parameters are ignored'),
     async run(ctx) {
       expectStatus(await ctx.call('listCustomers', { query: { conformanceUnknown: ctx.runId } }), 200, 'GET /customers?conformanceUnknown=...');
     },

@@ -33,7 +33,7 @@ function eventRefused(name: string, field: string): Check {
     id: `events.publish.requires-${name}`,
     level: 'SHOULD',
     operation: 'publishCustomerEvent',
-    rule: '"CustomerEvent: eventType and occurredAt (RFC 3339) are required; customerId and data optional" (docs/contract.md §3, from the seed\'s CustomerEvent example)',
+    rule: '"Required: eventType ... and occurredAt (RFC 3339 date-time with offset)" (docs/contract.md §3.4, from the seed\'s CustomerEvent example)',
     async run(ctx) {
       const body = without(ctx.payloads.event(`no-${name}`, ctx.payloads.key('customer')), field);
       expectRefused(await ctx.call('publishCustomerEvent', { body, sign: true }), `an event without ${field}`);
@@ -104,7 +104,7 @@ const unknownFieldChecks: Check[] = unknownFieldCases.map((c) => ({
   level: c.level,
   operation: c.write,
   requires: [c.read],
-  rule: '"Fields the contract does not name are accepted, stored and returned unchanged" (docs/contract.md §3; committee OpenAPI: additionalProperties: true)',
+  rule: '"A field the contract does not name is accepted, stored and returned unchanged" (docs/contract.md §3.7; committee OpenAPI: additionalProperties: true)',
   async run(ctx) {
     const body = c.body(ctx);
     const written = await ctx.call(c.write, { body: c.write.startsWith('upsert') ? [body] : body, sign: true });
@@ -184,7 +184,7 @@ export const recordChecks: Check[] = [
     id: 'leads.upsert.contact-string-or-object',
     level: 'SHOULD',
     operation: 'upsertLead',
-    rule: '"contact is a string in the seed and an object in the later draft; accept both" (docs/contract.md §3; seed, Example: Lead; committee ContactPoint {type, value})',
+    rule: '"contact may be a string (the seed) or an object (the later draft)" (docs/contract.md §3.5; seed, Example: Lead; committee ContactPoint {type, value})',
     async run(ctx) {
       const asObject = ctx.payloads.lead('contact-object', { contact: { type: 'email', value: `${ctx.payloads.key('lead')}@example.com` } });
       expectStatus(await ctx.call('upsertLead', { body: [asObject] }), 200, 'POST /leads whose contact is an object');

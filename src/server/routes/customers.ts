@@ -2,14 +2,14 @@
  * Customers: listCustomers, upsertCustomer, getCustomerById (seed, "Operations").
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { identifierTypes, type Customer } from '../../contract/customer.js';
+import type { Customer } from '../../contract/customer.js';
 import { parseListQuery, timeRange } from '../list-query.js';
 import { batchWrite, notFound, routeOperation } from '../operation-route.js';
 import { sendPage } from '../pagination.js';
 
 export const customerRoutes: FastifyPluginAsync = async (app) => {
   routeOperation(app, 'listCustomers', async (request, reply) => {
-    const query = parseListQuery('listCustomers', request.query as Record<string, unknown>, { customerIdentifierType: identifierTypes });
+    const query = parseListQuery('listCustomers', request.query as Record<string, unknown>);
     const v = query.values;
     const result = await app.store.listCustomers(
       request.tenant,
