@@ -5,6 +5,7 @@
  * cannot duplicate data.
  */
 import { OdcError } from './client-errors.js';
+import { OutboundError } from './outbound-request.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included (default 5). */
@@ -38,7 +39,10 @@ export async function withRetries<T>(policy: RetryPolicy, attempt: (n: number) =
     try {
       return await attempt(n);
     } catch (error) {
-      const retryable = error instanceof OdcError ? error.retryable : error instanceof TypeError || (error as { code?: string }).code === 'ECONNRESET';
+      const retryable =
+        error instanceof OdcError || error instanceof OutboundError
+          ? error.retryable
+          : error instanceof TypeError || (error as { code?: string }).code === 'ECONNRESET';
       if (!retryable || n >= policy.attempts) throw error;
       const hinted = error instanceof OdcError ? (error as OdcError & { retryAfterMs?: number }).retryAfterMs : undefined;
       const wait = Math.min(policy.maxDelayMs, hinted ?? backoffMs(n, policy));
