@@ -32,6 +32,8 @@ export interface Page<T> {
   items: T[];
   /** X-Total-Count: records matching the filters across all pages. */
   total: number;
+  /** X-Total-Count as the server sent it, when it sent a whole number (absent otherwise). */
+  declaredTotal?: number;
   /** The `rel="next"` URL, absent on the last page; always on the origin that answered. */
   next?: string;
   /** The server's `Date` header: its clock when it answered (pull bounds checkpoints by it). */
@@ -224,8 +226,10 @@ export class OdcClient {
     const link = nextLink(response.headers.get('link'), response.url);
     // A token goes with the next request: never to an origin other than the one that answered.
     const next = link === undefined ? undefined : requireSameOrigin(link, response.url, `the Link rel="next" of ${response.url}`);
-    const total = Number(response.headers.get('x-total-count') ?? (Array.isArray(items) ? items.length : 0));
-    return { items, total, next, date: response.headers.get('date') ?? undefined };
+    const header = response.headers.get('x-total-count');
+    const declaredTotal = header !== null && /^\s*\d+\s*$/.test(header) ? Number(header) : undefined;
+    const total = declaredTotal ?? (Array.isArray(items) ? items.length : 0);
+    return { items, total, declaredTotal, next, date: response.headers.get('date') ?? undefined };
   }
 
   private async *iterate<T>(operationId: OperationId, call: Call): AsyncGenerator<T> {
