@@ -27,7 +27,8 @@ export function retryAfterMs(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-export function backoffMs(attempt: number, policy: RetryPolicy, random = Math.random): number {
+/** Full jitter: a random wait below a ceiling that doubles per attempt. The one backoff of odc (client, pull, push, webhooks). */
+export function backoffMs(attempt: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random = Math.random): number {
   return Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
 }
 

@@ -290,7 +290,7 @@ function pageItems(page: Page<unknown>, resource: PullResource): unknown[] {
 
 /**
  * The largest `updatedAt` among the accepted records and the previous checkpoint, compared as
- * instants, but never past `ceiling` (the origin's clock): a record dated in the future would
+ * instants (epoch µs), but never past `ceiling` (the origin's clock): a record dated in the future would
  * otherwise move `updatedFrom` past every later change.
  */
 function latestUpdatedAt(items: Item[], previous: string | undefined, ceiling: number): string | undefined {
@@ -305,13 +305,22 @@ function latestUpdatedAt(items: Item[], previous: string | undefined, ceiling: n
       bestTime = time;
     }
   }
-  return bestTime > ceiling ? new Date(ceiling).toISOString() : best;
+  return bestTime > ceiling ? isoMicros(ceiling) : best;
 }
 
-/** The origin's time from its `Date` header; this machine's clock when absent or unreadable. */
+/** An epoch-microsecond instant as RFC 3339 with 6 fractional digits. */
+function isoMicros(micros: number): string {
+  return new Date(Math.floor(micros / 1000)).toISOString().replace('Z', `${String(micros % 1000).padStart(3, '0')}Z`);
+}
+
+/**
+ * The latest instant the origin's clock can have shown when it answered, in epoch microseconds
+ * (as parseDateTime): its `Date` header has whole seconds, so the true time is below Date + 1 s.
+ * This machine's clock when the header is absent or unreadable.
+ */
 function originNow(date: string | undefined): number {
   const time = date === undefined ? Number.NaN : Date.parse(date);
-  return Number.isNaN(time) ? Date.now() : time;
+  return Number.isNaN(time) ? Date.now() * 1000 : (time + 1000) * 1000 - 1;
 }
 
 /** A query as one comparable string, the order of its parameters ignored. */
