@@ -7,6 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { generateKeyPair, SignJWT } from 'jose';
+import { TokenService } from '../src/auth/token-service.js';
 import { declaredLimits } from '../src/cli/push-command.js';
 import { OdcClient } from '../src/client/odc-client.js';
 import { parseLinkHeader, linkTarget } from '../src/client/link-header.js';
@@ -77,6 +79,24 @@ describe('hostile peers: bounded reads', () => {
     const limits = await declaredLimits(new OdcClient({ baseUrl: peer.url, token: 't', timeoutMs: 300 }), undefined, (line) => warnings.push(line));
     assert.equal(limits.maxBatch, 1000);
     assert.match(warnings.join('\n'), /discovery unavailable .*did not answer in full/);
+  });
+
+  it("cuts an external identity provider's 2 GiB JWKS at 1 MiB, and refuses the token", { timeout: 60_000 }, async () => {
+    peer.hugeBytesSent = 0;
+    peer.requests.length = 0;
+    peer.handle((_req, res) => sendHuge(res, { bytes: 2 * GB, jsonArray: false, peer }));
+    const external = { jwksUrl: `${peer.url}/jwks`, issuer: 'https://idp.example.test', audience: 'odc-api' };
+    const tokens = new TokenService({} as never, {} as never, { issuer: 'odc', audience: 'odc-api', ttlSeconds: 60, external });
+    const { privateKey } = await generateKeyPair('ES256');
+    const jwt = await new SignJWT({ scope: 'od.crm' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer(external.issuer)
+      .setAudience(external.audience)
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    await assert.rejects(tokens.verify(jwt));
+    assert.ok(peer.hugeBytesSent < 64 * MB, `${Math.round(peer.hugeBytesSent / MB)} MiB generated`);
+    assert.equal(peer.requests[0]?.headers['user-agent'], `odc/${version}`);
   });
 
   it('says who it is: User-Agent odc/<version> on discovery, token and list requests', async () => {

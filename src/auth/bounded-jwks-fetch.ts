@@ -7,9 +7,11 @@ import { customFetch, type FetchImplementation } from 'jose';
 import { outboundRequest, responseCaps } from '../client/outbound-request.js';
 
 export const boundedJwksFetch: FetchImplementation = async (url, options) => {
+  // odc's User-Agent, not jose's.
+  const { 'user-agent': _jose, ...headers } = Object.fromEntries(options.headers);
   const answer = await outboundRequest(url, {
     method: options.method,
-    headers: Object.fromEntries(options.headers),
+    headers,
     signal: options.signal,
     redirects: 'none',
     maxBytes: responseCaps.document,
