@@ -193,7 +193,7 @@ async function pullResource(options: PullOptions, resource: PullResource): Promi
   }
   // Every query read in this walk: a next link back to one of them is a cycle (A → B → A, or longer).
   const seen = new Set<string>([queryKey(query)]);
-  let pageLimit: number | undefined;
+  let firstTotal: number | undefined;
   for (;;) {
     const page = await untilAborted(pending, signal);
     if (page === ABORTED) break;
@@ -201,12 +201,12 @@ async function pullResource(options: PullOptions, resource: PullResource): Promi
     if (summary.pages === 0) {
       if (countsWhatIsRead) summary.expected = page.total;
       // Every page but the last holds at least one record: more pages than the total + 1 is a runaway walk.
-      if (page.declaredTotal !== undefined) pageLimit = page.declaredTotal + 1;
+      firstTotal = page.declaredTotal;
     }
     const nextQuery = page.next ? queryOf(page.next) : undefined;
     const loops = nextQuery !== undefined && sameQuery(nextQuery, query);
     const cycle = nextQuery !== undefined && !loops && seen.has(queryKey(nextQuery));
-    const overLimit = nextQuery !== undefined && pageLimit !== undefined && summary.pages + 1 >= pageLimit;
+    const overLimit = nextQuery !== undefined && firstTotal !== undefined && summary.pages + 1 >= firstTotal + 1;
     const follow = nextQuery !== undefined && !loops && !cycle && !overLimit;
     if (follow) pending = fetchPage(nextQuery);
 
@@ -221,7 +221,7 @@ async function pullResource(options: PullOptions, resource: PullResource): Promi
 
     if (cycle) summary.stopped = `the origin's Link rel="next" leads back to a page already read (a link cycle) after ${summary.pages} pages; stopped there`;
     else if (overLimit)
-      summary.stopped = `the origin sent ${summary.pages} pages and still links to another, more than its X-Total-Count (${page.declaredTotal ?? summary.expected}) allows; stopped there`;
+      summary.stopped = `the origin sent ${summary.pages} pages and still links to another, more than its X-Total-Count (${firstTotal}) allows; stopped there`;
     if (!follow) {
       summary.complete = summary.stopped === undefined;
       break;
