@@ -74,15 +74,21 @@ for (const kind of STORES) {
         baseDelayMs: 5,
         maxDelayMs: 10,
         maxAttempts: 4,
+        allowPrivateTargets: true, // the receivers listen on loopback
       });
 
     before(async () => {
       url = await hook.listen();
-      const sub = await addSubscription(server.store.webhooks, server.auth!.secrets, {
-        tenant: 'm1',
-        url,
-        eventTypes: ['customer.opted_out', 'ORDER_COMPLETED'],
-      });
+      const sub = await addSubscription(
+        server.store.webhooks,
+        server.auth!.secrets,
+        {
+          tenant: 'm1',
+          url,
+          eventTypes: ['customer.opted_out', 'ORDER_COMPLETED'],
+        },
+        { allowPrivateTargets: true },
+      );
       secret = sub.secret;
       api = caller(server, await tokenFor(server, await addClient(server, { merchants: ['m1'] })));
     });
@@ -121,7 +127,12 @@ for (const kind of STORES) {
       const dead = receiver(() => secret, [500, 500, 500, 500, 500, 500]);
       const deadUrl = await dead.listen();
       try {
-        await addSubscription(server.store.webhooks, server.auth!.secrets, { tenant: 'm1', url: deadUrl, secret, eventTypes: ['cart.abandoned'] });
+        await addSubscription(
+          server.store.webhooks,
+          server.auth!.secrets,
+          { tenant: 'm1', url: deadUrl, secret, eventTypes: ['cart.abandoned'] },
+          { allowPrivateTargets: true },
+        );
         await api.post('/customer/events', { eventType: 'cart.abandoned', occurredAt: '2026-06-02T12:00:00Z' });
         const w = worker();
         await deliverUntil(w, () => dead.received.length >= 4);
@@ -164,10 +175,25 @@ describe('webhooks end to end (odc serve process)', () => {
     let secret = '';
     const hook = receiver(() => secret, [503, 503]);
     const url = await hook.listen();
-    secret = JSON.parse(await cli(['webhooks', 'add', '--merchant', 'default', '--url', url])).secret;
+    secret = JSON.parse(await cli(['webhooks', 'add', '--merchant', 'default', '--url', url, '--allow-private-target'])).secret;
     const serve = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--dev', '--port', '0', '--database', database, '--webhook-base-delay', '20', '--log-level', 'warn'],
+      [
+        '--import',
+        'tsx',
+        'src/cli/index.ts',
+        'serve',
+        '--dev',
+        '--port',
+        '0',
+        '--database',
+        database,
+        '--webhook-base-delay',
+        '20',
+        '--webhook-allow-private-targets',
+        '--log-level',
+        'warn',
+      ],
       {
         cwd: join(import.meta.dirname, '..'),
         stdio: ['ignore', 'pipe', 'inherit'],

@@ -9,6 +9,7 @@
  * confusion.
  */
 import { randomUUID } from 'node:crypto';
+import { boundedJwksOptions } from './bounded-jwks-fetch.js';
 import { createRemoteJWKSet, decodeJwt, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose';
 import type { AuthStore, SigningKeyRecord } from '../store/auth-store.js';
 import type { SecretBox } from './secret-box.js';
@@ -71,7 +72,7 @@ export class TokenService {
     private readonly box: SecretBox,
     readonly options: TokenServiceOptions,
   ) {
-    this.remote = options.external ? createRemoteJWKSet(new URL(options.external.jwksUrl)) : undefined;
+    this.remote = options.external ? createRemoteJWKSet(new URL(options.external.jwksUrl), boundedJwksOptions) : undefined;
     this.now = options.now ?? Date.now;
   }
 

@@ -17,7 +17,7 @@ export function conformanceCommand(): Command {
     .addOption(new Option('--token <token>', 'a bearer access token').env('ODC_TOKEN'))
     .addOption(new Option('--client-id <id>', 'OAuth client id (client credentials)').env('ODC_CLIENT_ID'))
     .addOption(new Option('--client-secret <secret>', 'OAuth client secret').env('ODC_CLIENT_SECRET'))
-    .option('--token-url <url>', 'token endpoint (default: the tokenUrl of discovery, else <origin>/oauth/token)')
+    .option('--token-url <url>', "token endpoint (default: discovery's tokenUrl if on the target's origin, else <origin>/oauth/token)")
     .option('--scope <scopes>', 'scopes to ask for, e.g. od.crm')
     .option('--merchant <id>', 'merchant to act for (X-App-MerchantId)')
     .addOption(new Option('--signing-secret <secret>', "the client's message-signing secret: enables the signature checks").env('ODC_SIGNING_SECRET'))

@@ -131,6 +131,7 @@ export function pullCommand(): Command {
           const summary = await pullOnce(pull);
           report(summary, formatSummary(summary, baseUrl));
           if (summary.aborted) process.exitCode = 130;
+          else if (summary.resources.some((r) => r.stopped)) process.exitCode = 1;
         }
       } finally {
         process.off('SIGINT', onSignal);

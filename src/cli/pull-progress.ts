@@ -73,6 +73,7 @@ export function formatSummary(summary: PullSummary, source: string): string {
       `  ${r.resource.padEnd(9)} ${count(r.received).padStart(9)} received  ${count(r.created)} created  ${count(r.updated)} updated  ${count(r.unchanged)} unchanged  ${count(r.rejected)} rejected${r.complete ? '' : '  (stopped)'}`,
     );
     for (const reason of r.rejections) lines.push(`    rejected ${reason}`);
+    if (r.stopped) lines.push(`    stopped: ${r.stopped}`);
   }
   return lines.join('\n');
 }

@@ -10,6 +10,7 @@
  */
 import { Command, Option } from 'commander';
 import { OdcClient } from '../client/odc-client.js';
+import { clampPeerLimit } from '../client/peer-limits.js';
 import { ContractValidator } from '../contract/validation.js';
 import { pushFiles, pushKinds, type PushKind, type PushProgress, type PushSummary } from '../sync/push.js';
 
@@ -45,10 +46,10 @@ export async function declaredLimits(client: OdcClient, batchSize?: number, warn
   } catch (error) {
     warn(`discovery unavailable (${error instanceof Error ? error.message : String(error)}); using ${FALLBACK_MAX_BATCH} items / 16 MiB per batch`);
   }
-  const declared = (key: string) => (typeof customer[key] === 'number' && (customer[key] as number) > 0 ? (customer[key] as number) : undefined);
-  const maxBatch = Math.min(declared('maxBatchSize') ?? FALLBACK_MAX_BATCH, batchSize ?? Infinity);
-  const kb = declared('maxPayloadSizeKb');
-  return { maxBatch, maxBytes: kb ? kb * 1024 : FALLBACK_MAX_BYTES, requestsPerSecond: declared('requestsPerSecond') };
+  // Declared limits are held to sane bounds (peer-limits.ts): a peer's discovery is untrusted.
+  const maxBatch = Math.min(clampPeerLimit('batchSize', customer.maxBatchSize) ?? FALLBACK_MAX_BATCH, batchSize ?? Infinity);
+  const kb = clampPeerLimit('payloadKb', customer.maxPayloadSizeKb);
+  return { maxBatch, maxBytes: kb ? kb * 1024 : FALLBACK_MAX_BYTES, requestsPerSecond: clampPeerLimit('requestsPerSecond', customer.requestsPerSecond) };
 }
 
 /** Draws progress: a redrawn bar on a terminal, a plain line every few seconds elsewhere. */

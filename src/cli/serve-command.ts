@@ -86,6 +86,11 @@ export function serveCommand(): Command {
         .default(1000)
         .argParser(wholeNumber('webhook base delay')),
     )
+    .addOption(
+      new Option('--webhook-allow-private-targets', 'deliver webhooks to loopback, private and link-local addresses too (refused by default)').env(
+        'ODC_WEBHOOK_ALLOW_PRIVATE_TARGETS',
+      ),
+    )
     .addOption(new Option('--pull-from <url>', "pull mode: keep this store in sync with an Origin Platform's Customer endpoints").env('ODC_PULL_FROM'))
     .addOption(new Option('--pull-token <token>', 'Bearer token for the origin').env('ODC_PULL_TOKEN'))
     .addOption(new Option('--pull-client-id <id>', 'client credentials at the origin').env('ODC_PULL_CLIENT_ID'))
@@ -186,6 +191,7 @@ export function serveCommand(): Command {
         appId: await store.auth.initSetting('appId', randomUUID()),
         maxAttempts: opts.webhookMaxAttempts,
         baseDelayMs: opts.webhookBaseDelay,
+        allowPrivateTargets: Boolean(opts.webhookAllowPrivateTargets),
         log: (message, fields) => server.app.log.warn(fields ?? {}, message),
       });
       worker.start();

@@ -35,11 +35,17 @@ export function webhooksCommand(): Command {
       .requiredOption('-m, --merchant <id>', 'the merchant (tenant) whose events are sent')
       .requiredOption('--url <url>', 'where to POST each event')
       .option('--secret <secret>', 'HMAC secret shared with the receiver (default: generated)')
-      .option('--event-type <type>', 'only this event type (repeat; default: every event)', collect),
+      .option('--event-type <type>', 'only this event type (repeat; default: every event)', collect)
+      .option('--allow-private-target', 'accept a loopback, private or link-local URL (refused by default)'),
   ).action(async (opts) =>
     print(
       await withStore(opts, ({ store, auth }) =>
-        addSubscription(store.webhooks, auth.secrets, { tenant: opts.merchant, url: opts.url, secret: opts.secret, eventTypes: opts.eventType }),
+        addSubscription(
+          store.webhooks,
+          auth.secrets,
+          { tenant: opts.merchant, url: opts.url, secret: opts.secret, eventTypes: opts.eventType },
+          { allowPrivateTargets: Boolean(opts.allowPrivateTarget) },
+        ),
       ),
     ),
   );

@@ -19,7 +19,8 @@ export class OdcError extends Error {
     return this.status === 429 || this.status === 502 || this.status === 503 || this.status === 504;
   }
 
-  static async from(response: Response): Promise<OdcError> {
+  /** From an answer already read within its cap (outbound-request.ts), or a fetch Response. */
+  static async from(response: Pick<Response, 'status' | 'statusText' | 'headers' | 'text'>): Promise<OdcError> {
     const text = await response.text().catch(() => '');
     let body: { code?: string; message?: string; details?: unknown; error?: string; error_description?: string } = {};
     try {

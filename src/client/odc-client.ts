@@ -18,6 +18,8 @@ import type { Lead } from '../contract/lead.js';
 import { operation, type OperationId } from '../contract/operations.js';
 import type { Review } from '../contract/review.js';
 import { OdcError } from './client-errors.js';
+import { linkTarget } from './link-header.js';
+import { OutboundError, outboundRequest, requireSameOrigin, responseCaps, type OutboundResponse } from './outbound-request.js';
 import { defaultRetryPolicy, retryAfterMs, withRetries, type RetryPolicy } from './retry.js';
 import { clientCredentials, staticToken, type ClientCredentials, type TokenProvider } from './token-provider.js';
 
@@ -30,8 +32,12 @@ export interface Page<T> {
   items: T[];
   /** X-Total-Count: records matching the filters across all pages. */
   total: number;
-  /** The `rel="next"` URL, absent on the last page. */
+  /** X-Total-Count as the server sent it, when it sent a whole number (absent otherwise). */
+  declaredTotal?: number;
+  /** The `rel="next"` URL, absent on the last page; always on the origin that answered. */
   next?: string;
+  /** The server's `Date` header: its clock when it answered (pull bounds checkpoints by it). */
+  date?: string;
 }
 
 export interface OdcClientOptions {
@@ -44,8 +50,10 @@ export interface OdcClientOptions {
   fetch?: typeof fetch;
   retry?: Partial<RetryPolicy>;
   onRetry?: (error: unknown, waitMs: number) => void;
-  /** Per-request timeout in ms (default 60 s). */
+  /** Per-request timeout in ms, connection to last byte (default 60 s). */
   timeoutMs?: number;
+  /** Largest list page read, in bytes after decompression (default 16 MiB). */
+  maxPageBytes?: number;
 }
 
 interface Call {
@@ -54,6 +62,8 @@ interface Call {
   body?: unknown;
   /** A full URL (from a Link header) instead of the operation's path. */
   url?: string;
+  /** A list page: read with the page cap rather than the record cap. */
+  list?: boolean;
 }
 
 export class OdcClient {
@@ -137,16 +147,22 @@ export class OdcClient {
    */
   async nextPage<T>(page: Page<T>): Promise<Page<T> | undefined> {
     if (!page.next) return undefined;
-    const path = new URL(page.next).pathname;
+    const next = requireSameOrigin(page.next, this.baseUrl, 'a Link rel="next"');
+    const path = new URL(next).pathname;
     const op = (['listCustomers', 'listLeads', 'listOrders', 'listReviews', 'listCustomerEvents', 'listCustomerReviews'] as const).find((id) =>
       new RegExp(`${operation(id).path.replace(/\{\w+\}/g, '[^/]+')}$`).test(path),
     );
-    return this.page<T>(op ?? 'listCustomers', { url: page.next });
+    return this.page<T>(op ?? 'listCustomers', { url: next });
   }
 
   /** The server's discovery manifest (public; no token sent). */
   async discovery(): Promise<Record<string, unknown>> {
-    const response = await this.fetch(new URL('/.well-known/opendelivery', this.baseUrl), { headers: { accept: 'application/json' } });
+    const response = await outboundRequest(new URL('/.well-known/opendelivery', this.baseUrl), {
+      headers: { accept: 'application/json' },
+      fetch: this.fetch,
+      timeoutMs: this.options.timeoutMs ?? 60_000,
+      maxBytes: responseCaps.document,
+    });
     if (!response.ok) throw await OdcError.from(response);
     return (await response.json()) as Record<string, unknown>;
   }
@@ -160,28 +176,35 @@ export class OdcClient {
     return url.toString();
   }
 
-  /** One call with retries; resolves with the response once its status is the operation's. */
-  private request(operationId: OperationId, call: Call): Promise<Response> {
+  /**
+   * One call with retries; resolves with the answer once its status is the operation's. A 401
+   * with client credentials renews the token once and sends again, inside the same attempt: an
+   * expired or rotated token is not a failure worth a backoff.
+   */
+  private request(operationId: OperationId, call: Call): Promise<OutboundResponse> {
     const op = operation(operationId);
     const url = this.urlOf(operationId, call);
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
-    let refreshedToken = false;
+    const maxBytes = call.list ? (this.options.maxPageBytes ?? responseCaps.listPage) : responseCaps.record;
+    const send = async (): Promise<OutboundResponse> => {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (this.tokens) headers.authorization = `Bearer ${await this.tokens.token()}`;
+      if (this.options.merchantId) headers['x-app-merchantid'] = this.options.merchantId;
+      return outboundRequest(url, { method: op.method, headers, body, fetch: this.fetch, timeoutMs: this.options.timeoutMs ?? 60_000, maxBytes });
+    };
+    let renewed = false;
     return withRetries(
       this.retry,
       async () => {
-        const headers: Record<string, string> = { accept: 'application/json' };
-        if (body !== undefined) headers['content-type'] = 'application/json';
-        if (this.tokens) headers.authorization = `Bearer ${await this.tokens.token()}`;
-        if (this.options.merchantId) headers['x-app-merchantid'] = this.options.merchantId;
-        const response = await this.fetch(url, { method: op.method, headers, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000) });
+        let response = await send();
+        if (response.status === 401 && this.tokens && this.options.credentials && !renewed) {
+          renewed = true;
+          this.tokens.invalidate();
+          response = await send();
+        }
         if (response.status === op.status) return response;
         const error = await OdcError.from(response);
-        // An expired or rotated token: fetch a new one once and try again at once.
-        if (response.status === 401 && this.tokens && !refreshedToken && this.options.credentials) {
-          refreshedToken = true;
-          this.tokens.invalidate();
-          return this.request(operationId, call);
-        }
         Object.assign(error, { retryAfterMs: retryAfterMs(response.headers.get('retry-after')) });
         throw error;
       },
@@ -190,8 +213,7 @@ export class OdcClient {
   }
 
   private async send(operationId: OperationId, call: Call): Promise<void> {
-    const response = await this.request(operationId, call);
-    await response.arrayBuffer();
+    await this.request(operationId, call);
   }
 
   private async json<T>(operationId: OperationId, call: Call): Promise<T> {
@@ -199,17 +221,27 @@ export class OdcClient {
   }
 
   private async page<T>(operationId: OperationId, call: Call): Promise<Page<T>> {
-    const response = await this.request(operationId, call);
+    const response = await this.request(operationId, { ...call, list: true });
     const items = (await response.json()) as T[];
-    const next = nextLink(response.headers.get('link'), response.url || this.urlOf(operationId, call));
-    return { items, total: Number(response.headers.get('x-total-count') ?? items.length), next };
+    const link = nextLink(response.headers.get('link'), response.url);
+    // A token goes with the next request: never to an origin other than the one that answered.
+    const next = link === undefined ? undefined : requireSameOrigin(link, response.url, `the Link rel="next" of ${response.url}`);
+    const header = response.headers.get('x-total-count');
+    const declaredTotal = header !== null && /^\s*\d+\s*$/.test(header) ? Number(header) : undefined;
+    const total = declaredTotal ?? (Array.isArray(items) ? items.length : 0);
+    return { items, total, declaredTotal, next, date: response.headers.get('date') ?? undefined };
   }
 
   private async *iterate<T>(operationId: OperationId, call: Call): AsyncGenerator<T> {
     let page = await this.page<T>(operationId, call);
+    const seen = new Set<string>();
     for (;;) {
       yield* page.items;
       if (!page.next) return;
+      // A link cycle (A → B → A) would walk forever: a page already read ends the walk with an error.
+      if (seen.has(page.next))
+        throw new OutboundError(page.next, 'cycle', `the list's Link rel="next" leads back to ${page.next}, a page already read (a link cycle)`);
+      seen.add(page.next);
       page = await this.page<T>(operationId, { url: page.next });
     }
   }
@@ -217,10 +249,5 @@ export class OdcClient {
 
 /** The absolute URL of `rel="next"` in an RFC 8288 Link header, resolved against `base`. */
 export function nextLink(header: string | null, base: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(/,(?=\s*<)/)) {
-    const match = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
-    if (match && /\brel="?next"?/.test(match[2])) return new URL(match[1], base).toString();
-  }
-  return undefined;
+  return linkTarget(header, 'next', base);
 }

@@ -5,6 +5,7 @@
  * cannot duplicate data.
  */
 import { OdcError } from './client-errors.js';
+import { OutboundError } from './outbound-request.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included (default 5). */
@@ -26,7 +27,8 @@ export function retryAfterMs(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-export function backoffMs(attempt: number, policy: RetryPolicy, random = Math.random): number {
+/** Full jitter: a random wait below a ceiling that doubles per attempt. The one backoff of odc (client, pull, push, webhooks). */
+export function backoffMs(attempt: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, random = Math.random): number {
   return Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
 }
 
@@ -38,7 +40,10 @@ export async function withRetries<T>(policy: RetryPolicy, attempt: (n: number) =
     try {
       return await attempt(n);
     } catch (error) {
-      const retryable = error instanceof OdcError ? error.retryable : error instanceof TypeError || (error as { code?: string }).code === 'ECONNRESET';
+      const retryable =
+        error instanceof OdcError || error instanceof OutboundError
+          ? error.retryable
+          : error instanceof TypeError || (error as { code?: string }).code === 'ECONNRESET';
       if (!retryable || n >= policy.attempts) throw error;
       const hinted = error instanceof OdcError ? (error as OdcError & { retryAfterMs?: number }).retryAfterMs : undefined;
       const wait = Math.min(policy.maxDelayMs, hinted ?? backoffMs(n, policy));

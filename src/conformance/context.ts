@@ -6,6 +6,8 @@
  * and shared; a fixture that cannot be written makes the checks that need it skip, since the
  * operation's own check reports the failure.
  */
+import { linkTarget } from '../client/link-header.js';
+import { requireSameOrigin } from '../client/outbound-request.js';
 import { ContractValidator, type ResourceKind } from '../contract/validation.js';
 import { operation, operations, type OperationId } from '../contract/operations.js';
 import { skip, type CheckResult } from './check.js';
@@ -39,14 +41,9 @@ function itemCount(body: unknown): number {
   return Array.isArray(items) ? items.length : 1;
 }
 
-/** The `rel="next"` target of an RFC 8288 Link header, if any. */
+/** The `rel="next"` target of an RFC 8288 Link header, if any (as written; the one shared parser). */
 export function nextLink(link: string | null): string | undefined {
-  if (!link) return undefined;
-  for (const part of link.split(/,(?=\s*<)/)) {
-    const match = /<([^>]*)>\s*;(.*)$/.exec(part.trim());
-    if (match && /rel="?([^";]*\s)?next(\s[^";]*)?"?/i.test(match[2])) return match[1];
-  }
-  return undefined;
+  return linkTarget(link, 'next');
 }
 
 export class RunContext {
@@ -195,7 +192,8 @@ export class RunContext {
       if (page >= maxPages) return { items, exchanges, truncated: true };
       page += 1;
       exchange = next
-        ? await this.target.request('GET', new URL(next, exchange.url).toString(), { ...options, query: undefined })
+        ? // The token goes with the request: a next link on another origin is refused, not followed.
+          await this.target.request('GET', requireSameOrigin(next, exchange.url, `the Link rel="next" of ${exchange.url}`), { ...options, query: undefined })
         : await this.call(operationId, { ...options, query: { ...options.query, pageSize: String(pageSize), page: String(page) } });
       if (exchange.json !== undefined && Array.isArray(exchange.json) && exchange.json.length === 0) {
         exchanges.push(exchange);

@@ -3,7 +3,13 @@
  * the discovery document asks of a counterpart ("requestsPerSecond ... The counterpart MUST
  * throttle accordingly", discovery.openapi.yaml). A 429 is waited out (Retry-After) rather
  * than reported, since rate limiting is the target's right, not a conformance failure.
+ *
+ * The target is untrusted too: every answer is read within a cap and a timeout, redirects are
+ * followed only on the target's origin (outbound-request.ts), and its declared rate is held to
+ * sane bounds (peer-limits.ts).
  */
+import { outboundRequest, responseCaps } from '../client/outbound-request.js';
+import { clampPeerLimit } from '../client/peer-limits.js';
 import { signBody, signatureHeaders } from '../contract/auth.js';
 
 export interface Exchange {
@@ -51,8 +57,10 @@ export interface HttpTargetOptions {
   merchantId?: string;
   signing?: SigningIdentity;
   fetch?: typeof fetch;
-  /** Per-request timeout (default 15 s). */
+  /** Per-request timeout, connection to last byte (default 15 s). */
   timeoutMs?: number;
+  /** Largest answer read, in bytes after decompression (default 16 MiB). */
+  maxResponseBytes?: number;
 }
 
 /** A well-formed JWT that no issuer signed: what an attacker or a stale config sends. */
@@ -82,9 +90,10 @@ export class HttpTarget {
     return this.options.signing;
   }
 
-  /** Throttles to the declared rate (with a margin), never above it. */
-  throttle(requestsPerSecond: number): void {
-    if (requestsPerSecond > 0) this.minIntervalMs = Math.ceil(1000 / (requestsPerSecond * 0.8));
+  /** Throttles to the declared rate (with a margin), never above it; the rate is clamped to 0.1..10,000/s. */
+  throttle(requestsPerSecond: unknown): void {
+    const rate = clampPeerLimit('requestsPerSecond', requestsPerSecond);
+    if (rate !== undefined) this.minIntervalMs = Math.ceil(1000 / (rate * 0.8));
   }
 
   /** A URL under the base URL: `/customers` → `<base>/customers`. Absolute URLs pass through. */
@@ -142,7 +151,14 @@ export class HttpTarget {
     }
     Object.assign(headers, options.headers ?? {});
     this.requests += 1;
-    const response = await this.fetchImpl(url, { method, headers, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000) });
+    const response = await outboundRequest(url, {
+      method,
+      headers,
+      body,
+      fetch: this.fetchImpl,
+      timeoutMs: this.options.timeoutMs ?? 15_000,
+      maxBytes: this.options.maxResponseBytes ?? responseCaps.listPage,
+    });
     const text = await response.text();
     let json: unknown;
     try {

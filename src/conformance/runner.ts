@@ -92,10 +92,33 @@ export function declaredOperations(manifest: Record<string, any> | undefined): S
   return new Set(allOperationIds.filter((id) => customer.supportedOperations.includes(id) && !unsupported.has(id)));
 }
 
+/**
+ * Where the client secret may go. A target's discovery is public and untrusted: its `tokenUrl`
+ * is used only on the target's own origin; one elsewhere must be named by the user
+ * (`--token-url`). Either way the secret never crosses plain http except to loopback.
+ */
+export function secretTokenUrl(options: Pick<ConformanceOptions, 'baseUrl' | 'tokenUrl'>, manifest: Record<string, any> | undefined): string {
+  const origin = new URL(options.baseUrl).origin;
+  const declared = typeof manifest?.authentication?.tokenUrl === 'string' ? new URL(manifest.authentication.tokenUrl, options.baseUrl) : undefined;
+  if (!options.tokenUrl && declared && declared.origin !== origin)
+    throw new Error(
+      `the target's discovery names a token endpoint on another origin (${declared.href}); odc sends the client secret there only if you name it with --token-url`,
+    );
+  const url = new URL(options.tokenUrl ?? declared?.href ?? `${origin}/oauth/token`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname)))
+    throw new Error(`the token endpoint ${url.href} is not https; odc sends the client secret over plain http only to loopback`);
+  return url.href;
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 function tokenSource(options: ConformanceOptions, manifest: Record<string, any> | undefined, fetchImpl: typeof fetch): TokenSource | undefined {
   if (options.token) return staticToken(options.token);
   if (options.clientId && options.clientSecret) {
-    const tokenUrl = options.tokenUrl ?? (typeof manifest?.authentication?.tokenUrl === 'string' ? manifest.authentication.tokenUrl : undefined);
+    const tokenUrl = secretTokenUrl(options, manifest);
     return clientCredentials({ clientId: options.clientId, clientSecret: options.clientSecret, tokenUrl, scope: options.scope }, options.baseUrl, fetchImpl);
   }
   return undefined;
@@ -149,8 +172,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     merchantId: options.merchantId,
     signing: signingIdentity(options),
   });
-  const rate = Number(manifest?.capabilities?.customer?.requestsPerSecond ?? manifest?.operationalLimits?.rateLimitPerSecond ?? 0);
-  target.throttle(Number.isFinite(rate) ? rate : 0);
+  target.throttle(manifest?.capabilities?.customer?.requestsPerSecond ?? manifest?.operationalLimits?.rateLimitPerSecond);
   const declared = declaredOperations(manifest);
   const ctx = new RunContext(target, runId, discovery, declared);
 

@@ -91,6 +91,7 @@ export function startPullSources(store: Store, sources: PullSourceConfig[], log:
           );
           const rejections = summary.resources.flatMap((r) => r.rejections);
           if (rejections.length > 0) log.warn({ ...context, cycle, rejections }, 'pull: records rejected');
+          for (const r of summary.resources) if (r.stopped) log.warn({ ...context, cycle, resource: r.resource, reason: r.stopped }, 'pull: walk stopped');
           log.info({ ...context, cycle, received: summary.received, elapsedMs: summary.elapsedMs, changes }, 'pull: cycle done');
         },
         onError: (error, cycle) => log.error({ ...context, cycle, err: error }, 'pull: cycle failed; trying again at the next interval'),

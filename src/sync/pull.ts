@@ -25,6 +25,15 @@
  * the current one is written. An abort (Ctrl-C) stops after the current page and its
  * checkpoint are committed; a page in flight is dropped unwritten.
  *
+ * Hostile origins (docs/hostile-input.md, "Hostile peers"). A walk always ends: a `rel="next"`
+ * that leads back to a page already read (a cycle of any length) stops the resource, and so do
+ * more pages than the first page's `X-Total-Count` allows (every page but the last carries at
+ * least one record); the reason is reported in `stopped`. Invalid items (a `null` included) are
+ * skipped and counted while the checkpoint still advances. The `updatedFrom` checkpoint comes
+ * from accepted records only and never passes the origin's own clock (its `Date` header), so a
+ * record dated in the far future cannot freeze incremental pulls. Reads are bounded and links
+ * and redirects stay on the origin (the client, src/client/outbound-request.ts).
+ *
  * Limit: pulled records are upserts, which enrich (docs/contract.md §5): a field the origin
  * removed from a record stays in the local copy.
  */
@@ -53,8 +62,10 @@ export interface ResourceSummary {
   rejections: string[];
   /** X-Total-Count of the first page, when it counts what this run reads (not after a stored cursor). */
   expected?: number;
-  /** Whether the walk reached the last page (false when aborted or failed). */
+  /** Whether the walk reached the last page (false when aborted, failed or stopped). */
   complete: boolean;
+  /** Why the walk was stopped before the origin's last page: a link cycle, or more pages than X-Total-Count allows. */
+  stopped?: string;
   elapsedMs: number;
 }
 
@@ -113,7 +124,7 @@ export async function pullOnce(options: PullOptions): Promise<PullSummary> {
     resources,
     received: resources.reduce((n, r) => n + r.received, 0),
     elapsedMs: Date.now() - started,
-    aborted: resources.length < (options.resources ?? PULL_RESOURCES).length || resources.some((r) => !r.complete),
+    aborted: resources.length < (options.resources ?? PULL_RESOURCES).length || resources.some((r) => !r.complete && r.stopped === undefined),
   };
 }
 
@@ -180,38 +191,52 @@ async function pullResource(options: PullOptions, resource: PullResource): Promi
       return fetchPage(query);
     });
   }
+  // Every query read in this walk: a next link back to one of them is a cycle (A → B → A, or longer).
+  const seen = new Set<string>([queryKey(query)]);
+  let firstTotal: number | undefined;
   for (;;) {
     const page = await untilAborted(pending, signal);
     if (page === ABORTED) break;
     const items = pageItems(page, resource);
-    if (summary.pages === 0 && countsWhatIsRead) summary.expected = page.total;
+    if (summary.pages === 0) {
+      if (countsWhatIsRead) summary.expected = page.total;
+      // Every page but the last holds at least one record: more pages than the total + 1 is a runaway walk.
+      firstTotal = page.declaredTotal;
+    }
     const nextQuery = page.next ? queryOf(page.next) : undefined;
     const loops = nextQuery !== undefined && sameQuery(nextQuery, query);
-    if (nextQuery && !loops) pending = fetchPage(nextQuery);
+    const cycle = nextQuery !== undefined && !loops && seen.has(queryKey(nextQuery));
+    const overLimit = nextQuery !== undefined && firstTotal !== undefined && summary.pages + 1 >= firstTotal + 1;
+    const follow = nextQuery !== undefined && !loops && !cycle && !overLimit;
+    if (follow) pending = fetchPage(nextQuery);
 
-    await commitPage(options, spec, items, summary);
-    if (spec.mode === 'updatedFrom') checkpoint.updatedFrom = latestUpdatedAt(items, checkpoint.updatedFrom);
-    else checkpoint.resume = keysetQuery(nextQuery && !loops ? nextQuery : query);
+    const accepted = await commitPage(options, spec, items, summary);
+    if (spec.mode === 'updatedFrom') checkpoint.updatedFrom = latestUpdatedAt(accepted, checkpoint.updatedFrom, originNow(page.date));
+    else checkpoint.resume = keysetQuery(follow ? nextQuery : query);
     await saveCheckpoint(store, tenant, sourceKey, resource, checkpoint);
     summary.pages += 1;
     summary.received += items.length;
     summary.elapsedMs = Date.now() - started;
     options.onProgress?.(summary, 'page');
 
-    if (!nextQuery || loops) {
-      summary.complete = true;
+    if (cycle) summary.stopped = `the origin's Link rel="next" leads back to a page already read (a link cycle) after ${summary.pages} pages; stopped there`;
+    else if (overLimit)
+      summary.stopped = `the origin sent ${summary.pages} pages and still links to another, more than its X-Total-Count (${firstTotal}) allows; stopped there`;
+    if (!follow) {
+      summary.complete = summary.stopped === undefined;
       break;
     }
     if (signal?.aborted) break;
     query = nextQuery;
+    seen.add(queryKey(query));
   }
   summary.elapsedMs = Date.now() - started;
   options.onProgress?.(summary, 'done');
   return summary;
 }
 
-/** Validates a page, writes the valid records in one transaction, and counts what happened. */
-async function commitPage(options: PullOptions, spec: ResourceSpec, items: unknown[], summary: ResourceSummary): Promise<void> {
+/** Validates a page, writes the valid records in one transaction, counts what happened, and returns the records accepted. */
+async function commitPage(options: PullOptions, spec: ResourceSpec, items: unknown[], summary: ResourceSummary): Promise<Item[]> {
   let valid: Item[] = [];
   items.forEach((item, index) => {
     const issues = options.validator.check(spec.kind, item);
@@ -226,7 +251,7 @@ async function commitPage(options: PullOptions, spec: ResourceSpec, items: unkno
       summary.created += written.created;
       summary.updated += written.updated;
       summary.unchanged += written.unchanged;
-      return;
+      return valid;
     } catch (error) {
       if (!(error instanceof StoreConflictError)) throw error;
       const bad = new Set(error.details.map((line) => Number(/^\/(\d+)\//.exec(line)?.[1])).filter((i) => Number.isInteger(i) && i < valid.length));
@@ -240,6 +265,7 @@ async function commitPage(options: PullOptions, spec: ResourceSpec, items: unkno
       valid = valid.filter((_, i) => !bad.has(i));
     }
   }
+  return valid;
 }
 
 function reject(summary: ResourceSummary, key: string, issues: string[]): void {
@@ -262,12 +288,16 @@ function pageItems(page: Page<unknown>, resource: PullResource): unknown[] {
   throw new Error(`the origin's ${resource} list is not a JSON array`);
 }
 
-/** The largest `updatedAt` among the items and the previous checkpoint, compared as instants. */
-function latestUpdatedAt(items: unknown[], previous: string | undefined): string | undefined {
+/**
+ * The largest `updatedAt` among the accepted records and the previous checkpoint, compared as
+ * instants (epoch µs), but never past `ceiling` (the origin's clock): a record dated in the future would
+ * otherwise move `updatedFrom` past every later change.
+ */
+function latestUpdatedAt(items: Item[], previous: string | undefined, ceiling: number): string | undefined {
   let best = previous;
   let bestTime = previous === undefined ? -Infinity : (parseDateTime(previous) ?? -Infinity);
   for (const item of items) {
-    const value = (item as Item).updatedAt;
+    const value = item.updatedAt;
     if (typeof value !== 'string') continue;
     const time = parseDateTime(value);
     if (time !== undefined && time > bestTime) {
@@ -275,7 +305,32 @@ function latestUpdatedAt(items: unknown[], previous: string | undefined): string
       bestTime = time;
     }
   }
-  return best;
+  return bestTime > ceiling ? isoMicros(ceiling) : best;
+}
+
+/** An epoch-microsecond instant as RFC 3339 with 6 fractional digits. */
+function isoMicros(micros: number): string {
+  return new Date(Math.floor(micros / 1000)).toISOString().replace('Z', `${String(micros % 1000).padStart(3, '0')}Z`);
+}
+
+/**
+ * The latest instant the origin's clock can have shown when it answered, in epoch microseconds
+ * (as parseDateTime): its `Date` header has whole seconds, so the true time is below Date + 1 s.
+ * This machine's clock when the header is absent or unreadable.
+ */
+function originNow(date: string | undefined): number {
+  const time = date === undefined ? Number.NaN : Date.parse(date);
+  return Number.isNaN(time) ? Date.now() * 1000 : (time + 1000) * 1000 - 1;
+}
+
+/** A query as one comparable string, the order of its parameters ignored. */
+function queryKey(query: Query): string {
+  return JSON.stringify(
+    Object.entries(query)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)])
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }
 
 /** The query parameters of a link, to ask for it through the typed client. */

@@ -6,10 +6,18 @@
  * exponential backoff and jitter, and after the last attempt it is dead (the dead-letter
  * list, re-driven with `odc webhooks retry`). Deliveries are claimed with a lease, so a
  * restart or a second instance delivers each at least once.
+ *
+ * A subscriber is untrusted (docs/hostile-input.md, "Hostile peers"): its reply is drained up
+ * to a few KB only, within the timeout; a reply larger than that, one too slow, or a redirect
+ * (never followed) does not count as delivered. Before each attempt the URL is checked again
+ * against the target rules (webhook-targets.ts), as its name may now resolve elsewhere.
  */
+import { outboundRequest, responseCaps } from '../client/outbound-request.js';
+import { backoffMs } from '../client/retry.js';
 import { signBody } from '../contract/auth.js';
 import type { SecretBox } from '../auth/secret-box.js';
 import type { WebhookDelivery, WebhookStore } from '../store/webhook-store.js';
+import { webhookTargetProblem, withoutCredentials, type WebhookTargetRules } from './webhook-targets.js';
 
 export interface DeliveryWorkerOptions {
   store: WebhookStore;
@@ -25,15 +33,19 @@ export interface DeliveryWorkerOptions {
   /** Per-request timeout in ms (default 10 s). */
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Deliver to loopback, private and link-local targets too (explicit; tests on loopback need it). */
+  allowPrivateTargets?: boolean;
+  /** Host name resolution for the target check (default: the system resolver). */
+  resolve?: WebhookTargetRules['resolve'];
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 const LEASE_MS = 60_000;
 const BATCH = 32;
 
+/** The wait before the next attempt: the client's backoff (retry.ts), one policy for every retry odc makes. */
 export function nextDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-  return Math.floor(ceiling / 2 + (random() * ceiling) / 2);
+  return backoffMs(attempt, { baseDelayMs: baseMs, maxDelayMs: maxMs }, random);
 }
 
 export class WebhookDeliveryWorker {
@@ -80,9 +92,13 @@ export class WebhookDeliveryWorker {
     let thrown: unknown;
     try {
       const subscription = await store.getSubscription(delivery.subscriptionId);
+      const unsafe = subscription
+        ? await webhookTargetProblem(delivery.url, { allowPrivateTargets: this.options.allowPrivateTargets, resolve: this.options.resolve })
+        : undefined;
       if (!subscription) failure = 'subscription removed';
+      else if (unsafe) failure = `target refused: ${unsafe}`;
       else {
-        const response = await (this.options.fetch ?? fetch)(delivery.url, {
+        const response = await outboundRequest(delivery.url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -93,9 +109,11 @@ export class WebhookDeliveryWorker {
             'x-odc-event-id': delivery.eventId,
           },
           body: delivery.body,
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+          fetch: this.options.fetch,
+          timeoutMs: this.options.timeoutMs ?? 10_000,
+          maxBytes: responseCaps.webhookReply,
+          redirects: 'none',
         });
-        await response.arrayBuffer().catch(() => undefined);
         if (!response.ok) failure = `HTTP ${response.status}`;
       }
     } catch (error) {
@@ -112,7 +130,7 @@ export class WebhookDeliveryWorker {
     await store.markFailed(delivery.id, failure, Date.now() + wait, dead);
     this.options.log?.(dead ? 'webhook delivery dead' : 'webhook delivery failed, will retry', {
       id: delivery.id,
-      url: delivery.url,
+      url: withoutCredentials(delivery.url),
       attempt,
       failure,
       // The error itself, so the log keeps its stack and cause (fetch's "fetch failed" hides ECONNREFUSED there).

@@ -8,6 +8,7 @@ import type { SecretBox } from '../auth/secret-box.js';
 import { ContractError } from '../contract/errors.js';
 import { normalizeEventType } from '../contract/identity.js';
 import type { WebhookStore, WebhookSubscription } from '../store/webhook-store.js';
+import { webhookTargetProblem, withoutCredentials, type WebhookTargetRules } from './webhook-targets.js';
 
 export interface NewSubscription {
   tenant: string;
@@ -17,17 +18,20 @@ export interface NewSubscription {
   eventTypes?: string[];
 }
 
+/** The target rules (webhook-targets.ts): private targets only when explicitly allowed. */
+export type SubscriptionRules = WebhookTargetRules;
+
 export type SubscriptionView = Omit<WebhookSubscription, 'secret'>;
 
-export async function addSubscription(store: WebhookStore, box: SecretBox, input: NewSubscription): Promise<SubscriptionView & { secret: string }> {
-  let url: URL;
-  try {
-    url = new URL(input.url);
-  } catch {
-    throw new ContractError('VALIDATION_ERROR', `not an absolute URL: ${input.url}`, ['url: must be an absolute http(s) URL']);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new ContractError('VALIDATION_ERROR', 'webhook URLs are http or https', ['url: must be http(s)']);
+export async function addSubscription(
+  store: WebhookStore,
+  box: SecretBox,
+  input: NewSubscription,
+  rules: SubscriptionRules = {},
+): Promise<SubscriptionView & { secret: string }> {
+  const problem = await webhookTargetProblem(input.url, rules);
+  if (problem) throw new ContractError('VALIDATION_ERROR', `the webhook URL ${withoutCredentials(input.url)} is refused: ${problem}`, [`url: ${problem}`]);
+  const url = new URL(input.url);
   const secret = !input.secret || input.secret === 'generate' ? generateSecret('odwh') : input.secret;
   if (secret.length < 16) throw new ContractError('VALIDATION_ERROR', 'the secret must be at least 16 characters', ['secret: too short']);
   const subscription: WebhookSubscription = {
@@ -44,5 +48,5 @@ export async function addSubscription(store: WebhookStore, box: SecretBox, input
 }
 
 export async function listSubscriptions(store: WebhookStore, tenant?: string): Promise<SubscriptionView[]> {
-  return (await store.listSubscriptions(tenant)).map(({ secret: _sealed, ...view }) => view);
+  return (await store.listSubscriptions(tenant)).map(({ secret: _sealed, ...view }) => ({ ...view, url: withoutCredentials(view.url) }));
 }

@@ -373,6 +373,24 @@ export function expectedFor(c: HostileCase, store: 'sqlite' | 'postgres'): Expec
 const show = (e: Expected) => `${e.status}${e.code ? ` ${e.code}` : ''}`;
 
 /** docs/hostile-input.md: every class tried and the answer it gets, from CORPUS and the generated classes. */
+/**
+ * Everything from this line on in docs/hostile-input.md is hand-written (the "Hostile peers"
+ * part): the generator keeps it, and the sync test compares only what comes before it.
+ */
+export const HAND_WRITTEN_MARKER = '<!-- Hand-written from here on: scripts/hostile-input-doc.ts keeps it as it is. -->';
+
+/** The generated part of a hostile-input document on disk (all of it when it has no hand-written part). */
+export function generatedPartOf(document: string): string {
+  const at = document.indexOf(`\n${HAND_WRITTEN_MARKER}`);
+  return at === -1 ? document : document.slice(0, at);
+}
+
+/** The hand-written part of a document on disk, marker included ('' when there is none). */
+export function handWrittenPartOf(document: string): string {
+  const at = document.indexOf(HAND_WRITTEN_MARKER);
+  return at === -1 ? '' : document.slice(at);
+}
+
 export function hostileInputDocument(generated: { kind: string; answer: string }[]): string {
   const lines = [
     '# Hostile input: what odc answers',

@@ -5,14 +5,13 @@
  * asserting a 400 VALIDATION_ERROR that names a query parameter, and small seed builders.
  */
 import assert from 'node:assert/strict';
+import { parseLinkHeader } from '../../src/client/link-header.js';
 import type { TestResponse, TestServer } from './test-server.js';
 
-/** The `Link` header as rel → target. */
+/** The `Link` header as rel → target (the first link of each relation), read by odc's one Link parser. */
 export function linksOf(res: TestResponse): Record<string, string> {
   const out: Record<string, string> = {};
-  const header = res.headers.get('link');
-  if (!header) return out;
-  for (const match of header.matchAll(/<([^>]*)>\s*;\s*rel="?([^",;\s]+)"?/g)) out[match[2]] = match[1];
+  for (const link of parseLinkHeader(res.headers.get('link'))) for (const rel of link.rels) out[rel] ??= link.target;
   return out;
 }
 
