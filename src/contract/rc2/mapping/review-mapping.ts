@@ -5,7 +5,7 @@
  *   (else the first rating) is the overall one; the others are questions, in order, with
  *   `questionId` `rating-<index>` when they have none. Method: stars <-> STAR, nps <-> NPS,
  *   binary <-> THUMBS_UP_DOWN, other/score <-> OTHER. A boolean value is stored as 1/0, a
- *   string as `answer` (and as `value` when numeric).
+ *   string as `answer` (the overall rating's also as its numeric `value`).
  * - What a seed rating cannot say (method `score`, a boolean or string value, an explicit or
  *   absent `isOverall`, the overall rating's position, a derived questionId) is kept in an
  *   `rc2` object on the seed rating, so the rc.2 view is rebuilt exactly.
@@ -41,10 +41,13 @@ function ratingToSeed(rating: JsonObject, index: number, overall: boolean, point
     entry.value = value ? 1 : 0;
     marks.valueType = 'boolean';
   } else if (typeof value === 'string') {
-    const numeric = value.trim() === '' ? Number.NaN : Number(value);
-    if (Number.isFinite(numeric)) entry.value = numeric;
+    // A question's text answer is the seed's `answer`; the overall score must stay a number.
     entry.answer = value;
-    marks.valueType = 'string';
+    if (overall) {
+      const numeric = value.trim() === '' ? Number.NaN : Number(value);
+      if (Number.isFinite(numeric)) entry.value = numeric;
+      marks.valueType = 'string';
+    }
   }
   if (typeof value !== 'string') put(entry, 'answer', rating.answer);
   if (overall && typeof entry.value !== 'number')
