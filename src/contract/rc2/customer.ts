@@ -48,6 +48,9 @@ export const Customer = Type.Object(
     addresses: Type.Optional(Type.Array(Address, { maxItems: 20 })),
     metadata: Type.Optional(OpenObject('Extensible metadata (restrictions, tags, custom rules).')),
     consents: Type.Optional(Type.Array(Consent, { maxItems: 100, description: 'Consent records; a re-send replaces the list.' })),
+    status: Type.Optional(
+      Type.String({ description: "Relationship status (the committee's guide: lead, active, inactive; no schema declares it); kept as sent." }),
+    ),
     createdAt: Type.Optional(DateTime({ description: 'Creation time at the origin; the server sets its own when absent.' })),
     updatedAt: Type.Optional(DateTime({ readOnly: true, description: 'Time this server last changed the record (ignored on input).' })),
   },
