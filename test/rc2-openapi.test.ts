@@ -106,6 +106,28 @@ for (const kind of STORES.slice(0, 1)) {
   });
 }
 
+describe('discovery declares both bindings', () => {
+  const server = useServer(STORES[0], { publicUrl: 'https://crm.example.com' });
+
+  it('lists the seed and the rc.2 binding with their endpoints, documents and operations', async () => {
+    const manifest = (await server.request('GET', '/.well-known/opendelivery')).json;
+    const bindings = manifest.capabilities.customer.bindings;
+    assert.deepEqual(
+      bindings.map((b: { contract: string; endpoint: string; openApiUrl: string }) => [b.contract, b.endpoint, b.openApiUrl]),
+      [
+        ['seed', 'https://crm.example.com', 'https://crm.example.com/openapi.json'],
+        ['rc2', 'https://crm.example.com/od/v2', 'https://crm.example.com/od/v2/openapi.json'],
+      ],
+    );
+    const rc2 = bindings[1];
+    assert.equal(rc2.version, committee.info.version);
+    assert.deepEqual([...rc2.supportedOperations].sort(), [...customerModule].sort());
+    // Every committee operation is declared as served or not.
+    const all = [...operationsOf(committee).keys()];
+    assert.deepEqual([...rc2.supportedOperations, ...rc2.unsupportedOperations].sort(), all.sort());
+  });
+});
+
 describe('rc.2 binding at a configured base path, or off', () => {
   const kind = STORES[0];
   const moved = useServer(kind, { rc2BasePath: '/committee/rc2' });
@@ -121,5 +143,6 @@ describe('rc.2 binding at a configured base path, or off', () => {
     assert.equal((await off.request('GET', '/od/v2/leads')).status, 404);
     assert.equal((await off.request('GET', '/od/v2/openapi.json')).status, 404);
     assert.doesNotMatch((await off.request('GET', '/docs')).text, /od\/v2/);
+    assert.equal((await off.request('GET', '/.well-known/opendelivery')).json.capabilities.customer.bindings, undefined);
   });
 });

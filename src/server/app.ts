@@ -139,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(discoveryRoute, {
     appId,
     basePath,
+    rc2BasePath,
     publicUrl: options.publicUrl,
     role: options.role,
     ...limits,
