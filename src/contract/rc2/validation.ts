@@ -36,6 +36,12 @@ export class Rc2Validator {
     this.compiled = Object.fromEntries(Object.entries(schemas).map(([kind, schema]) => [kind, ajv.compile(schema)])) as Record<Rc2Resource, ValidateFunction>;
   }
 
+  /** The problems of one rc.2 record, as `pointer: reason` lines; empty when valid. */
+  problems(kind: Rc2Resource, value: unknown, base = ''): string[] {
+    const validate = this.compiled[kind];
+    return validate(value) ? [] : (validate.errors ?? []).map((e) => describe(e, base));
+  }
+
   /**
    * The items of an rc.2 batch body `{items: [...]}`, each valid, or a VALIDATION_ERROR
    * listing every problem (all or nothing), or PAYLOAD_TOO_LARGE over `maxItems`.
