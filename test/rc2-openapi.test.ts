@@ -146,3 +146,24 @@ describe('rc.2 binding at a configured base path, or off', () => {
     assert.equal((await off.request('GET', '/.well-known/opendelivery')).json.capabilities.customer.bindings, undefined);
   });
 });
+
+describe('rc.2 writes are logged under their correlationId', () => {
+  const lines: Record<string, unknown>[] = [];
+  const stream = {
+    write(line: string) {
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    },
+  };
+  const server = useServer(STORES[0], { logger: { level: 'info', stream } });
+
+  it('logs "batch committed" with the correlationId the 202 answer carries', async () => {
+    const res = await server.request('POST', '/od/v2/leads', { items: [{ id: 'logged-lead' }] }, { 'x-request-id': 'corr-42' });
+    assert.equal(res.status, 202);
+    assert.deepEqual(res.json, { status: 'ACCEPTED', correlationId: 'corr-42' });
+    const committed = lines.find((l) => l.msg === 'batch committed' && l.correlationId === 'corr-42');
+    assert.ok(committed, JSON.stringify(lines.slice(-5)));
+    assert.equal(committed.reqId, 'corr-42');
+    assert.equal(committed.binding, 'rc2');
+    assert.equal(committed.items, 1);
+  });
+});
