@@ -12,12 +12,11 @@ import type { Rc2PluginOptions } from './rc2-binding.js';
 import {
   acceptBatch,
   customerRefResolver,
-  pageRequest,
-  parseItems,
   parseRc2Query,
   rc2NotFound,
   rc2Range,
   rc2Route,
+  readPage,
   refsForIdentifier,
   scanPage,
   sendRc2Page,
@@ -30,8 +29,8 @@ export const rc2OrderRoutes: FastifyPluginAsync<Rc2PluginOptions> = async (app, 
     const customerRefs = await refsForIdentifier(app.store, request.tenant, query);
     const filter: OrderFilter = { customerRefs, created: rc2Range(query, 'createdFrom', 'createdTo'), updated: rc2Range(query, 'updatedFrom', 'updatedTo') };
     if (v.storeId === undefined && v.originChannel === undefined) {
-      const result = await app.store.listOrders(request.tenant, filter, pageRequest(query));
-      return sendRc2Page(reply, query, parseItems(result).map(orderFromCanonical), result.total);
+      const { items, total } = await readPage((page) => app.store.listOrders(request.tenant, filter, page), query);
+      return sendRc2Page(reply, query, items.map(orderFromCanonical), total);
     }
     const keep = (order: JsonObject) =>
       (v.storeId === undefined || (isPlainObject(order.merchant) && order.merchant.id === v.storeId)) &&

@@ -104,6 +104,23 @@ export function parseItems(result: PageResult): JsonObject[] {
   return result.items.map((text) => JSON.parse(text) as JsonObject);
 }
 
+/**
+ * One rc.2 page from the store: `pageSize` records from offset `(page - 1) * pageSize`. When the
+ * store stops a page early (its body bound, docs/contract.md §9), the rest is read after the last
+ * record, because an rc.2 client counts pages and would otherwise skip what was cut.
+ */
+export async function readPage(read: (page: PageRequest) => Promise<PageResult>, query: Rc2Query): Promise<{ items: JsonObject[]; total: number }> {
+  const first = await read(pageRequest(query));
+  const items = parseItems(first);
+  let last = first;
+  while (items.length < query.pageSize && last.hasMore && last.last) {
+    last = await read({ limit: query.pageSize - items.length, offset: 0, after: last.last });
+    if (last.items.length === 0) break;
+    items.push(...parseItems(last));
+  }
+  return { items, total: first.total };
+}
+
 /** Rows read per store call when a filter the store has no column for is applied here. */
 const SCAN_PAGE = 500;
 

@@ -14,12 +14,11 @@ import type { Rc2PluginOptions } from './rc2-binding.js';
 import {
   acceptBatch,
   customerRefResolver,
-  pageRequest,
-  parseItems,
   parseRc2Query,
   rc2NotFound,
   rc2Range,
   rc2Route,
+  readPage,
   refsForIdentifier,
   sendRc2Page,
   serverTimestamp,
@@ -28,16 +27,17 @@ import {
 export const rc2ReviewRoutes: FastifyPluginAsync<Rc2PluginOptions> = async (app, { validator }) => {
   rc2Route(app, 'listReviews', async (request, reply) => {
     const query = parseRc2Query(rc2Operation('listReviews'), request.query as Record<string, unknown>);
-    const result = await app.store.listReviews(
-      request.tenant,
-      {
-        customerRefs: await refsForIdentifier(app.store, request.tenant, query),
-        orderId: query.values.orderId as string | undefined,
-        created: rc2Range(query, 'createdFrom', 'createdTo'),
-      },
-      pageRequest(query),
+    const customerRefs = await refsForIdentifier(app.store, request.tenant, query);
+    const { items, total } = await readPage(
+      (page) =>
+        app.store.listReviews(
+          request.tenant,
+          { customerRefs, orderId: query.values.orderId as string | undefined, created: rc2Range(query, 'createdFrom', 'createdTo') },
+          page,
+        ),
+      query,
     );
-    return sendRc2Page(reply, query, parseItems(result).map(reviewFromSeed), result.total);
+    return sendRc2Page(reply, query, items.map(reviewFromSeed), total);
   });
 
   rc2Route(app, 'createReviews', async (request, reply) => {
