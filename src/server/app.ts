@@ -152,38 +152,42 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(merchantsRoute, { auth, prefix });
     if (auth.adminKey) await app.register(adminRoutes, { adminKey: auth.adminKey, clients: auth.clients });
   }
-  await app.register(async (operations) => {
-    requireAuthentication(operations, options.authenticate ?? (auth ? bearerAuthenticator(auth) : singleTenant));
-    if (auth && auth.rateLimitPerSecond > 0) {
-      // Per client, per instance: N instances admit up to N times the declared rate.
-      await operations.register(rateLimit, {
-        max: auth.rateLimitPerSecond,
-        timeWindow: 1000,
-        hook: 'preHandler',
-        keyGenerator: (request) => request.clientId ?? request.ip,
-        errorResponseBuilder: (_request, context) =>
-          new ContractError(
-            'RATE_LIMITED',
-            `more than ${context.max} requests per second from this client; retry after ${Math.ceil(context.ttl / 1000)} s`,
-            [],
-            {
-              'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
-            },
-          ),
-      });
-    }
-    // Both bindings inside one guarded scope: one authentication hook and one rate limit.
-    await operations.register(
-      async (seed) => {
-        await seed.register(customerRoutes);
-        await seed.register(leadRoutes);
-        await seed.register(orderRoutes);
-        await seed.register(reviewRoutes);
-        await seed.register(eventRoutes);
-      },
-      { prefix },
-    );
-    if (rc2BasePath !== undefined) await operations.register(rc2Binding, { prefix: rc2BasePath });
-  });
+  await app.register(
+    async (operations) => {
+      requireAuthentication(operations, options.authenticate ?? (auth ? bearerAuthenticator(auth) : singleTenant));
+      if (auth && auth.rateLimitPerSecond > 0) {
+        // Per client, per instance: N instances admit up to N times the declared rate.
+        await operations.register(rateLimit, {
+          max: auth.rateLimitPerSecond,
+          timeWindow: 1000,
+          hook: 'preHandler',
+          keyGenerator: (request) => request.clientId ?? request.ip,
+          errorResponseBuilder: (_request, context) =>
+            new ContractError(
+              'RATE_LIMITED',
+              `more than ${context.max} requests per second from this client; retry after ${Math.ceil(context.ttl / 1000)} s`,
+              [],
+              {
+                'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))),
+              },
+            ),
+        });
+      }
+      // Both bindings sit in this one guarded scope (one authentication hook, one rate limit),
+      // each under its own prefix.
+      await operations.register(
+        async (seed) => {
+          await seed.register(customerRoutes);
+          await seed.register(leadRoutes);
+          await seed.register(orderRoutes);
+          await seed.register(reviewRoutes);
+          await seed.register(eventRoutes);
+        },
+        { prefix },
+      );
+      if (rc2BasePath !== undefined) await operations.register(rc2Binding, { prefix: rc2BasePath });
+    },
+    { prefix: '' },
+  );
   return app;
 }
