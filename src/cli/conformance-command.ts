@@ -23,6 +23,11 @@ export function conformanceCommand(): Command {
     .addOption(new Option('--signing-secret <secret>', "the client's message-signing secret: enables the signature checks").env('ODC_SIGNING_SECRET'))
     .option('--app-id <id>', 'X-App-Id of signed requests (default: --client-id)')
     .option('--discovery-url <url>', 'discovery document (default: <url>/.well-known/opendelivery, then <origin>/.well-known/opendelivery)')
+    .addOption(
+      new Option('--profile <profile>', 'seed, or rc2: the committee 2.0.0-rc.2 customer module at <url> (e.g. https://crm.example.com/od/v2)')
+        .choices(['seed', 'rc2'])
+        .default('seed'),
+    )
     .option('--only <prefixes...>', 'run only checks whose id starts with these prefixes, e.g. auth customers.upsert')
     .option('--json <file>', 'write the report as JSON')
     .option('--junit <file>', 'write the report as JUnit XML')
@@ -43,6 +48,7 @@ export function conformanceCommand(): Command {
         appId: opts.appId,
         discoveryUrl: opts.discoveryUrl,
         only: opts.only,
+        profile: opts.profile,
         onResult: live ? (result) => process.stderr.write(`${formatResultLine(result, colour)}\n`) : undefined,
       });
       if (opts.json) writeFileSync(opts.json, formatJsonReport(report));

@@ -30,6 +30,10 @@ export function serveCommand(): Command {
     .addOption(databaseOption())
     .addOption(secretKeyFileOption())
     .addOption(new Option('--base-path <path>', 'prefix of every Customer operation, e.g. /v2').env('ODC_BASE_PATH').default('/'))
+    .addOption(
+      new Option('--rc2-base-path <path>', "prefix of the committee's 2.0.0-rc.2 binding (docs/bindings.md)").env('ODC_RC2_BASE_PATH').default('/od/v2'),
+    )
+    .option('--no-rc2', 'serve the seed binding only')
     .addOption(new Option('--public-url <url>', 'public origin for absolute URLs in discovery, e.g. https://crm.example.com').env('ODC_PUBLIC_URL'))
     .addOption(
       new Option('--body-limit <bytes>', 'largest request body').env('ODC_BODY_LIMIT').default(DEFAULT_BODY_LIMIT).argParser(wholeNumber('body limit')),
@@ -167,6 +171,7 @@ export function serveCommand(): Command {
         host: opts.host,
         port: opts.port,
         basePath: opts.basePath,
+        rc2BasePath: opts.rc2 === false ? false : opts.rc2BasePath,
         publicUrl: opts.publicUrl,
         role: opts.role,
         bodyLimit: opts.bodyLimit,

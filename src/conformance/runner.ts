@@ -16,6 +16,7 @@ import { clientCredentials, staticToken } from '../client/token-provider.js';
 import { operations, type OperationId } from '../contract/operations.js';
 import { CheckFailure, CheckSkip, type Check, type CheckResult, type Level } from './check.js';
 import { allChecks } from './checks/index.js';
+import { rc2Checks } from './checks/rc2.js';
 import { allOperationIds, RunContext, type Discovery } from './context.js';
 import { HttpTarget, type SigningIdentity, type TokenSource } from './http-target.js';
 
@@ -44,6 +45,11 @@ export interface ConformanceOptions {
   fetch?: typeof fetch;
   /** Called after each check, for live progress. */
   onResult?: (result: CheckResult) => void;
+  /**
+   * `seed` (default): the seed's checks at `baseUrl`. `rc2`: the committee's 2.0.0-rc.2
+   * customer module, `baseUrl` being the rc.2 binding's base (docs/bindings.md).
+   */
+  profile?: 'seed' | 'rc2';
   /** Replaces the built-in checks (tests of the runner itself). */
   checks?: readonly Check[];
 }
@@ -176,7 +182,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const declared = declaredOperations(manifest);
   const ctx = new RunContext(target, runId, discovery, declared);
 
-  const selected = (options.checks ?? allChecks).filter(
+  const selected = (options.checks ?? (options.profile === 'rc2' ? rc2Checks : allChecks)).filter(
     (check) => !options.only || options.only.some((prefix) => check.id === prefix || check.id.startsWith(`${prefix}.`)),
   );
   const results: CheckResult[] = [];

@@ -7,6 +7,7 @@
 import { authModels, customerScopes } from './auth.js';
 import { operations } from './operations.js';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from './queries.js';
+import { rc2BindingDeclaration } from './rc2/discovery.js';
 
 export interface DiscoveryOptions {
   appId: string;
@@ -21,6 +22,8 @@ export interface DiscoveryOptions {
    * `origin`: an Ordering Application / Origin Platform serving its records to CRMs that pull.
    */
   role?: 'crm' | 'origin';
+  /** Absolute URL of the rc.2 binding (docs/bindings.md), when it is served. */
+  rc2Endpoint?: string;
   /** Null when the server runs without authentication (embedded, single tenant). */
   auth: null | {
     signatureMode: 'required' | 'optional' | 'off';
@@ -88,6 +91,14 @@ export function buildDiscoveryManifest(o: DiscoveryOptions): Record<string, unkn
           linkHeader: true,
           cursorParameter: 'cursor',
         },
+        ...(o.rc2Endpoint
+          ? {
+              bindings: [
+                { contract: 'seed', version: '1.0.0', endpoint: o.endpoint, openApiUrl: `${o.origin}/openapi.json` },
+                rc2BindingDeclaration({ endpoint: o.rc2Endpoint, openApiUrl: `${o.rc2Endpoint}/openapi.json` }),
+              ],
+            }
+          : {}),
       },
     },
     operationalLimits: {

@@ -29,12 +29,19 @@ import { eventRoutes } from './routes/events.js';
 import { leadRoutes } from './routes/leads.js';
 import { orderRoutes } from './routes/orders.js';
 import { reviewRoutes } from './routes/reviews.js';
+import { DEFAULT_RC2_BASE_PATH, rc2Binding } from './rc2/rc2-binding.js';
+import { buildRc2OpenApiDocument } from '../contract/rc2/openapi.js';
 import { wireErrorOptions } from './wire-errors.js';
 
 export interface AppOptions {
   store: Store;
   /** Prefix of every Customer operation, e.g. `/v2`. Default `/`. */
   basePath?: string;
+  /**
+   * Prefix of the committee's 2.0.0-rc.2 binding (docs/bindings.md), default `/od/v2`;
+   * `false` serves the seed binding only.
+   */
+  rc2BasePath?: string | false;
   /** Largest body in bytes (default 16 MiB). */
   bodyLimit?: number;
   /** Largest batch in items (default 1000). */
@@ -77,6 +84,9 @@ export function normalizeBasePath(basePath: string | undefined): string {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const basePath = normalizeBasePath(options.basePath);
+  const rc2BasePath = options.rc2BasePath === false ? undefined : normalizeBasePath(options.rc2BasePath ?? DEFAULT_RC2_BASE_PATH);
+  if (rc2BasePath !== undefined && (rc2BasePath === '/' || rc2BasePath === basePath))
+    throw new Error(`the rc.2 binding needs a base path of its own (got ${rc2BasePath} beside the seed's ${basePath})`);
   const limits = { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, maxBatchItems: options.maxBatchItems ?? DEFAULT_MAX_BATCH_ITEMS };
   const orderProfile = options.orderProfile ?? 'lenient';
 
@@ -113,10 +123,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const appId = options.appId ?? (await options.store.auth.initSetting('appId', randomUUID()));
 
   await app.register(healthRoutes);
-  await app.register(docsRoutes, { document: buildOpenApiDocument({ version, basePath, orderProfile, authenticated: auth !== undefined, ...limits }) });
+  await app.register(docsRoutes, {
+    document: buildOpenApiDocument({ version, basePath, orderProfile, authenticated: auth !== undefined, ...limits }),
+    bindings:
+      rc2BasePath === undefined
+        ? []
+        : [
+            {
+              title: 'Customer 2.0.0-rc.2',
+              path: `${rc2BasePath}/openapi.json`,
+              document: buildRc2OpenApiDocument({ version, basePath: rc2BasePath, authenticated: auth !== undefined, ...limits }),
+            },
+          ],
+  });
   await app.register(discoveryRoute, {
     appId,
     basePath,
+    rc2BasePath,
     publicUrl: options.publicUrl,
     role: options.role,
     ...limits,
@@ -150,13 +173,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             ),
         });
       }
-      await operations.register(customerRoutes);
-      await operations.register(leadRoutes);
-      await operations.register(orderRoutes);
-      await operations.register(reviewRoutes);
-      await operations.register(eventRoutes);
+      // Both bindings sit in this one guarded scope (one authentication hook, one rate limit),
+      // each under its own prefix.
+      await operations.register(
+        async (seed) => {
+          await seed.register(customerRoutes);
+          await seed.register(leadRoutes);
+          await seed.register(orderRoutes);
+          await seed.register(reviewRoutes);
+          await seed.register(eventRoutes);
+        },
+        { prefix },
+      );
+      if (rc2BasePath !== undefined) await operations.register(rc2Binding, { prefix: rc2BasePath });
     },
-    { prefix },
+    { prefix: '' },
   );
   return app;
 }

@@ -8,8 +8,10 @@ import cors from '@fastify/cors';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { buildDiscoveryManifest, type DiscoveryOptions } from '../contract/discovery.js';
 
-export interface DiscoveryRouteOptions extends Omit<DiscoveryOptions, 'endpoint' | 'origin'> {
+export interface DiscoveryRouteOptions extends Omit<DiscoveryOptions, 'endpoint' | 'origin' | 'rc2Endpoint'> {
   basePath: string;
+  /** Base path of the rc.2 binding, when it is served. */
+  rc2BasePath?: string;
   publicUrl?: string;
 }
 
@@ -33,6 +35,13 @@ export const discoveryRoute: FastifyPluginAsync<DiscoveryRouteOptions> = async (
     return reply
       .header('cache-control', 'public, max-age=60')
       .header('vary', 'Host')
-      .send(buildDiscoveryManifest({ ...options, origin, endpoint }));
+      .send(
+        buildDiscoveryManifest({
+          ...options,
+          origin,
+          endpoint,
+          rc2Endpoint: options.rc2BasePath === undefined ? undefined : `${origin}${options.rc2BasePath}`,
+        }),
+      );
   });
 };

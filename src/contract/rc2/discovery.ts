@@ -1,0 +1,36 @@
+/**
+ * How the discovery manifest declares the rc.2 binding beside the seed's
+ * (docs/bindings.md): its endpoint, document, the committee operation ids it serves and those of
+ * the committee's Customer document it does not (the loyalty module).
+ */
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../queries.js';
+import { rc2Operations } from './operations.js';
+
+/** The committee's rc.2 operations outside the customer module, which odc does not serve. */
+export const rc2UnsupportedOperations = [
+  'listLoyaltyPrograms',
+  'upsertLoyaltyPrograms',
+  'getLoyaltyProgramById',
+  'listCustomerLoyaltyAccounts',
+  'getLoyaltyAccountById',
+  'listLoyaltyTransactions',
+  'listLoyaltyRewards',
+  'listLoyaltyCoupons',
+  'useLoyaltyCoupon',
+  'createLoyaltyRedemption',
+] as const;
+
+export function rc2BindingDeclaration(o: { endpoint: string; openApiUrl: string }): Record<string, unknown> {
+  return {
+    contract: 'rc2',
+    version: '2.0.0-rc.2',
+    endpoint: o.endpoint,
+    openApiUrl: o.openApiUrl,
+    supportedOperations: rc2Operations.map((op) => op.operationId),
+    unsupportedOperations: [...rc2UnsupportedOperations],
+    batchForms: ['items'],
+    // 202 answers come after the commit; correlationId is the request id (X-Request-Id).
+    writeAcknowledgement: { status: 202, durable: true, correlationIdHeader: 'X-Request-Id' },
+    pagination: { pageParameter: 'page', pageSizeParameter: 'pageSize', defaultPageSize: PAGE_SIZE_DEFAULT, maxPageSize: PAGE_SIZE_MAX, totalField: 'total' },
+  };
+}
