@@ -253,7 +253,7 @@ describe('differential: SQLite and PostgreSQL answer alike', { skip: !sqliteKind
       let paths = [`${list}?pageSize=2`, `${list}?pageSize=2`];
       for (let page = 0; page < 50 && paths.every((p) => p !== ''); page += 1) {
         const answers = await Promise.all(servers.map((s, i) => s.request('GET', paths[i])));
-        answers.forEach((res, i) => transcripts[i].push(`GET ${list} page ${page}\n${observe(res, normalizers[i])}`));
+        for (const [i, res] of answers.entries()) transcripts[i].push(`GET ${list} page ${page}\n${observe(res, normalizers[i])}`);
         paths = answers.map((res) => /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('link') ?? '')?.[1] ?? '');
       }
     }
