@@ -1,5 +1,5 @@
 /**
- * Rendering stored rows as text (src/store/stored-rows.ts, change-clock.ts) gives exactly
+ * Rendering stored rows as text (src/domain/wire.ts, src/store/change-clock.ts) gives exactly
  * what parsing the document, adding the server's fields and stringifying would: the
  * reference here is written the slow, obvious way.
  */
