@@ -55,6 +55,21 @@ for (const kind of STORES) {
       assert.equal((await server.request('GET', '/orders/dup-o')).json.status, 'DELIVERED');
     });
 
+    it('duplicate event keys in one batch (as pull may send): the first is kept and only its consent applies', async () => {
+      const store = server.store;
+      await store.upsertCustomers('dup-tenant', [{ id: 'dup-e', identifier: { type: 'email', value: 'dup-e@example.com' } }]);
+      const summary = await store.publishEvents('dup-tenant', [
+        { eventId: 'same', eventType: 'customer.opted_in', occurredAt: '2026-06-01T12:00:00Z', customerId: 'dup-e' },
+        { eventId: 'same', eventType: 'customer.opted_out', occurredAt: '2026-06-02T12:00:00Z', customerId: 'dup-e' },
+      ]);
+      assert.deepEqual(summary, { created: 1, updated: 0, unchanged: 1 });
+      const customer = JSON.parse((await store.getCustomer('dup-tenant', 'dup-e')) as string);
+      assert.deepEqual(customer.consent, { status: 'opted_in', occurredAt: '2026-06-01T12:00:00Z', eventId: 'same' });
+      const events = await store.listEvents('dup-tenant', {}, { limit: 10, offset: 0 });
+      assert.equal(events.items.length, 1);
+      assert.match(events.items[0], /opted_in/);
+    });
+
     it("an order's createdAt for createdFrom: its own when parseable, else the first received, never moved by a re-send", async () => {
       await server.request('POST', '/orders', [{ id: 'lenient-o', status: 'CONFIRMED', createdAt: 'yesterday' }]);
       const inRange = async () =>
