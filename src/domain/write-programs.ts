@@ -22,6 +22,7 @@ import { CONSENT_EVENT_TYPES, consentFromEvent, consentSupersedes, latestConsent
 import { normalizedOrUndefined, resolveCustomers } from './customer-resolution.js';
 import { externalIdsOf, planCustomerUpsert, type StoredCustomer } from './customer-upsert.js';
 import { eventDraft, type leadDraft, planEventWrites, planReplacingWrites } from './record-rules.js';
+import { planDeliveries } from './webhook-deliveries.js';
 import { renderRow } from './wire.js';
 
 type Program<T> = Generator<LookupRequest, T, LookupResult>;
@@ -85,9 +86,15 @@ export function* customerUpsertProgram(customers: Customer[], stamp: () => numbe
 
 export function* eventsProgram(events: CustomerEvent[], stamp: () => number): Program<{ plan: WritePlan; result: WriteSummary }> {
   const drafts = events.map(eventDraft);
-  const stored = (yield { records: { table: 'events', ids: [...new Set(drafts.map((d) => d.id))] } }).records;
-  const writes = planEventWrites(drafts, stored, stamp);
-  const plan: WritePlan = { ...emptyPlan(), records: { table: 'events', rows: writes.rows }, deliveries: writes.fresh.map((d) => d.id) };
+  // The subscriptions come in the same round as the stored events: no extra round trip.
+  const found = yield { records: { table: 'events', ids: [...new Set(drafts.map((d) => d.id))] }, subscriptions: true };
+  const writes = planEventWrites(drafts, found.records, stamp);
+  const bodies = new Map(writes.rows.map((r) => [r.id, r.data]));
+  const deliveries = planDeliveries(
+    writes.fresh.map((d) => ({ id: d.id, eventType: d.eventType, body: bodies.get(d.id) as string })),
+    found.subscriptions,
+  );
+  const plan: WritePlan = { ...emptyPlan(), records: { table: 'events', rows: writes.rows }, deliveries };
   const consenting = writes.fresh.filter((d) => d.consent && d.customerRef);
   if (consenting.length > 0) {
     const customers = yield* resolveCustomers(consenting.map((d) => d.customerRef as string));

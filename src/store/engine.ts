@@ -69,6 +69,8 @@ export interface LookupRequest {
   eventsByCustomer?: { refs: string[]; eventTypes: string[] };
   /** Rows of one record table by id. */
   records?: { table: RecordTable; ids: string[] };
+  /** The tenant's webhook subscriptions (id and event types). */
+  subscriptions?: boolean;
 }
 
 export interface LookupResult {
@@ -80,6 +82,7 @@ export interface LookupResult {
   identitiesOf: Map<string, IdentityKey[]>;
   eventsByCustomer: { customer_ref: string; id: string; event_type: string; data: string }[];
   records: Map<string, RecordRow>;
+  subscriptions: { id: string; eventTypes: string[] }[];
 }
 
 export const identityKey = (type: string, value: string): string => `${type}\u0000${value}`;
@@ -103,8 +106,17 @@ export interface WritePlan {
   /** Identities to add (an identity already held is left as it is). */
   identities: (IdentityKey & { customerId: string })[];
   records?: { table: RecordTable; rows: RecordPut[] };
-  /** Events (written in `records`) whose webhook deliveries are queued in the same transaction. */
-  deliveries: string[];
+  /** Webhook deliveries queued in the same transaction as their events (the outbox). */
+  deliveries: DeliveryPut[];
+}
+
+/** One row of the webhook outbox: the exact body sent, due at `dueAt` (epoch ms). */
+export interface DeliveryPut {
+  subscriptionId: string;
+  eventId: string;
+  body: string;
+  dueAt: number;
+  createdAt: string;
 }
 
 export const emptyPlan = (): WritePlan => ({ customers: [], externalIdsReplacedFor: [], externalIds: [], identities: [], deliveries: [] });

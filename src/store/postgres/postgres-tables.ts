@@ -78,7 +78,10 @@ export async function pgLookup(db: Db, tenant: string, request: LookupRequest): 
         [tenant, [...new Set(request.records.ids)]],
       )
     : none;
-  const [c, i, e, o, v, r] = await Promise.all([customers, identities, externals, identitiesOf, events, records]);
+  const subscriptions = request.subscriptions
+    ? db.query<{ id: string; event_types: string[] }>('SELECT id, event_types FROM webhook_subscriptions WHERE tenant = $1 ORDER BY created_at, id', [tenant])
+    : none;
+  const [c, i, e, o, v, r, s] = await Promise.all([customers, identities, externals, identitiesOf, events, records, subscriptions]);
   const of = new Map<string, { type: string; value: string }[]>();
   for (const row of o?.rows ?? []) of.set(row.customer_id, [...(of.get(row.customer_id) ?? []), { type: row.type, value: row.value }]);
   return {
@@ -88,6 +91,7 @@ export async function pgLookup(db: Db, tenant: string, request: LookupRequest): 
     identitiesOf: of,
     eventsByCustomer: v?.rows ?? [],
     records: new Map((r?.rows ?? []).map((row) => [row.id, row])),
+    subscriptions: (s?.rows ?? []).map((row) => ({ id: row.id, eventTypes: row.event_types })),
   };
 }
 
@@ -133,8 +137,8 @@ export async function pgApply(db: PoolClient, tenant: string, plan: WritePlan): 
          .join(', ')}`,
       [tenant, JSON.stringify(records.rows.map(({ previousStamp: _, ...row }) => row))],
     );
-    // The deliveries of new events commit with them (the outbox of webhook-store.ts).
-    if (records.table === 'events') await enqueuePgDeliveries(db, tenant, plan.deliveries);
   }
+  // The deliveries of new events commit with them (the outbox of webhook-store.ts).
+  await enqueuePgDeliveries(db, tenant, plan.deliveries);
   return plan.customers.length + (records?.rows.length ?? 0);
 }

@@ -17,7 +17,7 @@ import {
   type WritePlan,
 } from '../engine.js';
 import type { SqliteStampCounts } from './sqlite-stamp-counts.js';
-import { prepareDeliveryEnqueue } from './sqlite-webhooks.js';
+import { prepareDeliveryEnqueue, prepareSubscriptionLookup } from './sqlite-webhooks.js';
 
 const CUSTOMER_COLUMNS = 'id, data, created_at, stamp, consent';
 
@@ -36,6 +36,7 @@ export class SqliteTables {
   private readonly addIdentity: Database.Statement;
   private readonly putRecord: Record<RecordTable, Database.Statement>;
   private readonly enqueueDeliveries: ReturnType<typeof prepareDeliveryEnqueue>;
+  private readonly subscriptionsOf: ReturnType<typeof prepareSubscriptionLookup>;
 
   constructor(
     db: Database.Database,
@@ -76,6 +77,7 @@ export class SqliteTables {
       }),
     ) as Record<RecordTable, Database.Statement>;
     this.enqueueDeliveries = prepareDeliveryEnqueue(db);
+    this.subscriptionsOf = prepareSubscriptionLookup(db);
   }
 
   lookup(tenant: string, request: LookupRequest): LookupResult {
@@ -86,6 +88,7 @@ export class SqliteTables {
       identitiesOf: new Map(),
       eventsByCustomer: [],
       records: new Map(),
+      subscriptions: request.subscriptions ? this.subscriptionsOf(tenant) : [],
     };
     for (const id of new Set(request.customers ?? [])) {
       const row = this.customerById.get(tenant, id) as CustomerRow | undefined;
@@ -134,14 +137,8 @@ export class SqliteTables {
         if (table === 'leads') this.stampCounts.moved('leads', tenant, row.previousStamp, row.stamp);
         statement.run(tenant, row.id, row.data, row.stamp, ...columns.map((c) => row[c] ?? null));
       }
-      if (table === 'events') {
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        // The deliveries of a new event commit with it (the outbox of webhook-store.ts).
-        for (const id of plan.deliveries) {
-          const row = byId.get(id);
-          if (row) this.enqueueDeliveries(tenant, id, String(row.event_type), row.data);
-        }
-      }
     }
+    // The deliveries of new events commit with them (the outbox of webhook-store.ts).
+    for (const delivery of plan.deliveries) this.enqueueDeliveries(tenant, delivery);
   }
 }
