@@ -37,13 +37,15 @@ export function* customerUpsertProgram(customers: Customer[], stamp: () => numbe
     }),
     externalIds: customers.flatMap((c) => (c.externalIds ?? []).map((e) => ({ source: e.source, key: e.key ?? '', value: e.value }))),
   };
-  const ids = [...new Set([...customers.flatMap((c) => (c.id ? [c.id] : [])), ...first.identities.values(), ...first.externalIds.values()])];
+  // Several customers may hold one external id (merges): the smallest id, by UTF-16 code units, matches.
+  const externalHolder = new Map([...first.externalIds].map(([key, holders]) => [key, [...holders].sort()[0]]));
+  const ids = [...new Set([...customers.flatMap((c) => (c.id ? [c.id] : [])), ...first.identities.values(), ...externalHolder.values()])];
   const stored = (yield { customers: ids }).customers;
   const plan = planCustomerUpsert(
     customers,
     {
       identity: (type, value) => first.identities.get(identityKey(type, value)),
-      externalId: (source, key, value) => first.externalIds.get(externalIdKey(source, key, value)),
+      externalId: (source, key, value) => externalHolder.get(externalIdKey(source, key, value)),
       customer: (id): StoredCustomer | undefined => {
         const row = stored.get(id);
         return row && { id, data: JSON.parse(row.data) as JsonObject, createdAt: row.created_at, consent: parseConsent(row.consent), stamp: row.stamp };

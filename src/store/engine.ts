@@ -61,7 +61,7 @@ export interface LookupRequest {
   customers?: string[];
   /** Customer ids by identity (type, normalized value). */
   identities?: IdentityKey[];
-  /** Customer ids by external id (source, key, value); the smallest id when several hold one. */
+  /** Customer ids by external id (source, key, value): every customer holding it. */
   externalIds?: ExternalIdKey[];
   /** Every identity of these customers. */
   identitiesOf?: string[];
@@ -77,8 +77,8 @@ export interface LookupResult {
   customers: Map<string, CustomerRow>;
   /** By identityKey(type, value). */
   identities: Map<string, string>;
-  /** By externalIdKey(source, key, value). */
-  externalIds: Map<string, string>;
+  /** By externalIdKey(source, key, value): the holders, in no particular order. */
+  externalIds: Map<string, string[]>;
   identitiesOf: Map<string, IdentityKey[]>;
   eventsByCustomer: { customer_ref: string; id: string; event_type: string; data: string }[];
   records: Map<string, RecordRow>;

@@ -55,8 +55,7 @@ export async function pgLookup(db: Db, tenant: string, request: LookupRequest): 
   const externals = request.externalIds?.length
     ? db.query<{ source: string; key: string; value: string; customer_id: string }>(
         `SELECT DISTINCT k.source, k.key, k.value, ce.customer_id FROM unnest($2::text[], $3::text[], $4::text[]) AS k(source, key, value)
-         CROSS JOIN LATERAL (SELECT customer_id FROM customer_external_ids WHERE tenant = $1 AND source = k.source AND key = k.key AND value = k.value
-                             ORDER BY customer_id LIMIT 1) AS ce`,
+         CROSS JOIN LATERAL (SELECT customer_id FROM customer_external_ids WHERE tenant = $1 AND source = k.source AND key = k.key AND value = k.value) AS ce`,
         [tenant, request.externalIds.map((k) => k.source), request.externalIds.map((k) => k.key), request.externalIds.map((k) => k.value)],
       )
     : none;
@@ -87,12 +86,21 @@ export async function pgLookup(db: Db, tenant: string, request: LookupRequest): 
   return {
     customers: new Map((c?.rows ?? []).map((row) => [row.id, row])),
     identities: new Map((i?.rows ?? []).map((row) => [identityKey(row.type, row.value), row.customer_id])),
-    externalIds: new Map((e?.rows ?? []).map((row) => [externalIdKey(row.source, row.key, row.value), row.customer_id])),
+    externalIds: holders(e?.rows ?? []),
     identitiesOf: of,
     eventsByCustomer: v?.rows ?? [],
     records: new Map((r?.rows ?? []).map((row) => [row.id, row])),
     subscriptions: (s?.rows ?? []).map((row) => ({ id: row.id, eventTypes: row.event_types })),
   };
+}
+
+function holders(rows: { source: string; key: string; value: string; customer_id: string }[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const row of rows) {
+    const key = externalIdKey(row.source, row.key, row.value);
+    out.set(key, [...(out.get(key) ?? []), row.customer_id]);
+  }
+  return out;
 }
 
 /** Applies a plan inside the caller's transaction; returns the rows written (for ANALYZE pacing). */

@@ -44,9 +44,7 @@ export class SqliteTables {
   ) {
     this.customerById = db.prepare(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE tenant = ? AND id = ?`);
     this.byIdentity = db.prepare('SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = ? AND value = ?').pluck();
-    this.byExternalId = db
-      .prepare('SELECT customer_id FROM customer_external_ids WHERE tenant = ? AND source = ? AND key = ? AND value = ? ORDER BY customer_id LIMIT 1')
-      .pluck();
+    this.byExternalId = db.prepare('SELECT customer_id FROM customer_external_ids WHERE tenant = ? AND source = ? AND key = ? AND value = ?').pluck();
     this.identitiesOf = db.prepare('SELECT type, value FROM customer_identities WHERE tenant = ? AND customer_id = ? ORDER BY type, value');
     this.eventsByCustomer = db.prepare(
       // Named: without statistics SQLite walks the tenant's events by primary key instead.
@@ -99,8 +97,8 @@ export class SqliteTables {
       if (id !== undefined) result.identities.set(identityKey(type, value), id);
     }
     for (const { source, key, value } of request.externalIds ?? []) {
-      const id = this.byExternalId.get(tenant, source, key, value) as string | undefined;
-      if (id !== undefined) result.externalIds.set(externalIdKey(source, key, value), id);
+      const ids = this.byExternalId.all(tenant, source, key, value) as string[];
+      if (ids.length > 0) result.externalIds.set(externalIdKey(source, key, value), ids);
     }
     for (const id of new Set(request.identitiesOf ?? [])) result.identitiesOf.set(id, this.identitiesOf.all(tenant, id) as IdentityKey[]);
     const events = request.eventsByCustomer;
