@@ -202,15 +202,19 @@ describe('differential: SQLite and PostgreSQL answer alike', { skip: !sqliteKind
     const next = generator(prng(SEED));
     const ops: Operation[] = [];
     const marks: string[] = [];
+    let accepted = 0;
     for (let step = 0; step < STEPS; step += 1) {
       const op = next();
       ops.push(op);
-      await both(op.method, op.path, op.body);
+      const [answer] = await both(op.method, op.path, op.body);
+      if (answer.status < 300) accepted += 1;
       // A time between two writes on both stores, a millisecond clear of each, so that
       // updatedFrom/updatedTo/createdFrom select the same records whatever a stamp's µs.
       if (step % 30 === 15) marks.push(await clearInstant());
     }
     if (transcripts[0].join('\n') !== transcripts[1].join('\n')) failWith('write answers');
+    // Not vacuous: most writes of a history are accepted, so there is stored state to compare.
+    assert.ok(accepted > STEPS / 2, `only ${accepted} of ${STEPS} writes were accepted (seed ${SEED})`);
 
     const enc = encodeURIComponent;
     const refs = ['c-1', 'c-2', 'c-3', 'crm-7', 'crm-8', 'email:ana@example.com', 'phone:+5511999990001', 'document:12345678900', 'nobody'];
