@@ -42,17 +42,17 @@ export interface PostgresStoreOptions {
   logger?: PostgresLogger;
 }
 
+/** An error as pino's standard serializer writes it: type, message, stack, code, and its cause. */
+function serializeError(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error) || depth > 4) return error === undefined ? undefined : String(error);
+  const e = error as Error & { code?: string };
+  return { type: e.name, message: e.message, stack: e.stack, code: e.code, cause: e.cause === undefined ? undefined : serializeError(e.cause, depth + 1) };
+}
+
 /** A pino-shaped line on stderr, for when no logger is given: the error is never discarded. */
 const stderrLogger: PostgresLogger = {
   error(details, message) {
-    const err = details.err as Error & { code?: string; cause?: unknown };
-    const line = {
-      level: 50,
-      time: Date.now(),
-      msg: message,
-      err: { type: err?.name, message: err?.message, stack: err?.stack, code: err?.code, cause: err?.cause === undefined ? undefined : String(err.cause) },
-    };
-    process.stderr.write(`${JSON.stringify(line)}\n`);
+    process.stderr.write(`${JSON.stringify({ level: 50, time: Date.now(), msg: message, err: serializeError(details.err) })}\n`);
   },
 };
 
