@@ -1,5 +1,5 @@
 /**
- * Rendering stored rows as text (src/store/stored-rows.ts, change-clock.ts) gives exactly
+ * Rendering stored rows as text (src/domain/wire.ts, src/store/change-clock.ts) gives exactly
  * what parsing the document, adding the server's fields and stringifying would: the
  * reference here is written the slow, obvious way.
  */
@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { stampToIso } from '../src/store/change-clock.js';
-import { renderCustomer, renderWithUpdatedAt } from '../src/store/stored-rows.js';
+import { renderCustomer, renderWithUpdatedAt } from '../src/domain/wire.js';
 
 /** Microseconds since the epoch, to a 6-digit fraction, via BigInt arithmetic (no shortcuts). */
 function referenceIso(stamp: number): string {

@@ -3,7 +3,7 @@
  * (migrations run on open), anything else is a SQLite file path (the default, under ./data/).
  */
 import { join } from 'node:path';
-import { PostgresStore } from './postgres/postgres-store.js';
+import { PostgresStore, type PostgresLogger } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -17,6 +17,8 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** PostgreSQL only: statement timeout in ms. */
   statementTimeoutMs?: number;
+  /** PostgreSQL only: receives errors of idle pool connections (e.g. the server's pino logger). */
+  logger?: PostgresLogger;
 }
 
 export function isPostgresUrl(database: string): boolean {
@@ -26,7 +28,12 @@ export function isPostgresUrl(database: string): boolean {
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   const database = options.database ?? DEFAULT_DATABASE;
   if (isPostgresUrl(database)) {
-    return PostgresStore.open({ connectionString: database, poolSize: options.poolSize, statementTimeoutMs: options.statementTimeoutMs });
+    return PostgresStore.open({
+      connectionString: database,
+      poolSize: options.poolSize,
+      statementTimeoutMs: options.statementTimeoutMs,
+      logger: options.logger,
+    });
   }
   return new SqliteStore({ filename: database.replace(/^sqlite:(\/\/)?/i, ''), synchronous: options.synchronous });
 }

@@ -37,6 +37,37 @@ export interface WebhookDelivery {
   deliveredAt: string | null;
 }
 
+/** An outbox row joined with its subscription's URL, as both engines select it. */
+export interface DeliveryRow {
+  id: number;
+  tenant: string;
+  subscription_id: string;
+  event_id: string;
+  url: string;
+  body: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+export const toDelivery = (r: DeliveryRow): WebhookDelivery => ({
+  id: Number(r.id),
+  tenant: r.tenant,
+  subscriptionId: r.subscription_id,
+  eventId: r.event_id,
+  url: r.url,
+  body: r.body,
+  status: r.status,
+  attempts: r.attempts,
+  nextAttemptAt: Number(r.next_attempt_at),
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  deliveredAt: r.delivered_at,
+});
+
 export interface WebhookStore {
   addSubscription(subscription: WebhookSubscription): Promise<void>;
   listSubscriptions(tenant?: string): Promise<WebhookSubscription[]>;

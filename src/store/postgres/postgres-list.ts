@@ -1,10 +1,12 @@
 /**
- * Filtered, keyset-ordered list queries for the PostgreSQL store: the same shapes as the
- * SQLite store's (sqlite-list.ts), with numbered parameters and array binds.
+ * List specs (src/store/engine.ts) as PostgreSQL queries: the same shapes as the SQLite
+ * engine's (each condition served by a tenant-first index), with numbered parameters and
+ * array binds.
  */
 import type { Pool } from 'pg';
+import type { DataTable, ListCondition, ListRows, ListSpec } from '../engine.js';
 import { planStampRange, type AtLeastPlan, type CountedTable } from '../stamp-counts.js';
-import type { PageRequest, PageResult, TimeRange } from '../store.js';
+import type { TimeRange } from '../store.js';
 
 /** Collects parameters and hands out their `$n` placeholders. */
 export class Params {
@@ -16,28 +18,47 @@ export class Params {
   }
 }
 
-export function rangeConditions(params: Params, column: string, range: TimeRange | undefined): string[] {
+function rangeConditions(params: Params, column: string, range: TimeRange | undefined): string[] {
   const out: string[] = [];
   if (range?.from !== undefined) out.push(`${column} >= ${params.add(range.from)}`);
   if (range?.to !== undefined) out.push(`${column} <= ${params.add(range.to)}`);
   return out;
 }
 
-export interface PgListQuery<Row> {
-  table: string;
-  /** Columns to select; must include `stamp` and `id`. */
-  columns: string;
-  params: Params;
-  /** Conditions after the tenant's, written against `params` (the tenant is `$1`). */
-  conditions: string[];
-  page: PageRequest;
-  render: (row: Row) => string;
-  /**
-   * The conditions are exactly this stamp range on a counted table: the total comes from
-   * the stamp buckets (stamp-counts.ts) instead of counting every match.
-   */
-  stampCount?: { table: CountedTable; range: TimeRange | undefined };
+/** One condition of a list spec as SQL (column names come from the domain's specs, never from a request). */
+function toSql(params: Params, c: ListCondition): string[] {
+  switch (c.kind) {
+    case 'equals':
+      return [`${c.column} = ${params.add(c.value)}`];
+    case 'in':
+      return [`${c.column} = ANY(${params.add(c.values)}::text[])`];
+    case 'range':
+      return rangeConditions(params, c.column, c.range);
+    case 'identity': {
+      const parts = ['tenant = $1'];
+      if (c.type !== undefined) parts.push(`type = ${params.add(c.type)}`);
+      if (c.values !== undefined) parts.push(`value = ANY(${params.add(c.values)}::text[])`);
+      return [`id IN (SELECT customer_id FROM customer_identities WHERE ${parts.join(' AND ')})`];
+    }
+    case 'externalId': {
+      const value = params.add(c.value);
+      const source = c.source === undefined ? '' : ` AND source = ${params.add(c.source)}`;
+      const viaIdentifier = c.orIdentifier
+        ? ` UNION SELECT customer_id FROM customer_identities WHERE tenant = $1 AND type = 'external_id' AND value = ${value}`
+        : '';
+      return [`id IN (SELECT customer_id FROM customer_external_ids WHERE tenant = $1 AND value = ${value}${source}${viaIdentifier})`];
+    }
+  }
 }
+
+/** The columns each table's rows are read with; every list includes `stamp` and `id`. */
+const LIST_COLUMNS: Record<DataTable, string> = {
+  customers: 'id, data, created_at, stamp, consent',
+  leads: 'id, data, created_at, stamp',
+  orders: 'id, data, stamp',
+  reviews: 'id, data, stamp',
+  events: 'id, data, stamp',
+};
 
 /** A stamp range's count from the buckets (stamp-counts.ts). */
 async function countStampRange(pool: Pool, table: CountedTable, tenant: string, range: TimeRange | undefined): Promise<number> {
@@ -66,31 +87,33 @@ async function countAtLeast(pool: Pool, table: CountedTable, tenant: string, pla
   return Number(rows[0].n);
 }
 
-export async function runPgListQuery<Row extends { stamp: number; id: string }>(pool: Pool, q: PgListQuery<Row>): Promise<PageResult> {
-  const where = ['tenant = $1', ...q.conditions].join(' AND ');
-  const countParams = [...q.params.values];
+export async function runPgListSpec<Row extends { stamp: number; id: string }>(pool: Pool, tenant: string, spec: ListSpec): Promise<ListRows<Row>> {
+  const params = new Params();
+  params.add(tenant);
+  const conditions = spec.conditions.flatMap((c) => toSql(params, c));
+  const where = ['tenant = $1', ...conditions].join(' AND ');
+  const countParams = [...params.values];
   const page = new Params();
-  page.values.push(...q.params.values);
+  page.values.push(...params.values);
   let pageWhere = where;
-  let offset = q.page.offset;
-  if (q.page.after) {
-    const stamp = page.add(q.page.after.stamp);
-    pageWhere += ` AND (stamp, id) > (${stamp}, ${page.add(q.page.after.id)})`;
+  let offset = spec.page.offset;
+  if (spec.page.after) {
+    const stamp = page.add(spec.page.after.stamp);
+    pageWhere += ` AND (stamp, id) > (${stamp}, ${page.add(spec.page.after.id)})`;
     offset = 0;
   }
-  const limit = page.add(q.page.limit + 1);
+  const limit = page.add(spec.page.limit + 1);
   const skip = page.add(offset);
-  const stampCount = q.stampCount;
+  const buckets = spec.countFromBuckets;
   const [total, rows] = await Promise.all([
-    stampCount
-      ? countStampRange(pool, stampCount.table, countParams[0] as string, stampCount.range)
-      : pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${q.table} WHERE ${where}`, countParams).then((r) => r.rows[0].n),
-    pool.query<Row>(`SELECT ${q.columns} FROM ${q.table} WHERE ${pageWhere} ORDER BY stamp, id LIMIT ${limit} OFFSET ${skip}`, page.values),
+    buckets
+      ? countStampRange(pool, buckets.table, tenant, buckets.range)
+      : pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${spec.table} WHERE ${where}`, countParams).then((r) => r.rows[0].n),
+    pool.query<Row>(`SELECT ${LIST_COLUMNS[spec.table]} FROM ${spec.table} WHERE ${pageWhere} ORDER BY stamp, id LIMIT ${limit} OFFSET ${skip}`, page.values),
   ]);
   const list = rows.rows;
   // One row more than asked tells whether a next page exists without a second query.
-  const hasMore = list.length > q.page.limit;
+  const hasMore = list.length > spec.page.limit;
   if (hasMore) list.pop();
-  const last = list[list.length - 1];
-  return { items: list.map(q.render), total, last: last ? { stamp: last.stamp, id: last.id } : undefined, hasMore };
+  return { rows: list, total, hasMore };
 }

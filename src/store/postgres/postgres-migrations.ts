@@ -5,19 +5,23 @@
  * applies what is pending, the others wait, then find nothing left to do. Each migration runs
  * in its own transaction and is recorded in `schema_migrations`.
  */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Migration, MigrationResult } from '../migration.js';
 import * as initial from './migrations/001-initial.js';
 import * as credentials from './migrations/002-credentials.js';
 import * as webhooks from './migrations/003-webhooks.js';
 import * as stampCounts from './migrations/004-stamp-counts.js';
+import * as documentText from './migrations/005-document-text.js';
 
-export const postgresMigrations: readonly Migration[] = [initial, credentials, webhooks, stampCounts];
+/** A migration that may also rewrite rows in code after its SQL, in the same transaction. */
+export type PostgresMigration = Migration & { rewrite?: (client: PoolClient) => Promise<void> };
+
+export const postgresMigrations: readonly PostgresMigration[] = [initial, credentials, webhooks, stampCounts, documentText];
 
 /** An arbitrary constant naming odc's migration lock among the database's advisory locks. */
 const MIGRATION_LOCK = 0x0dc_0001;
 
-export async function migratePostgres(pool: Pool, migrations: readonly Migration[] = postgresMigrations): Promise<MigrationResult[]> {
+export async function migratePostgres(pool: Pool, migrations: readonly PostgresMigration[] = postgresMigrations): Promise<MigrationResult[]> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -34,6 +38,7 @@ export async function migratePostgres(pool: Pool, migrations: readonly Migration
       await client.query('BEGIN');
       try {
         await client.query(m.up);
+        await m.rewrite?.(client);
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
         await client.query('COMMIT');
       } catch (error) {

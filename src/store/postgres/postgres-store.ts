@@ -11,31 +11,21 @@
  * by itself when the database is back.
  */
 import pg, { type Pool, type PoolClient } from 'pg';
-import type { Customer } from '../../contract/customer.js';
-import type { CustomerEvent } from '../../contract/event.js';
-import type { Lead } from '../../contract/lead.js';
-import type { Review } from '../../contract/review.js';
+import { DomainStore } from '../../domain/domain-store.js';
+import type { CustomerRow, ListRows, ListSpec, ReadProgram, RecordRow, StoreEngine, WriteProgram } from '../engine.js';
 import type { MigrationResult } from '../migration.js';
-import type {
-  CustomerFilter,
-  EventFilter,
-  LeadFilter,
-  OrderFilter,
-  OrderSnapshot,
-  PageRequest,
-  PageResult,
-  ReviewFilter,
-  Store,
-  WriteSummary,
-} from '../store.js';
 import type { PoolUse, StoreStatus } from '../store.js';
 import { PostgresAuthStore } from './postgres-auth.js';
-import { PostgresCustomers } from './postgres-customers.js';
 import { isUnavailable, translatePgError } from './postgres-errors.js';
-import { migratePostgres } from './postgres-migrations.js';
-import { postgresMigrations } from './postgres-migrations.js';
-import { PostgresRecords } from './postgres-records.js';
+import { runPgListSpec } from './postgres-list.js';
+import { migratePostgres, postgresMigrations } from './postgres-migrations.js';
+import { pgApply, pgLookup } from './postgres-tables.js';
 import { PostgresWebhookStore } from './postgres-webhooks.js';
+
+/** Where the engine reports what it cannot hand to a request (a pino logger fits). */
+export interface PostgresLogger {
+  error(details: { err: unknown }, message: string): void;
+}
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -45,7 +35,26 @@ export interface PostgresStoreOptions {
   statementTimeoutMs?: number;
   /** Longest to wait for a connection, in ms (default 5 s). */
   connectTimeoutMs?: number;
+  /**
+   * Receives errors of idle pool connections (a database restart, a dropped link), with
+   * stack and cause. Default: one JSON line on stderr in pino's shape.
+   */
+  logger?: PostgresLogger;
 }
+
+/** An error as pino's standard serializer writes it: type, message, stack, code, and its cause. */
+function serializeError(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error) || depth > 4) return error === undefined ? undefined : String(error);
+  const e = error as Error & { code?: string };
+  return { type: e.name, message: e.message, stack: e.stack, code: e.code, cause: e.cause === undefined ? undefined : serializeError(e.cause, depth + 1) };
+}
+
+/** A pino-shaped line on stderr, for when no logger is given: the error is never discarded. */
+const stderrLogger: PostgresLogger = {
+  error(details, message) {
+    process.stderr.write(`${JSON.stringify({ level: 50, time: Date.now(), msg: message, err: serializeError(details.err) })}\n`);
+  },
+};
 
 /** bigint (stamps, milliseconds) as JS numbers: all of odc's fit in 2^53. */
 const types = {
@@ -66,12 +75,11 @@ const ANALYZE_AT_LEAST_EVERY_ROWS = 50_000;
 /** Failures worth running the whole transaction again for. */
 const RETRYABLE = new Set(['40001', '40P01']);
 
-export class PostgresStore implements Store {
+/** The PostgreSQL engine (src/store/engine.ts): transactions, stamps, look-ups, plans, list specs. */
+export class PostgresEngine implements StoreEngine {
   readonly backend = 'postgres';
   readonly auth: PostgresAuthStore;
   readonly webhooks: PostgresWebhookStore;
-  private readonly customers: PostgresCustomers;
-  private readonly records: PostgresRecords;
   /** What opening the database applied. */
   migrations: MigrationResult[] = [];
   private written = 0;
@@ -81,12 +89,10 @@ export class PostgresStore implements Store {
   private constructor(readonly pool: Pool) {
     this.auth = new PostgresAuthStore(pool);
     this.webhooks = new PostgresWebhookStore(pool);
-    this.customers = new PostgresCustomers(pool);
-    this.records = new PostgresRecords(pool, this.customers);
   }
 
   /** Connects and applies pending migrations (under an advisory lock). */
-  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+  static async open(options: PostgresStoreOptions): Promise<PostgresEngine> {
     const pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
@@ -100,9 +106,11 @@ export class PostgresStore implements Store {
       application_name: 'odc',
       types,
     });
-    // An idle connection that dies (database restart) must not take the process down.
-    pool.on('error', () => undefined);
-    const store = new PostgresStore(pool);
+    // An idle connection that dies (database restart) must not take the process down; the
+    // pool replaces it, and the operator still learns why.
+    const logger = options.logger ?? stderrLogger;
+    pool.on('error', (error) => logger.error({ err: error }, 'an idle PostgreSQL connection failed; the pool replaces it'));
+    const store = new PostgresEngine(pool);
     try {
       store.migrations = await store.migrate();
     } catch (error) {
@@ -120,7 +128,7 @@ export class PostgresStore implements Store {
    * One write transaction for a tenant: lock its clock row, hand out stamps above both its
    * last stamp and the database clock, run `fn`, record the last stamp, commit.
    */
-  private async write<T>(tenant: string, fn: (db: PoolClient, stamp: () => number) => Promise<T>): Promise<T> {
+  private async transaction<T>(tenant: string, fn: (db: PoolClient, stamp: () => number) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       let db: PoolClient | undefined;
       let broken: Error | undefined;
@@ -173,74 +181,43 @@ export class PostgresStore implements Store {
       });
   }
 
-  private read<T>(fn: () => Promise<T>): Promise<T> {
+  private query<T>(fn: () => Promise<T>): Promise<T> {
     return fn().catch(translatePgError);
   }
 
-  async upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary> {
-    const summary = await this.write(tenant, (db, stamp) => this.customers.upsert(db, tenant, customers, stamp));
-    this.wrote(customers.length);
-    return summary;
+  /** Runs the program with one round trip per look-up round, then applies its plan; one transaction. */
+  async write<T>(tenant: string, program: WriteProgram<T>): Promise<T> {
+    let rows = 0;
+    const result = await this.transaction(tenant, async (db, stamp) => {
+      const steps = program(stamp);
+      let step = steps.next();
+      while (!step.done) step = steps.next(await pgLookup(db, tenant, step.value));
+      rows = await pgApply(db, tenant, step.value.plan);
+      return step.value.result;
+    });
+    this.wrote(rows);
+    return result;
   }
 
-  getCustomer(tenant: string, ref: string): Promise<string | undefined> {
-    return this.read(() => this.customers.get(tenant, ref));
+  read<T>(tenant: string, program: ReadProgram<T>): Promise<T> {
+    return this.query(async () => {
+      const steps = program();
+      let step = steps.next();
+      while (!step.done) step = steps.next(await pgLookup(this.pool, tenant, step.value));
+      return step.value;
+    });
   }
 
-  resolveCustomerRefs(tenant: string, ref: string): Promise<string[] | undefined> {
-    return this.read(() => this.customers.refs(tenant, ref));
-  }
-
-  listCustomers(tenant: string, filter: CustomerFilter, page: PageRequest): Promise<PageResult> {
-    return this.read(() => this.customers.list(tenant, filter, page));
-  }
-
-  upsertLeads(tenant: string, leads: Lead[]): Promise<WriteSummary> {
-    return this.write(tenant, (db, stamp) => this.records.upsertLeads(db, tenant, leads, stamp));
-  }
-
-  listLeads(tenant: string, filter: LeadFilter, page: PageRequest): Promise<PageResult> {
-    return this.read(() => this.records.listLeads(tenant, filter, page));
-  }
-
-  upsertOrders(tenant: string, orders: OrderSnapshot[]): Promise<WriteSummary> {
-    return this.write(tenant, (db, stamp) => this.records.upsertOrders(db, tenant, orders, stamp));
-  }
-
-  getOrder(tenant: string, id: string): Promise<string | undefined> {
-    return this.read(() => this.records.getOrder(tenant, id));
-  }
-
-  listOrders(tenant: string, filter: OrderFilter, page: PageRequest): Promise<PageResult> {
-    return this.read(() => this.records.listOrders(tenant, filter, page));
-  }
-
-  upsertReviews(tenant: string, reviews: Review[]): Promise<WriteSummary> {
-    return this.write(tenant, (db, stamp) => this.records.upsertReviews(db, tenant, reviews, stamp));
-  }
-
-  getReview(tenant: string, id: string): Promise<string | undefined> {
-    return this.read(() => this.records.getReview(tenant, id));
-  }
-
-  listReviews(tenant: string, filter: ReviewFilter, page: PageRequest): Promise<PageResult> {
-    return this.read(() => this.records.listReviews(tenant, filter, page));
-  }
-
-  publishEvents(tenant: string, events: CustomerEvent[]): Promise<WriteSummary> {
-    return this.write(tenant, (db, stamp) => this.records.publishEvents(db, tenant, events, stamp));
-  }
-
-  listEvents(tenant: string, filter: EventFilter, page: PageRequest): Promise<PageResult> {
-    return this.read(() => this.records.listEvents(tenant, filter, page));
+  list<Row extends CustomerRow | RecordRow>(tenant: string, spec: ListSpec): Promise<ListRows<Row>> {
+    return this.query(() => runPgListSpec<Row>(this.pool, tenant, spec));
   }
 
   async ping(): Promise<void> {
-    await this.read(() => this.pool.query('SELECT 1'));
+    await this.query(() => this.pool.query('SELECT 1'));
   }
 
   async status(): Promise<StoreStatus> {
-    const { rows } = await this.read(() =>
+    const { rows } = await this.query(() =>
       this.pool.query<{ versions: number[]; depth: number }>(
         "SELECT (SELECT coalesce(array_agg(version), '{}') FROM schema_migrations) AS versions, (SELECT count(*)::int FROM webhook_outbox WHERE status = 'pending') AS depth",
       ),
@@ -256,5 +233,30 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     await this.analyzing;
     await this.pool.end().catch(() => undefined);
+  }
+}
+
+/** The PostgreSQL store routes receive: the domain's rules over the PostgreSQL engine. */
+export class PostgresStore extends DomainStore {
+  private constructor(private readonly postgres: PostgresEngine) {
+    super(postgres);
+  }
+
+  /** Connects and applies pending migrations (under an advisory lock). */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    return new PostgresStore(await PostgresEngine.open(options));
+  }
+
+  get pool(): Pool {
+    return this.postgres.pool;
+  }
+
+  /** What opening the database applied. */
+  get migrations(): MigrationResult[] {
+    return this.postgres.migrations;
+  }
+
+  migrate(): Promise<MigrationResult[]> {
+    return this.postgres.migrate();
   }
 }

@@ -4,8 +4,8 @@
  * once; a lease that runs out (crashed instance) makes the row due again.
  */
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
-import type { DeliveryStatus, WebhookDelivery, WebhookStore, WebhookSubscription } from '../webhook-store.js';
-import { toDelivery } from '../sqlite/sqlite-webhooks.js';
+import type { DeliveryPut } from '../engine.js';
+import { toDelivery, type DeliveryStatus, type WebhookDelivery, type WebhookStore, type WebhookSubscription } from '../webhook-store.js';
 import { translatePgError } from './postgres-errors.js';
 
 interface SubscriptionRow {
@@ -29,14 +29,14 @@ const toSubscription = (r: SubscriptionRow): WebhookSubscription => ({
 const DELIVERY_COLUMNS =
   'o.id, o.tenant, o.subscription_id, o.event_id, s.url, o.body, o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.delivered_at';
 
-/** Queues the deliveries of freshly stored events, inside the caller's transaction. */
-export async function enqueuePgDeliveries(db: PoolClient, tenant: string, eventIds: string[]): Promise<void> {
-  if (eventIds.length === 0) return;
+/** Queues deliveries the domain planned, inside the caller's transaction, in one statement. */
+export async function enqueuePgDeliveries(db: PoolClient, tenant: string, deliveries: DeliveryPut[]): Promise<void> {
+  if (deliveries.length === 0) return;
   await db.query(
     `INSERT INTO webhook_outbox (tenant, subscription_id, event_id, body, next_attempt_at, created_at)
-     SELECT e.tenant, s.id, e.id, e.data::text, $3, $4 FROM events e JOIN webhook_subscriptions s ON s.tenant = e.tenant
-     WHERE e.tenant = $1 AND e.id = ANY($2::text[]) AND (s.event_types = '[]'::jsonb OR s.event_types ? e.event_type)`,
-    [tenant, eventIds, Date.now(), new Date().toISOString()],
+     SELECT $1, x."subscriptionId", x."eventId", x.body, x."dueAt", x."createdAt"
+     FROM jsonb_to_recordset($2::jsonb) AS x("subscriptionId" text, "eventId" text, body text, "dueAt" bigint, "createdAt" text)`,
+    [tenant, JSON.stringify(deliveries)],
   );
 }
 

@@ -1,31 +1,90 @@
 /**
- * Filtered, keyset-ordered list queries for the SQLite store.
+ * List specs (src/store/engine.ts) as SQLite queries.
  *
- * A filter is a list of SQL conditions with their parameters, each written so that one of the
+ * Each condition of a spec becomes SQL with its parameters, written so that one of the
  * table's tenant-first indexes serves it. The page is read in (stamp, id) order, either after
  * a keyset position (cursor) or at an offset (page number), and the total is counted with the
  * same conditions.
  */
 import type Database from 'better-sqlite3';
 import { planStampRange, type AtLeastPlan, type CountedTable } from '../stamp-counts.js';
-import type { PageRequest, PageResult, TimeRange } from '../store.js';
+import type { DataTable, ListCondition, ListRows, ListSpec } from '../engine.js';
+import type { TimeRange } from '../store.js';
 
-export interface Condition {
+interface Condition {
   sql: string;
   params: unknown[];
 }
 
+// Without statistics the planner prefers the (tenant, customer_id) index, which covers the
+// same columns in a WITHOUT ROWID table but cannot seek by value; name the right one.
+const BY_IDENTITY_VALUE = 'INDEXED BY customer_identities_by_value';
+const BY_EXTERNAL_VALUE = 'INDEXED BY customer_external_ids_by_value';
+
 /** Conditions on an integer column for an inclusive range (already in the column's unit). */
-export function rangeConditions(column: string, range: TimeRange | undefined): Condition[] {
+function rangeConditions(column: string, range: TimeRange | undefined): Condition[] {
   const out: Condition[] = [];
   if (range?.from !== undefined) out.push({ sql: `${column} >= ?`, params: [range.from] });
   if (range?.to !== undefined) out.push({ sql: `${column} <= ?`, params: [range.to] });
   return out;
 }
 
-export function inCondition(column: string, values: readonly string[]): Condition {
-  return { sql: `${column} IN (${values.map(() => '?').join(',')})`, params: [...values] };
+const placeholders = (values: readonly unknown[]): string => values.map(() => '?').join(',');
+
+/** One condition of a list spec as SQL (column names come from the domain's specs, never from a request). */
+function toSql(tenant: string, c: ListCondition): Condition[] {
+  switch (c.kind) {
+    case 'equals':
+      return [{ sql: `${c.column} = ?`, params: [c.value] }];
+    case 'in':
+      return [{ sql: `${c.column} IN (${placeholders(c.values)})`, params: [...c.values] }];
+    case 'range':
+      return rangeConditions(c.column, c.range);
+    case 'identity': {
+      if (c.values === undefined)
+        return [{ sql: 'id IN (SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = ?)', params: [tenant, c.type] }];
+      if (c.values.length === 0) return [{ sql: '0', params: [] }];
+      return c.type === undefined
+        ? [
+            {
+              sql: `id IN (SELECT customer_id FROM customer_identities ${BY_IDENTITY_VALUE} WHERE tenant = ? AND value IN (${placeholders(c.values)}))`,
+              params: [tenant, ...c.values],
+            },
+          ]
+        : [
+            {
+              sql: `id IN (SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = ? AND value IN (${placeholders(c.values)}))`,
+              params: [tenant, c.type, ...c.values],
+            },
+          ];
+    }
+    case 'externalId': {
+      const external =
+        c.source === undefined
+          ? { sql: `SELECT customer_id FROM customer_external_ids ${BY_EXTERNAL_VALUE} WHERE tenant = ? AND value = ?`, params: [tenant, c.value] }
+          : {
+              sql: `SELECT customer_id FROM customer_external_ids ${BY_EXTERNAL_VALUE} WHERE tenant = ? AND value = ? AND source = ?`,
+              params: [tenant, c.value, c.source],
+            };
+      if (!c.orIdentifier) return [{ sql: `id IN (${external.sql})`, params: external.params }];
+      return [
+        {
+          sql: `id IN (${external.sql} UNION SELECT customer_id FROM customer_identities WHERE tenant = ? AND type = 'external_id' AND value = ?)`,
+          params: [...external.params, tenant, c.value],
+        },
+      ];
+    }
+  }
 }
+
+/** The columns each table's rows are read with; every list includes `stamp` and `id`. */
+const LIST_COLUMNS: Record<DataTable, string> = {
+  customers: 'id, data, created_at, stamp, consent',
+  leads: 'id, data, created_at, stamp',
+  orders: 'id, data, stamp',
+  reviews: 'id, data, stamp',
+  events: 'id, data, stamp',
+};
 
 /** Prepared statements by SQL text: list shapes repeat, and preparing costs more than running. */
 export class StatementCache {
@@ -42,26 +101,6 @@ export class StatementCache {
     }
     return statement;
   }
-}
-
-export interface ListQuery<Row> {
-  table: string;
-  /** Columns to select; must include `stamp` and `id`. */
-  columns: string;
-  tenant: string;
-  conditions: Condition[];
-  page: PageRequest;
-  render: (row: Row) => string;
-  /**
-   * The conditions select few rows by id (an identity or external-id filter): read them by
-   * primary key and sort, instead of walking the tenant in stamp order to find them.
-   */
-  selective?: boolean;
-  /**
-   * The conditions are exactly this stamp range on a counted table: the total comes from
-   * the stamp buckets (stamp-counts.ts) instead of counting every match.
-   */
-  stampCount?: { table: CountedTable; range: TimeRange | undefined };
 }
 
 /** A stamp range's count from the buckets (stamp-counts.ts). */
@@ -87,36 +126,33 @@ function countAtLeast(statements: StatementCache, table: CountedTable, tenant: s
     .get(...params) as number;
 }
 
-export function runListQuery<Row extends { stamp: number; id: string }>(statements: StatementCache, q: ListQuery<Row>): PageResult {
-  const where = ['tenant = ?', ...q.conditions.map((c) => c.sql)];
-  const params = [q.tenant, ...q.conditions.flatMap((c) => c.params)];
-  const stampCount = q.stampCount;
-  const total = stampCount
-    ? countStampRange(statements, stampCount.table, q.tenant, stampCount.range)
-    : (statements.get(`SELECT count(*) AS n FROM ${q.table} WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
+export function runListSpec<Row extends { stamp: number; id: string }>(statements: StatementCache, tenant: string, spec: ListSpec): ListRows<Row> {
+  const conditions = spec.conditions.flatMap((c) => toSql(tenant, c));
+  const where = ['tenant = ?', ...conditions.map((c) => c.sql)];
+  const params = [tenant, ...conditions.flatMap((c) => c.params)];
+  const buckets = spec.countFromBuckets;
+  const total = buckets
+    ? countStampRange(statements, buckets.table, tenant, buckets.range)
+    : (statements.get(`SELECT count(*) AS n FROM ${spec.table} WHERE ${where.join(' AND ')}`).get(...params) as { n: number }).n;
 
   const pageWhere = [...where];
   const pageParams = [...params];
-  let offset = q.page.offset;
-  if (q.page.after) {
+  let offset = spec.page.offset;
+  if (spec.page.after) {
     // Written so the (tenant, stamp, id) index seeks to the position: a bare OR of the two
     // cases makes SQLite scan the tenant from its first row on every page.
     pageWhere.push('stamp >= ? AND (stamp > ? OR id > ?)');
-    pageParams.push(q.page.after.stamp, q.page.after.stamp, q.page.after.id);
+    pageParams.push(spec.page.after.stamp, spec.page.after.stamp, spec.page.after.id);
     offset = 0;
   }
   const rows = statements
     // Unary + keeps SQLite from choosing the stamp index just to avoid sorting a few rows.
-    .get(`SELECT ${q.columns} FROM ${q.table} WHERE ${pageWhere.join(' AND ')} ORDER BY ${q.selective ? '+stamp, +id' : 'stamp, id'} LIMIT ? OFFSET ?`)
-    .all(...pageParams, q.page.limit + 1, offset) as Row[];
+    .get(
+      `SELECT ${LIST_COLUMNS[spec.table]} FROM ${spec.table} WHERE ${pageWhere.join(' AND ')} ORDER BY ${spec.selective ? '+stamp, +id' : 'stamp, id'} LIMIT ? OFFSET ?`,
+    )
+    .all(...pageParams, spec.page.limit + 1, offset) as Row[];
   // One row more than asked tells whether a next page exists without a second query.
-  const hasMore = rows.length > q.page.limit;
+  const hasMore = rows.length > spec.page.limit;
   if (hasMore) rows.pop();
-  const lastRow = rows[rows.length - 1];
-  return {
-    items: rows.map(q.render),
-    total,
-    last: lastRow ? { stamp: lastRow.stamp, id: lastRow.id } : undefined,
-    hasMore,
-  };
+  return { rows, total, hasMore };
 }

@@ -13,8 +13,9 @@ import * as credentials from './migrations/002-credentials.js';
 import * as webhooks from './migrations/003-webhooks.js';
 import * as changeClock from './migrations/004-change-clock.js';
 import * as stampCounts from './migrations/005-stamp-counts.js';
+import * as microsecondCreatedAt from './migrations/006-microsecond-created-at.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, credentials, webhooks, changeClock, stampCounts];
+export const sqliteMigrations: readonly Migration[] = [initial, credentials, webhooks, changeClock, stampCounts, microsecondCreatedAt];
 
 export function migrateSqlite(db: Database.Database, migrations: readonly Migration[] = sqliteMigrations): MigrationResult[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');

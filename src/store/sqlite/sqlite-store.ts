@@ -11,33 +11,17 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Customer } from '../../contract/customer.js';
-import type { CustomerEvent } from '../../contract/event.js';
-import type { Lead } from '../../contract/lead.js';
-import type { Review } from '../../contract/review.js';
+import { DomainStore } from '../../domain/domain-store.js';
 import { ChangeClock } from '../change-clock.js';
-import type {
-  CustomerFilter,
-  EventFilter,
-  LeadFilter,
-  OrderFilter,
-  OrderSnapshot,
-  PageRequest,
-  PageResult,
-  ReviewFilter,
-  Store,
-  WriteSummary,
-} from '../store.js';
+import type { CustomerRow, ListRows, ListSpec, ReadProgram, RecordRow, StoreEngine, WriteProgram } from '../engine.js';
+import type { MigrationResult } from '../migration.js';
 import type { PoolUse, StoreStatus } from '../store.js';
 import { SqliteAuthStore } from './sqlite-auth.js';
-import { SqliteWebhookStore } from './sqlite-webhooks.js';
-import { SqliteCustomers } from './sqlite-customers.js';
-import { StatementCache } from './sqlite-list.js';
-import type { MigrationResult } from '../migration.js';
-import { migrateSqlite } from './sqlite-migrations.js';
+import { runListSpec, StatementCache } from './sqlite-list.js';
+import { migrateSqlite, sqliteMigrations } from './sqlite-migrations.js';
 import { SqliteStampCounts } from './sqlite-stamp-counts.js';
-import { sqliteMigrations } from './sqlite-migrations.js';
-import { SqliteRecords } from './sqlite-records.js';
+import { SqliteTables } from './sqlite-tables.js';
+import { SqliteWebhookStore } from './sqlite-webhooks.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:'. Parent folders are created. */
@@ -48,20 +32,21 @@ export interface SqliteStoreOptions {
   trace?: (sql: string) => void;
 }
 
-export class SqliteStore implements Store {
+/** The SQLite engine (src/store/engine.ts): transactions, stamps, look-ups, plans, list specs. */
+export class SqliteEngine implements StoreEngine {
   readonly backend = 'sqlite';
   readonly auth: SqliteAuthStore;
   readonly webhooks: SqliteWebhookStore;
   /** What opening the database applied (migrations run on open). */
   readonly migrations: MigrationResult[];
   private readonly db: Database.Database;
-  private readonly customers: SqliteCustomers;
+  private readonly tables: SqliteTables;
+  private readonly statements: StatementCache;
   /** Writes waiting for the next group commit. */
   private readonly pending: { fn: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
   private readonly clock: ChangeClock;
   private readonly readClock: Database.Statement;
   private readonly saveClock: Database.Statement;
-  private readonly records: SqliteRecords;
   private readonly stampCounts: SqliteStampCounts;
 
   constructor(options: SqliteStoreOptions) {
@@ -75,10 +60,9 @@ export class SqliteStore implements Store {
     this.clock = clock;
     this.readClock = this.db.prepare('SELECT stamp FROM change_clock WHERE id = 1').pluck();
     this.saveClock = this.db.prepare('UPDATE change_clock SET stamp = ? WHERE id = 1 AND stamp < ?');
-    const statements = new StatementCache(this.db);
+    this.statements = new StatementCache(this.db);
     this.stampCounts = new SqliteStampCounts(this.db);
-    this.customers = new SqliteCustomers(this.db, statements, clock, this.stampCounts);
-    this.records = new SqliteRecords(this.db, statements, clock, this.customers, this.stampCounts);
+    this.tables = new SqliteTables(this.db, this.stampCounts);
     this.auth = new SqliteAuthStore(this.db);
     this.webhooks = new SqliteWebhookStore(this.db);
   }
@@ -94,7 +78,7 @@ export class SqliteStore implements Store {
    * the stored clock here and saving it at the end keeps stamps increasing across every process
    * that writes the file.
    */
-  private write<T>(fn: () => T): Promise<T> {
+  private transaction<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
       if (this.pending.length === 1) setImmediate(() => this.commitPending());
@@ -137,7 +121,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  private read<T>(fn: () => T): Promise<T> {
+  private run<T>(fn: () => T): Promise<T> {
     try {
       return Promise.resolve(fn());
     } catch (error) {
@@ -145,70 +129,38 @@ export class SqliteStore implements Store {
     }
   }
 
-  upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary> {
-    return this.write(() => this.customers.upsert(tenant, customers));
+  /** Drives the program synchronously inside one job of the group commit: look-ups, plan, apply. */
+  write<T>(tenant: string, program: WriteProgram<T>): Promise<T> {
+    return this.transaction(() => {
+      const steps = program(() => this.clock.next());
+      let step = steps.next();
+      while (!step.done) step = steps.next(this.tables.lookup(tenant, step.value));
+      this.tables.apply(tenant, step.value.plan);
+      return step.value.result;
+    });
   }
 
-  getCustomer(tenant: string, ref: string): Promise<string | undefined> {
-    return this.read(() => this.customers.get(tenant, ref));
+  read<T>(tenant: string, program: ReadProgram<T>): Promise<T> {
+    return this.run(() => {
+      const steps = program();
+      let step = steps.next();
+      while (!step.done) step = steps.next(this.tables.lookup(tenant, step.value));
+      return step.value;
+    });
   }
 
-  resolveCustomerRefs(tenant: string, ref: string): Promise<string[] | undefined> {
-    return this.read(() => this.customers.refs(tenant, ref));
-  }
-
-  listCustomers(tenant: string, filter: CustomerFilter, page: PageRequest): Promise<PageResult> {
-    return this.read(() => this.customers.list(tenant, filter, page));
-  }
-
-  upsertLeads(tenant: string, leads: Lead[]): Promise<WriteSummary> {
-    return this.write(() => this.records.upsertLeads(tenant, leads));
-  }
-
-  listLeads(tenant: string, filter: LeadFilter, page: PageRequest): Promise<PageResult> {
-    return this.read(() => this.records.listLeads(tenant, filter, page));
-  }
-
-  upsertOrders(tenant: string, orders: OrderSnapshot[]): Promise<WriteSummary> {
-    return this.write(() => this.records.upsertOrders(tenant, orders));
-  }
-
-  getOrder(tenant: string, id: string): Promise<string | undefined> {
-    return this.read(() => this.records.getOrder(tenant, id));
-  }
-
-  listOrders(tenant: string, filter: OrderFilter, page: PageRequest): Promise<PageResult> {
-    return this.read(() => this.records.listOrders(tenant, filter, page));
-  }
-
-  upsertReviews(tenant: string, reviews: Review[]): Promise<WriteSummary> {
-    return this.write(() => this.records.upsertReviews(tenant, reviews));
-  }
-
-  getReview(tenant: string, id: string): Promise<string | undefined> {
-    return this.read(() => this.records.getReview(tenant, id));
-  }
-
-  listReviews(tenant: string, filter: ReviewFilter, page: PageRequest): Promise<PageResult> {
-    return this.read(() => this.records.listReviews(tenant, filter, page));
-  }
-
-  publishEvents(tenant: string, events: CustomerEvent[]): Promise<WriteSummary> {
-    return this.write(() => this.records.publishEvents(tenant, events));
-  }
-
-  listEvents(tenant: string, filter: EventFilter, page: PageRequest): Promise<PageResult> {
-    return this.read(() => this.records.listEvents(tenant, filter, page));
+  list<Row extends CustomerRow | RecordRow>(tenant: string, spec: ListSpec): Promise<ListRows<Row>> {
+    return this.run(() => runListSpec<Row>(this.statements, tenant, spec));
   }
 
   ping(): Promise<void> {
-    return this.read(() => {
+    return this.run(() => {
       this.db.prepare('SELECT 1').get();
     });
   }
 
   status(): Promise<StoreStatus> {
-    return this.read(() => {
+    return this.run(() => {
       const done = new Set(this.db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
       const outboxDepth = this.db.prepare("SELECT count(*) FROM webhook_outbox WHERE status = 'pending'").pluck().get() as number;
       return { pendingMigrations: sqliteMigrations.map((m) => m.version).filter((v) => !done.has(v)), outboxDepth };
@@ -225,5 +177,17 @@ export class SqliteStore implements Store {
       this.db.close();
     }
     return Promise.resolve();
+  }
+}
+
+/** The embedded store routes receive: the domain's rules over the SQLite engine. */
+export class SqliteStore extends DomainStore {
+  /** What opening the database applied (migrations run on open). */
+  readonly migrations: MigrationResult[];
+
+  constructor(options: SqliteStoreOptions) {
+    const engine = new SqliteEngine(options);
+    super(engine);
+    this.migrations = engine.migrations;
   }
 }

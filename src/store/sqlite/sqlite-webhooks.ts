@@ -4,7 +4,8 @@
  * lease runs out.
  */
 import type Database from 'better-sqlite3';
-import type { DeliveryStatus, WebhookDelivery, WebhookStore, WebhookSubscription } from '../webhook-store.js';
+import type { DeliveryPut } from '../engine.js';
+import { toDelivery, type DeliveryRow, type DeliveryStatus, type WebhookDelivery, type WebhookStore, type WebhookSubscription } from '../webhook-store.js';
 
 interface SubscriptionRow {
   id: string;
@@ -13,21 +14,6 @@ interface SubscriptionRow {
   secret: string;
   event_types: string;
   created_at: string;
-}
-
-interface DeliveryRow {
-  id: number;
-  tenant: string;
-  subscription_id: string;
-  event_id: string;
-  url: string;
-  body: string;
-  status: DeliveryStatus;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  created_at: string;
-  delivered_at: string | null;
 }
 
 const toSubscription = (r: SubscriptionRow): WebhookSubscription => ({
@@ -39,34 +25,23 @@ const toSubscription = (r: SubscriptionRow): WebhookSubscription => ({
   createdAt: r.created_at,
 });
 
-export const toDelivery = (r: DeliveryRow): WebhookDelivery => ({
-  id: Number(r.id),
-  tenant: r.tenant,
-  subscriptionId: r.subscription_id,
-  eventId: r.event_id,
-  url: r.url,
-  body: r.body,
-  status: r.status,
-  attempts: r.attempts,
-  nextAttemptAt: Number(r.next_attempt_at),
-  lastError: r.last_error,
-  createdAt: r.created_at,
-  deliveredAt: r.delivered_at,
-});
-
 const DELIVERY_COLUMNS =
   'o.id, o.tenant, o.subscription_id, o.event_id, s.url, o.body, o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.delivered_at';
 
 /** Prepares the statement that queues the deliveries of one stored event (caller's transaction). */
-export function prepareDeliveryEnqueue(db: Database.Database): (tenant: string, eventId: string, eventType: string, body: string) => void {
-  const insert = db.prepare(
-    `INSERT INTO webhook_outbox (tenant, subscription_id, event_id, body, next_attempt_at, created_at)
-     SELECT s.tenant, s.id, ?, ?, ?, ? FROM webhook_subscriptions s
-     WHERE s.tenant = ? AND (s.event_types = '[]' OR EXISTS (SELECT 1 FROM json_each(s.event_types) WHERE value = ?))`,
-  );
-  return (tenant, eventId, eventType, body) => {
-    insert.run(eventId, body, Date.now(), new Date().toISOString(), tenant, eventType);
+/** Queues deliveries the domain planned, inside the caller's transaction. */
+export function prepareDeliveryEnqueue(db: Database.Database): (tenant: string, delivery: DeliveryPut) => void {
+  const insert = db.prepare('INSERT INTO webhook_outbox (tenant, subscription_id, event_id, body, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  return (tenant, d) => {
+    insert.run(tenant, d.subscriptionId, d.eventId, d.body, d.dueAt, d.createdAt);
   };
+}
+
+/** The tenant's subscriptions, for the domain to match events against. */
+export function prepareSubscriptionLookup(db: Database.Database): (tenant: string) => { id: string; eventTypes: string[] }[] {
+  const select = db.prepare('SELECT id, event_types FROM webhook_subscriptions WHERE tenant = ? ORDER BY created_at, id');
+  return (tenant) =>
+    (select.all(tenant) as { id: string; event_types: string }[]).map((r) => ({ id: r.id, eventTypes: JSON.parse(r.event_types) as string[] }));
 }
 
 export class SqliteWebhookStore implements WebhookStore {

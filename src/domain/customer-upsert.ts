@@ -5,15 +5,18 @@
  * walks the batch in order, keeping what earlier items created or changed in an overlay so a
  * batch that names one customer twice merges into one record, and returns the writes: the
  * customers to insert or update, the identities to add, the external ids to resynchronise.
- * The store applies them in its own transaction with its own stamps.
+ * Each customer written takes one change stamp (the first time the batch touches it); a
+ * server-assigned `createdAt` is that stamp's time, to the microsecond. Server-made ids are
+ * time-ordered UUIDv7.
  */
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { Customer } from '../contract/customer.js';
 import type { ConsentState } from './consent.js';
 import { normalizeIdentifierValue } from '../contract/identity.js';
 import { dropNulls, mergeCustomer, type JsonObject } from '../contract/merge.js';
-import { withoutKeys } from './render.js';
-import type { WriteSummary } from './store.js';
+import { stampToIso } from '../store/change-clock.js';
+import type { WriteSummary } from '../store/store.js';
+import { withoutKeys } from './wire.js';
 
 /** Fields the server owns: never stored in the document, always rendered from columns. */
 export const CUSTOMER_SERVER_FIELDS = ['id', 'updatedAt', 'consent'] as const;
@@ -23,6 +26,8 @@ export interface StoredCustomer {
   data: JsonObject;
   createdAt: string | null;
   consent: ConsentState | null;
+  /** The stored row's stamp, undefined for a customer the batch created. */
+  stamp?: number;
 }
 
 export interface CustomerLookups {
@@ -35,6 +40,7 @@ export interface CustomerWrite {
   id: string;
   data: JsonObject;
   createdAt: string | null;
+  stamp: number;
   isNew: boolean;
   /** Refs that consent events sent before the customer existed may use (new customers only). */
   consentRefs: string[];
@@ -53,7 +59,7 @@ export function externalIdsOf(data: JsonObject): { source: string; key: string; 
   return list.map((e) => ({ source: String(e.source), key: String(e.key ?? ''), value: String(e.value) }));
 }
 
-export function planCustomerUpsert(customers: Customer[], stored: CustomerLookups): CustomerUpsertPlan {
+export function planCustomerUpsert(customers: Customer[], stored: CustomerLookups, stamp: () => number): CustomerUpsertPlan {
   const overlay = new Map<string, CustomerWrite>();
   const addedIdentities = new Map<string, string>();
   const identities: CustomerUpsertPlan['identities'] = [];
@@ -74,7 +80,7 @@ export function planCustomerUpsert(customers: Customer[], stored: CustomerLookup
     externalOverlay.get(`${source}\u0000${key}\u0000${value}`) ?? stored.externalId(source, key, value);
   const customerOf = (id: string): StoredCustomer | undefined => {
     const written = overlay.get(id);
-    return written ? { id, data: written.data, createdAt: written.createdAt, consent: null } : stored.customer(id);
+    return written ? { id, data: written.data, createdAt: written.createdAt, consent: null, stamp: written.stamp } : stored.customer(id);
   };
   const record = (write: CustomerWrite) => {
     overlay.set(write.id, write);
@@ -112,12 +118,14 @@ export function planCustomerUpsert(customers: Customer[], stored: CustomerLookup
 
     const patch = withoutKeys(customer as JsonObject, CUSTOMER_SERVER_FIELDS);
     if (!existingId) {
-      const id = customer.id ?? randomUUID();
+      const id = customer.id ?? uuidv7();
       const data = dropNulls(patch);
+      const at = stamp();
       record({
         id,
         data,
-        createdAt: data.createdAt === undefined ? new Date().toISOString() : null,
+        createdAt: data.createdAt === undefined ? stampToIso(at) : null,
+        stamp: at,
         isNew: true,
         consentRefs: [...new Set([id, `${type}:${value}`, `${type}:${norm}`, ...(type === 'external_id' ? [value] : [])])],
       });
@@ -136,10 +144,12 @@ export function planCustomerUpsert(customers: Customer[], stored: CustomerLookup
       return;
     }
     const previous = overlay.get(existingId);
+    const at = previous?.stamp ?? stamp();
     record({
       id: existingId,
       data: merged,
-      createdAt: merged.createdAt === undefined ? (before.createdAt ?? new Date().toISOString()) : null,
+      createdAt: merged.createdAt === undefined ? (before.createdAt ?? stampToIso(at)) : null,
+      stamp: at,
       isNew: previous?.isNew ?? false,
       consentRefs: previous?.consentRefs ?? [],
     });

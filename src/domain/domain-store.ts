@@ -1,0 +1,140 @@
+/**
+ * The Store routes receive (src/store/store.ts), composed over a narrow engine
+ * (src/store/engine.ts): every write is a program of look-up rounds and a plan made here from
+ * the rules of src/domain/, which the engine runs in one transaction; every list is a spec the
+ * engine translates to SQL, rendered and bounded here. Both engines therefore give the same
+ * answers: the rules exist once.
+ */
+import type { Customer } from '../contract/customer.js';
+import type { CustomerEvent } from '../contract/event.js';
+import type { Lead } from '../contract/lead.js';
+import type { Review } from '../contract/review.js';
+import type { CustomerRow, ListSpec, RecordRow, StoreEngine } from '../store/engine.js';
+import type {
+  CustomerFilter,
+  EventFilter,
+  LeadFilter,
+  OrderFilter,
+  OrderSnapshot,
+  PageRequest,
+  PageResult,
+  PoolUse,
+  ReviewFilter,
+  Store,
+  StoreStatus,
+  WriteSummary,
+} from '../store/store.js';
+import { customerRefs, resolveCustomers } from './customer-resolution.js';
+import { customerListSpec, eventListSpec, leadListSpec, orderListSpec, reviewListSpec } from './list-specs.js';
+import { leadDraft, orderDraft, reviewDraft } from './record-rules.js';
+import { itemsWithinBytes, MAX_PAGE_BYTES, renderCustomer, renderRow } from './wire.js';
+import { customerUpsertProgram, eventsProgram, recordById, replacingProgram } from './write-programs.js';
+
+export class DomainStore implements Store {
+  readonly backend: string;
+
+  constructor(protected readonly engine: StoreEngine) {
+    this.backend = engine.backend;
+  }
+
+  get auth() {
+    return this.engine.auth;
+  }
+
+  get webhooks() {
+    return this.engine.webhooks;
+  }
+
+  upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary> {
+    return this.engine.write(tenant, (stamp) => customerUpsertProgram(customers, stamp));
+  }
+
+  getCustomer(tenant: string, ref: string): Promise<string | undefined> {
+    return this.engine.read(tenant, function* () {
+      const row = (yield* resolveCustomers([ref])).get(ref);
+      return row && renderCustomer(row);
+    });
+  }
+
+  resolveCustomerRefs(tenant: string, ref: string): Promise<string[] | undefined> {
+    return this.engine.read(tenant, () => customerRefs(ref));
+  }
+
+  listCustomers(tenant: string, filter: CustomerFilter, page: PageRequest): Promise<PageResult> {
+    return this.page(tenant, customerListSpec(filter, page));
+  }
+
+  upsertLeads(tenant: string, leads: Lead[]): Promise<WriteSummary> {
+    return this.engine.write(tenant, (stamp) => replacingProgram('leads', leads.map(leadDraft), stamp));
+  }
+
+  listLeads(tenant: string, filter: LeadFilter, page: PageRequest): Promise<PageResult> {
+    return this.page(tenant, leadListSpec(filter, page));
+  }
+
+  upsertOrders(tenant: string, orders: OrderSnapshot[]): Promise<WriteSummary> {
+    return this.engine.write(tenant, (stamp) => replacingProgram('orders', orders.map(orderDraft), stamp));
+  }
+
+  getOrder(tenant: string, id: string): Promise<string | undefined> {
+    return this.engine.read(tenant, () => recordById('orders', id));
+  }
+
+  listOrders(tenant: string, filter: OrderFilter, page: PageRequest): Promise<PageResult> {
+    return this.page(tenant, orderListSpec(filter, page));
+  }
+
+  upsertReviews(tenant: string, reviews: Review[]): Promise<WriteSummary> {
+    return this.engine.write(tenant, (stamp) => replacingProgram('reviews', reviews.map(reviewDraft), stamp));
+  }
+
+  getReview(tenant: string, id: string): Promise<string | undefined> {
+    return this.engine.read(tenant, () => recordById('reviews', id));
+  }
+
+  listReviews(tenant: string, filter: ReviewFilter, page: PageRequest): Promise<PageResult> {
+    return this.page(tenant, reviewListSpec(filter, page));
+  }
+
+  publishEvents(tenant: string, events: CustomerEvent[]): Promise<WriteSummary> {
+    return this.engine.write(tenant, (stamp) => eventsProgram(events, stamp));
+  }
+
+  listEvents(tenant: string, filter: EventFilter, page: PageRequest): Promise<PageResult> {
+    return this.page(tenant, eventListSpec(filter, page));
+  }
+
+  /**
+   * Runs a list spec, renders its rows and stops the page before its body passes
+   * MAX_PAGE_BYTES (always one item at least): the next cursor then starts after the last
+   * item sent (docs/contract.md §9).
+   */
+  protected async page(tenant: string, spec: ListSpec, maxBytes = MAX_PAGE_BYTES): Promise<PageResult> {
+    const listed = await this.engine.list<CustomerRow | RecordRow>(tenant, spec);
+    const items = listed.rows.map((row) => renderRow(spec.table, row));
+    const kept = itemsWithinBytes(items, maxBytes);
+    const last = listed.rows[kept - 1];
+    return {
+      items: kept === items.length ? items : items.slice(0, kept),
+      total: listed.total,
+      last: last ? { stamp: last.stamp, id: last.id } : undefined,
+      hasMore: listed.hasMore || kept < items.length,
+    };
+  }
+
+  ping(): Promise<void> {
+    return this.engine.ping();
+  }
+
+  status(): Promise<StoreStatus> {
+    return this.engine.status();
+  }
+
+  poolUse(): PoolUse | undefined {
+    return this.engine.poolUse();
+  }
+
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The writes of docs/contract.md §5 as programs an engine runs in one transaction: each yields
+ * its look-up rounds (src/store/engine.ts) and returns the write plan and the answer. Every
+ * decision is taken here or in the rule modules it calls; the engine only answers and applies.
+ */
+import type { Customer } from '../contract/customer.js';
+import type { CustomerEvent } from '../contract/event.js';
+import type { JsonObject } from '../contract/merge.js';
+import {
+  emptyPlan,
+  externalIdKey,
+  identityKey,
+  type CustomerPut,
+  type CustomerRow,
+  type LookupRequest,
+  type LookupResult,
+  type RecordTable,
+  type WritePlan,
+} from '../store/engine.js';
+import { StoreConflictError, type WriteSummary } from '../store/store.js';
+import { CONSENT_EVENT_TYPES, consentFromEvent, consentSupersedes, latestConsent, type ConsentState } from './consent.js';
+import { normalizedOrUndefined, resolveCustomers } from './customer-resolution.js';
+import { externalIdsOf, planCustomerUpsert, type StoredCustomer } from './customer-upsert.js';
+import { eventDraft, type leadDraft, planEventWrites, planReplacingWrites } from './record-rules.js';
+import { planDeliveries } from './webhook-deliveries.js';
+import { renderRow } from './wire.js';
+
+type Program<T> = Generator<LookupRequest, T, LookupResult>;
+
+const parseConsent = (text: string | null): ConsentState | null => (text ? (JSON.parse(text) as ConsentState) : null);
+
+export function* customerUpsertProgram(customers: Customer[], stamp: () => number): Program<{ plan: WritePlan; result: WriteSummary }> {
+  const first = yield {
+    identities: customers.flatMap((c) => {
+      const value = normalizedOrUndefined(c.identifier.type, c.identifier.value);
+      return value === undefined ? [] : [{ type: c.identifier.type, value }];
+    }),
+    externalIds: customers.flatMap((c) => (c.externalIds ?? []).map((e) => ({ source: e.source, key: e.key ?? '', value: e.value }))),
+  };
+  // Several customers may hold one external id (merges): the smallest id, by UTF-16 code units, matches.
+  const externalHolder = new Map([...first.externalIds].map(([key, holders]) => [key, [...holders].sort()[0]]));
+  const ids = [...new Set([...customers.flatMap((c) => (c.id ? [c.id] : [])), ...first.identities.values(), ...externalHolder.values()])];
+  const stored = (yield { customers: ids }).customers;
+  const plan = planCustomerUpsert(
+    customers,
+    {
+      identity: (type, value) => first.identities.get(identityKey(type, value)),
+      externalId: (source, key, value) => externalHolder.get(externalIdKey(source, key, value)),
+      customer: (id): StoredCustomer | undefined => {
+        const row = stored.get(id);
+        return row && { id, data: JSON.parse(row.data) as JsonObject, createdAt: row.created_at, consent: parseConsent(row.consent), stamp: row.stamp };
+      },
+    },
+    stamp,
+  );
+  if (plan.conflicts.length > 0)
+    throw new StoreConflictError(`${plan.conflicts.length} customer(s) conflict with stored records; nothing was written`, plan.conflicts);
+
+  // A consent event may arrive before its customer: the maximum of those applies on creation.
+  const refs = [...new Set(plan.writes.filter((w) => w.isNew).flatMap((w) => w.consentRefs))];
+  const pending = new Map<string, ConsentState[]>();
+  if (refs.length > 0) {
+    const found = yield { eventsByCustomer: { refs, eventTypes: CONSENT_EVENT_TYPES } };
+    for (const event of found.eventsByCustomer) {
+      const state = consentFromEvent(event.event_type, (JSON.parse(event.data) as { occurredAt: string }).occurredAt, event.id);
+      if (state) pending.set(event.customer_ref, [...(pending.get(event.customer_ref) ?? []), state]);
+    }
+  }
+  const result = emptyPlan();
+  for (const write of plan.writes) {
+    const before = stored.get(write.id);
+    const consent = write.isNew ? latestConsent(write.consentRefs.flatMap((ref) => pending.get(ref) ?? [])) : undefined;
+    result.customers.push({
+      id: write.id,
+      data: JSON.stringify(write.data),
+      created_at: write.createdAt,
+      stamp: write.stamp,
+      consent: write.isNew ? (consent ? JSON.stringify(consent) : null) : (before?.consent ?? null),
+      previousStamp: write.isNew ? undefined : before?.stamp,
+    });
+    // Only customers that existed have external ids to resynchronise.
+    if (!write.isNew) result.externalIdsReplacedFor.push(write.id);
+    for (const e of externalIdsOf(write.data)) result.externalIds.push({ ...e, customerId: write.id });
+  }
+  result.identities = plan.identities;
+  return { plan: result, result: plan.summary };
+}
+
+export function* eventsProgram(events: CustomerEvent[], stamp: () => number): Program<{ plan: WritePlan; result: WriteSummary }> {
+  const drafts = events.map(eventDraft);
+  // The subscriptions come in the same round as the stored events: no extra round trip.
+  const found = yield { records: { table: 'events', ids: [...new Set(drafts.map((d) => d.id))] }, subscriptions: true };
+  const writes = planEventWrites(drafts, found.records, stamp);
+  const bodies = new Map(writes.rows.map((r) => [r.id, r.data]));
+  const deliveries = planDeliveries(
+    writes.fresh.map((d) => ({ id: d.id, eventType: d.eventType, body: bodies.get(d.id) as string })),
+    found.subscriptions,
+  );
+  const plan: WritePlan = { ...emptyPlan(), records: { table: 'events', rows: writes.rows }, deliveries };
+  const consenting = writes.fresh.filter((d) => d.consent && d.customerRef);
+  if (consenting.length > 0) {
+    const customers = yield* resolveCustomers(consenting.map((d) => d.customerRef as string));
+    const changed = new Map<string, { row: CustomerRow; consent: ConsentState | null }>();
+    for (const draft of consenting) {
+      const row = customers.get(draft.customerRef as string);
+      if (!row) continue;
+      const current = changed.get(row.id) ?? { row, consent: parseConsent(row.consent) };
+      if (consentSupersedes(current.consent, draft.consent as ConsentState)) changed.set(row.id, { row, consent: draft.consent as ConsentState });
+    }
+    for (const { row, consent } of changed.values()) {
+      const put: CustomerPut = { ...row, consent: JSON.stringify(consent), stamp: stamp(), previousStamp: row.stamp };
+      plan.customers.push(put);
+    }
+  }
+  return { plan, result: writes.summary };
+}
+
+export function* replacingProgram(
+  table: Exclude<RecordTable, 'events'>,
+  drafts: ReturnType<typeof leadDraft>[],
+  stamp: () => number,
+): Program<{ plan: WritePlan; result: WriteSummary }> {
+  const stored = (yield { records: { table, ids: [...new Set(drafts.map((d) => d.id))] } }).records;
+  const writes = planReplacingWrites(drafts, stored, stamp);
+  return { plan: { ...emptyPlan(), records: { table, rows: writes.rows } }, result: writes.summary };
+}
+
+export function* recordById(table: RecordTable, id: string): Program<string | undefined> {
+  const row = (yield { records: { table, ids: [id] } }).records.get(id);
+  return row && renderRow(table, row);
+}

@@ -1,0 +1,173 @@
+/**
+ * The narrow interface a database implements (docs/architecture.md, "The store interface").
+ *
+ * A store engine knows tables, indexes, transactions and change stamps, and nothing of the
+ * rules of docs/contract.md: it answers batch look-ups, applies a write plan the domain made,
+ * and runs a list spec the domain described. Everything that decides something (which
+ * customer a payload matches, which event wins, which `createdAt` an order keeps, what a
+ * filter means) lives in src/domain/ and reaches the engine as data.
+ */
+import type { AuthStore } from './auth-store.js';
+import type { PageRequest, PoolUse, StoreStatus, TimeRange } from './store.js';
+import type { CountedTable } from './stamp-counts.js';
+import type { WebhookStore } from './webhook-store.js';
+
+/** Tables of records keyed by one id (customers have their own shape). */
+export type RecordTable = 'leads' | 'orders' | 'reviews' | 'events';
+export type DataTable = 'customers' | RecordTable;
+
+/** The columns beside `id`, `data` and `stamp` each record table has, in this order. */
+export const RECORD_COLUMNS = {
+  leads: ['created_at'],
+  orders: ['customer_ref', 'created_ms'],
+  reviews: ['customer_ref', 'order_ref', 'review_type', 'review_ms'],
+  events: ['customer_ref', 'event_type', 'occurred_ms'],
+} as const satisfies Record<RecordTable, readonly string[]>;
+
+export type ColumnValue = string | number | null;
+
+/** A customer row as stored: the document (JSON text) without server fields, and those fields. */
+export interface CustomerRow {
+  id: string;
+  data: string;
+  created_at: string | null;
+  stamp: number;
+  /** Consent state as JSON text, or null. */
+  consent: string | null;
+}
+
+/** A lead, order, review or event row: its document and derived columns. */
+export interface RecordRow {
+  id: string;
+  data: string;
+  stamp: number;
+  [column: string]: ColumnValue | undefined;
+}
+
+export interface IdentityKey {
+  type: string;
+  value: string;
+}
+
+export interface ExternalIdKey {
+  source: string;
+  key: string;
+  value: string;
+}
+
+/** One round of look-ups; a PostgreSQL engine answers each kind with one query. */
+export interface LookupRequest {
+  /** Customers by id. */
+  customers?: string[];
+  /** Customer ids by identity (type, normalized value). */
+  identities?: IdentityKey[];
+  /** Customer ids by external id (source, key, value): every customer holding it. */
+  externalIds?: ExternalIdKey[];
+  /** Every identity of these customers. */
+  identitiesOf?: string[];
+  /** Events of these types stored under these customer refs. */
+  eventsByCustomer?: { refs: string[]; eventTypes: string[] };
+  /** Rows of one record table by id. */
+  records?: { table: RecordTable; ids: string[] };
+  /** The tenant's webhook subscriptions (id and event types). */
+  subscriptions?: boolean;
+}
+
+export interface LookupResult {
+  customers: Map<string, CustomerRow>;
+  /** By identityKey(type, value). */
+  identities: Map<string, string>;
+  /** By externalIdKey(source, key, value): the holders, in no particular order. */
+  externalIds: Map<string, string[]>;
+  identitiesOf: Map<string, IdentityKey[]>;
+  eventsByCustomer: { customer_ref: string; id: string; event_type: string; data: string }[];
+  records: Map<string, RecordRow>;
+  subscriptions: { id: string; eventTypes: string[] }[];
+}
+
+export const identityKey = (type: string, value: string): string => `${type}\u0000${value}`;
+export const externalIdKey = (source: string, key: string, value: string): string => `${source}\u0000${key}\u0000${value}`;
+
+/** A row to write, whole; `previousStamp` is the stamp it replaces (undefined: a new row). */
+export interface CustomerPut extends CustomerRow {
+  previousStamp?: number;
+}
+
+export interface RecordPut extends RecordRow {
+  previousStamp?: number;
+}
+
+/** Everything one write transaction changes, decided by the domain; the engine only applies it. */
+export interface WritePlan {
+  customers: CustomerPut[];
+  /** Customers whose external-id rows are replaced by `externalIds` entries for them. */
+  externalIdsReplacedFor: string[];
+  externalIds: (ExternalIdKey & { customerId: string })[];
+  /** Identities to add (an identity already held is left as it is). */
+  identities: (IdentityKey & { customerId: string })[];
+  records?: { table: RecordTable; rows: RecordPut[] };
+  /** Webhook deliveries queued in the same transaction as their events (the outbox). */
+  deliveries: DeliveryPut[];
+}
+
+/** One row of the webhook outbox: the exact body sent, due at `dueAt` (epoch ms). */
+export interface DeliveryPut {
+  subscriptionId: string;
+  eventId: string;
+  body: string;
+  dueAt: number;
+  createdAt: string;
+}
+
+export const emptyPlan = (): WritePlan => ({ customers: [], externalIdsReplacedFor: [], externalIds: [], identities: [], deliveries: [] });
+
+/**
+ * A write as a program: it yields look-up rounds and returns the plan and its answer. The
+ * SQLite engine drives it synchronously inside its transaction, the PostgreSQL engine with
+ * one round trip per round; `stamp()` hands out the transaction's next change stamp.
+ */
+export type WriteProgram<T> = (stamp: () => number) => Generator<LookupRequest, { plan: WritePlan; result: T }, LookupResult>;
+export type ReadProgram<T> = () => Generator<LookupRequest, T, LookupResult>;
+
+/** A condition of a list spec, translated by each engine to SQL served by an index. */
+export type ListCondition =
+  | { kind: 'equals'; column: string; value: string }
+  | { kind: 'in'; column: string; values: string[] }
+  | { kind: 'range'; column: string; range: TimeRange }
+  /** Customers holding an identity of `type` (any type if absent) with one of `values` (any value if absent). */
+  | { kind: 'identity'; type?: string; values?: string[] }
+  /** Customers with an external id of this value (and source); `orIdentifier`: or an external_id identity of it. */
+  | { kind: 'externalId'; value: string; source?: string; orIdentifier: boolean };
+
+export interface ListSpec {
+  table: DataTable;
+  conditions: ListCondition[];
+  /** In (stamp, id) order, after a position or at an offset; `limit` rows at most. */
+  page: PageRequest;
+  /** The conditions are exactly this stamp range on a counted table: count from the stamp buckets. */
+  countFromBuckets?: { table: CountedTable; range: TimeRange | undefined };
+  /** The conditions pick few rows by id: read those and sort, rather than walk in stamp order. */
+  selective?: boolean;
+}
+
+export interface ListRows<Row> {
+  /** At most `limit` rows, in (stamp, id) order. */
+  rows: Row[];
+  total: number;
+  /** Whether rows follow the last one returned. */
+  hasMore: boolean;
+}
+
+export interface StoreEngine {
+  readonly backend: string;
+  readonly auth: AuthStore;
+  readonly webhooks: WebhookStore;
+  /** Runs the program in one transaction of `tenant` and resolves after COMMIT. */
+  write<T>(tenant: string, program: WriteProgram<T>): Promise<T>;
+  read<T>(tenant: string, program: ReadProgram<T>): Promise<T>;
+  list<Row extends CustomerRow | RecordRow>(tenant: string, spec: ListSpec): Promise<ListRows<Row>>;
+  ping(): Promise<void>;
+  status(): Promise<StoreStatus>;
+  poolUse(): PoolUse | undefined;
+  close(): Promise<void>;
+}
