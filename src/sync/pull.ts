@@ -40,7 +40,7 @@
 import { OdcError } from '../client/client-errors.js';
 import type { OdcClient, Page, Query } from '../client/odc-client.js';
 import type { ContractValidator, ResourceKind } from '../contract/validation.js';
-import { parseDateTime } from '../server/list-query.js';
+import { parseDateTime } from '../contract/date-time.js';
 import { StoreConflictError, type Store, type WriteSummary } from '../store/store.js';
 import { loadCheckpoint, PULL_RESOURCES, saveCheckpoint, type PullCheckpoint, type PullResource } from './pull-checkpoints.js';
 

@@ -12,7 +12,7 @@ import { rc2Operation, type Rc2Operation, type Rc2OperationId } from '../../cont
 import { identifierTypes } from '../../contract/customer.js';
 import { originChannels } from '../../contract/rc2/order.js';
 import { StoreConflictError, type PageRequest, type PageResult, type Store, type TimeRange, type WriteSummary } from '../../store/store.js';
-import { parseDateTime } from '../list-query.js';
+import { parseDateTime } from '../../contract/date-time.js';
 
 export type Rc2Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
