@@ -60,6 +60,11 @@ export class DomainStore implements Store {
     return this.engine.read(tenant, () => customerRefs(ref));
   }
 
+  /** A filter naming no known customer still matches records that carry the value as given. */
+  async customerFilterRefs(tenant: string, value: string): Promise<string[]> {
+    return (await this.resolveCustomerRefs(tenant, value)) ?? [value];
+  }
+
   listCustomers(tenant: string, filter: CustomerFilter, page: PageRequest): Promise<PageResult> {
     return this.page(tenant, customerListSpec(filter, page));
   }

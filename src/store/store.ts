@@ -123,6 +123,11 @@ export interface Store {
    * or undefined when no customer resolves from `ref`.
    */
   resolveCustomerRefs(tenant: string, ref: string): Promise<string[] | undefined>;
+  /**
+   * What a `customerId` filter of orders, reviews and events matches: the value as given and
+   * every reference of the customer it names, if any (docs/contract.md §2).
+   */
+  customerFilterRefs(tenant: string, value: string): Promise<string[]>;
   listCustomers(tenant: string, filter: CustomerFilter, page: PageRequest): Promise<PageResult>;
 
   upsertLeads(tenant: string, leads: Lead[]): Promise<WriteSummary>;

@@ -4,7 +4,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { CustomerEvent } from '../../contract/event.js';
 import { normalizeEventType } from '../../contract/identity.js';
-import { customerRefsFor } from '../customer-refs.js';
 import { parseListQuery, timeRange } from '../list-query.js';
 import { verifyEventSignature } from '../event-signature.js';
 import { routeOperation } from '../operation-route.js';
@@ -21,7 +20,7 @@ export const eventRoutes: FastifyPluginAsync = async (app) => {
   routeOperation(app, 'listCustomerEvents', async (request, reply) => {
     const query = parseListQuery('listCustomerEvents', request.query as Record<string, unknown>);
     const v = query.values;
-    const customerRefs = await customerRefsFor(app.store, request.tenant, v.customerId);
+    const customerRefs = v.customerId === undefined ? undefined : await app.store.customerFilterRefs(request.tenant, String(v.customerId));
     const result = await app.store.listEvents(
       request.tenant,
       {

@@ -5,7 +5,6 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { OrderSnapshot } from '../../store/store.js';
-import { customerRefsFor } from '../customer-refs.js';
 import { parseListQuery, timeRange } from '../list-query.js';
 import { batchWrite, notFound, routeOperation } from '../operation-route.js';
 import { sendPage } from '../pagination.js';
@@ -14,7 +13,7 @@ export const orderRoutes: FastifyPluginAsync = async (app) => {
   routeOperation(app, 'listOrders', async (request, reply) => {
     const query = parseListQuery('listOrders', request.query as Record<string, unknown>);
     const v = query.values;
-    const customerRefs = await customerRefsFor(app.store, request.tenant, v.customerId);
+    const customerRefs = v.customerId === undefined ? undefined : await app.store.customerFilterRefs(request.tenant, String(v.customerId));
     const result = await app.store.listOrders(
       request.tenant,
       {

@@ -4,7 +4,6 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Review } from '../../contract/review.js';
-import { customerRefsFor } from '../customer-refs.js';
 import { parseListQuery, timeRange } from '../list-query.js';
 import { notFound, routeOperation } from '../operation-route.js';
 import { sendPage } from '../pagination.js';
@@ -19,7 +18,7 @@ export const reviewRoutes: FastifyPluginAsync = async (app) => {
   routeOperation(app, 'listReviews', async (request, reply) => {
     const query = parseListQuery('listReviews', request.query as Record<string, unknown>);
     const v = query.values;
-    const customerRefs = await customerRefsFor(app.store, request.tenant, v.customerId);
+    const customerRefs = v.customerId === undefined ? undefined : await app.store.customerFilterRefs(request.tenant, String(v.customerId));
     const result = await app.store.listReviews(
       request.tenant,
       {
