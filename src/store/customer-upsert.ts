@@ -12,6 +12,7 @@ import type { Customer } from '../contract/customer.js';
 import type { ConsentState } from './consent.js';
 import { normalizeIdentifierValue } from '../contract/identity.js';
 import { dropNulls, mergeCustomer, type JsonObject } from '../contract/merge.js';
+import { assertCustomerWithinLimits } from '../domain/record-limits.js';
 import { withoutKeys } from './render.js';
 import type { WriteSummary } from './store.js';
 
@@ -130,6 +131,7 @@ export function planCustomerUpsert(customers: Customer[], stored: CustomerLookup
     // Matched through another key: the stored identifier stays, the new one becomes an identity.
     if (matchedBy !== 'identifier') delete patch.identifier;
     const merged = mergeCustomer(before.data, patch);
+    assertCustomerWithinLimits(merged, `/${index}`);
     const newIdentity = addIdentity(type, norm, existingId);
     if (JSON.stringify(merged) === JSON.stringify(before.data)) {
       summary[newIdentity ? 'updated' : 'unchanged'] += 1;
