@@ -9,8 +9,7 @@ import { MAX_CONTACTS_PER_LIST, MAX_CUSTOMER_DOCUMENT_BYTES, MAX_EXTERNAL_IDS, M
 import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
 
-const externalIds = (from: number, count: number) =>
-  Array.from({ length: count }, (_, i) => ({ source: 'PDV', key: `k${from + i}`, value: `v${from + i}` }));
+const externalIds = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ source: 'PDV', key: `k${from + i}`, value: `v${from + i}` }));
 
 for (const kind of STORES) {
   describe(`record limits (${kind.name})`, () => {

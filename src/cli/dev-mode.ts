@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AuthService } from '../auth/auth-service.js';
+import { secretStampClaims } from '../auth/secret-rotation.js';
 
 export const DEV_CLIENT_ID = 'dev';
 export const DEV_MERCHANT = 'default';
@@ -29,7 +30,7 @@ export async function prepareDevCredentials(auth: AuthService, database: string)
         merchants: [DEV_MERCHANT],
         scopes: ['od.crm', 'od.all'],
       });
-  const { token } = await auth.tokens.issue(DEV_CLIENT_ID, issued.scopes);
+  const { token } = await auth.tokens.issue(DEV_CLIENT_ID, issued.scopes, secretStampClaims(issued));
   const tokenFile = join(/^[a-z]+:\/\//i.test(database) ? 'data' : dirname(database), 'dev-token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
   return { clientId: DEV_CLIENT_ID, clientSecret: issued.clientSecret, token, tokenFile };
