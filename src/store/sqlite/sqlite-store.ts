@@ -9,8 +9,6 @@
  * still survives a killed process.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Customer } from '../../contract/customer.js';
 import type { CustomerEvent } from '../../contract/event.js';
 import type { Lead } from '../../contract/lead.js';
@@ -38,6 +36,7 @@ import { migrateSqlite } from './sqlite-migrations.js';
 import { SqliteStampCounts } from './sqlite-stamp-counts.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
 import { SqliteRecords } from './sqlite-records.js';
+import { preparePrivateDatabaseFile } from '../private-files.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:'. Parent folders are created. */
@@ -65,7 +64,7 @@ export class SqliteStore implements Store {
   private readonly stampCounts: SqliteStampCounts;
 
   constructor(options: SqliteStoreOptions) {
-    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    if (options.filename !== ':memory:') preparePrivateDatabaseFile(options.filename);
     this.db = new Database(options.filename, options.trace ? { verbose: (sql) => options.trace?.(String(sql)) } : {});
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
