@@ -11,7 +11,7 @@ import addFormatsModule from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import { Customer } from './customer.js';
 import { CustomerEvent } from './event.js';
-import { normalizeIdentifierValue } from './identity.js';
+import { identifierValueProblem } from './identity.js';
 import { Lead } from './lead.js';
 import { orderSchemaFor, type OrderProfile } from './order.js';
 import { Review } from './review.js';
@@ -101,9 +101,8 @@ function normativeIssues(kind: ResourceKind, value: unknown, base: string): stri
   const item = value as Record<string, unknown>;
   if (kind === 'customer') {
     const { type, value: idValue } = (item.identifier ?? {}) as { type?: unknown; value?: unknown };
-    if ((type === 'phone' || type === 'document') && typeof idValue === 'string' && normalizeIdentifierValue(type, idValue) === undefined) {
-      issues.push(`${base}/identifier/value: a ${type} identifier must contain at least one digit (got ${preview(idValue)})`);
-    }
+    const problem = typeof type === 'string' && typeof idValue === 'string' ? identifierValueProblem(type, idValue) : undefined;
+    if (problem !== undefined) issues.push(`${base}/identifier/value: a ${String(type)} identifier ${problem} (got ${preview(idValue)})`);
     issues.push(...customerDocumentSizeIssues(item, base));
   }
   if (kind === 'review' && Array.isArray(item.questions)) {

@@ -5,19 +5,25 @@
  * applies what is pending, the others wait, then find nothing left to do. Each migration runs
  * in its own transaction and is recorded in `schema_migrations`.
  */
-import type { Pool } from 'pg';
-import type { Migration, MigrationResult } from '../migration.js';
+import type { Pool, PoolClient } from 'pg';
+import { logMigrationNotes, type Migration, type MigrationResult } from '../migration.js';
 import * as initial from './migrations/001-initial.js';
 import * as credentials from './migrations/002-credentials.js';
 import * as webhooks from './migrations/003-webhooks.js';
 import * as stampCounts from './migrations/004-stamp-counts.js';
+import * as identityRenormalization from './migrations/005-identity-renormalization.js';
 
-export const postgresMigrations: readonly Migration[] = [initial, credentials, webhooks, stampCounts];
+/** A migration may also migrate data in code, after its SQL and in the same transaction. */
+export interface PostgresMigration extends Migration {
+  migrateData?(db: PoolClient): Promise<string[]>;
+}
+
+export const postgresMigrations: readonly PostgresMigration[] = [initial, credentials, webhooks, stampCounts, identityRenormalization];
 
 /** An arbitrary constant naming odc's migration lock among the database's advisory locks. */
 const MIGRATION_LOCK = 0x0dc_0001;
 
-export async function migratePostgres(pool: Pool, migrations: readonly Migration[] = postgresMigrations): Promise<MigrationResult[]> {
+export async function migratePostgres(pool: Pool, migrations: readonly PostgresMigration[] = postgresMigrations): Promise<MigrationResult[]> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -32,15 +38,18 @@ export async function migratePostgres(pool: Pool, migrations: readonly Migration
         continue;
       }
       await client.query('BEGIN');
+      let notes: string[] = [];
       try {
         await client.query(m.up);
+        notes = (await m.migrateData?.(client)) ?? [];
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
         throw error;
       }
-      results.push({ version: m.version, name: m.name, status: 'applied' });
+      logMigrationNotes(m, notes);
+      results.push({ version: m.version, name: m.name, status: 'applied', ...(notes.length > 0 ? { notes } : {}) });
     }
     return results;
   } finally {
