@@ -138,5 +138,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes('--server')) await serverChild();
-else await main();
+if (import.meta.filename === process.argv[1] && process.argv.includes('--server')) await serverChild();
+else if (import.meta.filename === process.argv[1]) await main();
