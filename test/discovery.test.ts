@@ -6,6 +6,7 @@
  * and URL is called and must answer.
  */
 import assert from 'node:assert/strict';
+import { recordLimits } from '../src/contract/limits.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import AjvModule, { type ValidateFunction } from 'ajv';
@@ -128,7 +129,7 @@ for (const kind of STORES) {
       assert.equal(customer.pagination.defaultPageSize, 50);
       assert.equal(customer.pagination.maxPageSize, 500);
       assert.equal(customer.pagination.totalCountHeader, 'X-Total-Count');
-      assert.deepEqual(m.operationalLimits, { maxPageSize: 500, maxBatchSize: 7, rateLimitPerSecond: 9 });
+      assert.deepEqual(m.operationalLimits, { maxPageSize: 500, maxBatchSize: 7, rateLimitPerSecond: 9, recordLimits });
       const headers = { authorization: `Bearer ${await freshToken(server)}` };
       const leads = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `limit-${n}-${i}` }));
       assert.equal((await server.request('POST', '/leads', leads(7), headers)).status, 200, 'the declared batch size is accepted');

@@ -1,7 +1,7 @@
 /**
  * Unit and property tests of the identity rules (src/contract/identity.ts): normalization of
- * identifier values (email trimmed and lower-cased; phone reduced to digits keeping a leading
- * `+`; document to digits), normalized event types, typed references `<type>:<value>`, and
+ * identifier values (docs/contract.md §5: NFC and trim first; email lower-cased; phone in E.164
+ * with extensions apart; document upper-cased, letters and digits kept), normalized event types, typed references `<type>:<value>`, and
  * event keys (the id, else the eventId, else a hash stable under key order).
  */
 import { describe, it } from 'node:test';
@@ -9,55 +9,112 @@ import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import type { JsonObject } from '../src/contract/merge.js';
-import { eventKey, normalizeEventType, normalizeIdentifierValue, splitTypedReference } from '../src/contract/identity.js';
+import { eventKey, identifierValueProblem, normalizeEventType, normalizeIdentifierValue, splitTypedReference } from '../src/contract/identity.js';
 import { identifierTypes, isPlain, json } from './support/merge-arbitraries.js';
 
 const RUNS = { numRuns: 400 };
 
 describe('normalizeIdentifierValue', () => {
-  it('email: trimmed and lower-cased', () => {
+  it('email: NFC, trimmed and lower-cased', () => {
     assert.equal(normalizeIdentifierValue('email', '  Maria.Silva@Example.COM \t'), 'maria.silva@example.com');
     assert.equal(normalizeIdentifierValue('email', 'ana@example.com'), 'ana@example.com');
+    assert.equal(normalizeIdentifierValue('email', 'jose\u0301@example.com'), normalizeIdentifierValue('email', 'jos\u00e9@example.com'));
   });
 
-  it('phone: digits only, keeping a leading +', () => {
+  it('phone: E.164 through libphonenumber-js, Brazil by default, extension kept apart', () => {
     assert.equal(normalizeIdentifierValue('phone', '+55 (11) 99999-9999'), '+5511999999999');
     assert.equal(normalizeIdentifierValue('phone', '  +55 11 99999.9999 '), '+5511999999999');
-    assert.equal(normalizeIdentifierValue('phone', '(11) 99999-9999'), '11999999999');
-    assert.equal(normalizeIdentifierValue('phone', '55+11'), '5511');
+    assert.equal(normalizeIdentifierValue('phone', '(11) 99999-9999'), '+5511999999999');
+    assert.equal(normalizeIdentifierValue('phone', '+1 202 555 0101'), '+12025550101');
+    assert.equal(normalizeIdentifierValue('phone', '+55 11 9999-99\uff19\uff19 ext 99'), '+551199999999;ext=99');
+    assert.notEqual(normalizeIdentifierValue('phone', '+55 11 9999-99\uff19\uff19 ext 99'), normalizeIdentifierValue('phone', '+55 11 9999-9999'));
+    assert.equal(normalizeIdentifierValue('phone', '+5511999999999;ext=99'), '+5511999999999;ext=99');
   });
 
-  it('document: digits only', () => {
+  it('phone: an impossible number has no form, and the refusal says why', () => {
+    for (const value of ['+55119', '999', '55+11', 'call me', '+( ) -']) {
+      assert.equal(normalizeIdentifierValue('phone', value), undefined, value);
+      assert.match(identifierValueProblem('phone', value) ?? '', /not a (possible )?phone number/, value);
+    }
+  });
+
+  it('document: upper-cased, letters and digits kept, the rest dropped', () => {
     assert.equal(normalizeIdentifierValue('document', '123.456.789-09'), '12345678909');
     assert.equal(normalizeIdentifierValue('document', ' 11.222.333/0001-81 '), '11222333000181');
+    assert.equal(normalizeIdentifierValue('document', 'ab-123.456'), 'AB123456');
+    assert.notEqual(normalizeIdentifierValue('document', 'AB123456'), normalizeIdentifierValue('document', 'XY123456'));
+    assert.equal(normalizeIdentifierValue('document', '\uff11\uff12\uff13'), '123');
   });
 
-  it('phone or document with no digit: undefined', () => {
-    for (const type of ['phone', 'document']) {
-      for (const value of ['', ' ', '+', '---', '(  )', 'abc', '+ - .']) {
-        assert.equal(normalizeIdentifierValue(type, value), undefined, `${type} ${JSON.stringify(value)}`);
-      }
+  it('document with no digit: undefined', () => {
+    for (const value of ['', ' ', '+', '---', '(  )', 'abc', '+ - .']) {
+      assert.equal(normalizeIdentifierValue('document', value), undefined, JSON.stringify(value));
+      assert.equal(identifierValueProblem('document', value), 'must contain at least one digit');
     }
   });
 
-  it('external_id and custom: unchanged', () => {
+  it('external_id and custom: NFC and trimmed, case kept', () => {
     for (const type of ['external_id', 'custom']) {
-      for (const value of ['crm:customer:93821', '  Mixed Case  ', '+55 (11) 9', 'ABC@Example.com']) {
+      for (const value of ['crm:customer:93821', 'Mixed Case', '+55 (11) 9', 'ABC@Example.com']) {
         assert.equal(normalizeIdentifierValue(type, value), value, `${type} ${JSON.stringify(value)}`);
+        assert.equal(normalizeIdentifierValue(type, `  ${value}\t`), value);
       }
+      assert.equal(normalizeIdentifierValue(type, 'Jose\u0301'), 'Jos\u00e9');
     }
   });
 
-  it('phone: any defined result is +?digits, equals the digits of the input, and is a fixed point', () => {
+  const anyText = fc.string({ unit: 'binary', maxLength: 24 });
+  const fullWidth = (text: string) => text.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+
+  it('every type: idempotent (a normalized value is its own normal form)', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 20 }), (value) => {
-        const n = normalizeIdentifierValue('phone', value);
-        const digits = value.replace(/\D/g, '');
-        if (digits === '') return assert.equal(n, undefined);
-        assert.match(n!, /^\+?\d+$/);
-        assert.equal(n!.replace('+', ''), digits);
-        assert.equal(n!.startsWith('+'), value.trim().startsWith('+'));
-        assert.equal(normalizeIdentifierValue('phone', n!), n);
+      fc.property(fc.constantFrom(...identifierTypes), fc.oneof(anyText, fc.stringMatching(/^\+?[0-9 ()-]{6,16}$/)), (type, value) => {
+        const n = normalizeIdentifierValue(type, value);
+        if (n !== undefined) assert.equal(normalizeIdentifierValue(type, n), n);
+      }),
+      RUNS,
+    );
+  });
+
+  it('every type: NFC and NFD spellings, and surrounding whitespace, normalize alike', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...identifierTypes), anyText, fc.constantFrom('', ' ', '\t', '\n '), (type, value, pad) => {
+        const nfc = normalizeIdentifierValue(type, value.normalize('NFC'));
+        assert.equal(normalizeIdentifierValue(type, pad + value.normalize('NFD') + pad), nfc);
+      }),
+      RUNS,
+    );
+  });
+
+  it('phone and document: full-width digits read as their ASCII digits', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('phone', 'document'), fc.stringMatching(/^\+?[0-9A-Z .()-]{1,16}$/), (type, value) => {
+        assert.equal(normalizeIdentifierValue(type, fullWidth(value)), normalizeIdentifierValue(type, value));
+      }),
+      RUNS,
+    );
+  });
+
+  it('document: letters are kept, so documents that differ in a letter never merge', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Z]{1,3}[0-9]{1,9}$/), fc.stringMatching(/^[A-Z]$/), (doc, letter) => {
+        fc.pre(doc[0] !== letter);
+        const other = letter + doc.slice(1);
+        assert.notEqual(normalizeIdentifierValue('document', other), normalizeIdentifierValue('document', doc));
+        assert.equal(normalizeIdentifierValue('document', doc.toLowerCase()), doc);
+      }),
+      RUNS,
+    );
+  });
+
+  it('phone: a defined result is E.164 (with an optional extension); an extension never merges into the number', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[1-9][0-9]{7,12}$/), fc.integer({ min: 1, max: 9999 }), (digits, ext) => {
+        const n = normalizeIdentifierValue('phone', `+${digits}`);
+        if (n === undefined) return;
+        assert.match(n, /^\+[1-9][0-9]{6,14}$/);
+        const withExt = normalizeIdentifierValue('phone', `+${digits} ext ${ext}`);
+        assert.equal(withExt, `${n};ext=${ext}`);
       }),
       RUNS,
     );

@@ -209,11 +209,11 @@ describe('mergeCustomer laws (docs/contract.md §5)', () => {
     assert.equal(result.contacts.emails[1].email, 'bob@example.com');
   });
 
-  it('phones with and without a leading + are different keys; punctuation is not', () => {
+  it('phones are keyed by their E.164 form: punctuation and a written +55 do not matter, another country does', () => {
     const base = { identifier: { type: 'custom', value: 'x' }, contacts: { phones: [{ number: '+55 (11) 99999-9999' }] } };
-    const patch = { contacts: { phones: [{ number: '+5511999999999', type: 'mobile' }, { number: '5511999999999' }] } };
+    const patch = { contacts: { phones: [{ number: '+5511999999999', type: 'mobile' }, { number: '5511999999999' }, { number: '+1 1988887777' }] } };
     const phones = (mergeCustomer(base, patch) as any).contacts.phones as any[];
-    assert.deepStrictEqual(phones.map(phoneKey).sort(), ['+5511999999999', '5511999999999']);
+    assert.deepStrictEqual(phones.map(phoneKey).sort(), ['+11988887777', '+5511999999999']);
     assert.equal(phones.find((p) => phoneKey(p) === '+5511999999999').type, 'mobile');
   });
 

@@ -24,7 +24,11 @@ describe('ContractValidator: customer', () => {
 
   it('accepts the minimal customer: an identifier alone, of each type', () => {
     for (const type of IDENTIFIER_TYPES) {
-      assert.deepStrictEqual(validator.check('customer', { identifier: { type, value: type === 'phone' || type === 'document' ? '123' : 'x' } }), [], type);
+      assert.deepStrictEqual(
+        validator.check('customer', { identifier: { type, value: type === 'phone' ? '+5511999999999' : type === 'document' ? '123' : 'x' } }),
+        [],
+        type,
+      );
     }
   });
 

@@ -8,6 +8,7 @@ import type { Store } from '../store/store.js';
 import { ClientRegistry } from './client-registry.js';
 import { loadSecretKey, SecretBox } from './secret-box.js';
 import { TokenService, type ExternalIssuer } from './token-service.js';
+import { TokenThrottle, type TokenThrottleOptions } from './token-throttle.js';
 
 /** How POST /customer/events treats X-App-Signature. */
 export type SignatureMode = 'required' | 'optional' | 'off';
@@ -26,6 +27,8 @@ export interface AuthOptions {
   rateLimitPerSecond?: number;
   /** Key guarding the admin API; without it the admin API is not served. */
   adminKey?: string;
+  /** Failure and concurrency bounds of POST /oauth/token (token-throttle.ts). */
+  tokenThrottle?: TokenThrottleOptions;
 }
 
 export interface AuthService {
@@ -36,6 +39,8 @@ export interface AuthService {
   signatureMode: SignatureMode;
   rateLimitPerSecond: number;
   adminKey?: string;
+  /** Shared by every token request of this instance. */
+  tokenThrottle: TokenThrottle;
 }
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
@@ -62,5 +67,6 @@ export async function createAuthService(store: Store, options: AuthOptions): Pro
     signatureMode: options.signatureMode ?? 'optional',
     rateLimitPerSecond: options.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT,
     adminKey: options.adminKey,
+    tokenThrottle: new TokenThrottle(options.tokenThrottle),
   };
 }

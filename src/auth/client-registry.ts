@@ -15,6 +15,13 @@ import type { SecretBox } from './secret-box.js';
 
 export const CLIENT_CACHE_MS = 5_000;
 
+let dummyHash: Promise<string> | undefined;
+/** A hash of a random secret with the real parameters, made once, checked for unknown ids. */
+function dummySecretHash(): Promise<string> {
+  dummyHash ??= hashSecret(generateSecret('dummy'));
+  return dummyHash;
+}
+
 export interface NewClient {
   name: string;
   model: ClientModel;
@@ -64,7 +71,10 @@ export class ClientRegistry {
   constructor(
     private readonly store: AuthStore,
     private readonly box: SecretBox,
-  ) {}
+  ) {
+    // Made now, so the first unknown id does not cost an extra hash (and a telling delay).
+    void dummySecretHash();
+  }
 
   async add(input: NewClient): Promise<IssuedCredentials> {
     const merchants = [...new Set(input.merchants.map((m) => m.trim()).filter(Boolean))];
@@ -122,11 +132,16 @@ export class ClientRegistry {
     return { ...viewOf(updated as ClientRecord), clientSecret };
   }
 
-  /** Checks client credentials for the token endpoint; always reads the database. */
+  /**
+   * Checks client credentials for the token endpoint; always reads the database. An unknown
+   * or revoked client costs the same hash check as a known one (against a dummy hash), so the
+   * answer's timing does not tell which client ids exist (issue 13 §6).
+   */
   async authenticate(clientId: string, clientSecret: string): Promise<ClientRecord | undefined> {
     const client = await this.store.getClient(clientId);
-    if (!client || client.revokedAt) return undefined;
-    return (await verifySecret(clientSecret, client.secretHash)) ? client : undefined;
+    const usable = client !== undefined && !client.revokedAt;
+    const matches = await verifySecret(clientSecret, usable ? client.secretHash : await dummySecretHash());
+    return usable && matches ? client : undefined;
   }
 
   /** The client of an authenticated request, cached for CLIENT_CACHE_MS. */

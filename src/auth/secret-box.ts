@@ -7,8 +7,9 @@
  * database alone reveals no secret. Several instances of one deployment share the key.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateDir } from '../store/private-files.js';
 
 const VERSION = 'v1';
 
@@ -45,7 +46,7 @@ export function loadSecretKey(keyFile: string, fromEnv = process.env.ODC_SECRET_
     return key;
   }
   if (existsSync(keyFile)) return Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64');
-  mkdirSync(dirname(keyFile), { recursive: true });
+  ensurePrivateDir(dirname(keyFile));
   const key = randomBytes(32);
   writeFileSync(keyFile, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return key;

@@ -117,11 +117,12 @@ export class TokenService {
     return record.retiredAt === null || Date.parse(record.retiredAt) + this.options.ttlSeconds * 1000 > Date.now();
   }
 
-  async issue(clientId: string, scopes: string[]): Promise<{ token: string; expiresIn: number }> {
+  /** `claims`: extra private claims, e.g. the secret stamp of secret-rotation.ts. */
+  async issue(clientId: string, scopes: string[], claims: Record<string, string> = {}): Promise<{ token: string; expiresIn: number }> {
     // Another instance may have rotated: sign with the newest key within KEY_REFRESH_MS.
     if (Date.now() - this.loadedAt > KEY_REFRESH_MS) await this.reload();
     if (!this.activeKid || !this.activePrivate) throw new Error('token service not initialized');
-    const token = await new SignJWT({ client_id: clientId, scope: scopes.join(' ') })
+    const token = await new SignJWT({ ...claims, client_id: clientId, scope: scopes.join(' ') })
       .setProtectedHeader({ alg: ALG, kid: this.activeKid, typ: 'JWT' })
       .setIssuer(this.options.issuer)
       .setAudience(this.options.audience)

@@ -4,9 +4,10 @@
  * renewed on every start and printed with the token, which is also written beside the
  * database (`dev-token`, mode 0600) for `$(cat data/dev-token)`.
  */
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AuthService } from '../auth/auth-service.js';
+import { secretStampClaims } from '../auth/secret-rotation.js';
 
 export const DEV_CLIENT_ID = 'dev';
 export const DEV_MERCHANT = 'default';
@@ -29,8 +30,9 @@ export async function prepareDevCredentials(auth: AuthService, database: string)
         merchants: [DEV_MERCHANT],
         scopes: ['od.crm', 'od.all'],
       });
-  const { token } = await auth.tokens.issue(DEV_CLIENT_ID, issued.scopes);
+  const { token } = await auth.tokens.issue(DEV_CLIENT_ID, issued.scopes, secretStampClaims(issued));
   const tokenFile = join(/^[a-z]+:\/\//i.test(database) ? 'data' : dirname(database), 'dev-token');
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  chmodSync(tokenFile, 0o600); // `mode` applies only when the file is created; an older one may be wider.
   return { clientId: DEV_CLIENT_ID, clientSecret: issued.clientSecret, token, tokenFile };
 }

@@ -9,7 +9,8 @@
  * (docs/contract.md §3).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Clearable, DateTime, NonEmptyString, StringEnum } from './schema-helpers.js';
+import { MAX_ADDRESSES, MAX_CONTACTS_PER_LIST, MAX_EXTERNAL_IDS, MAX_KEY_LENGTH } from './limits.js';
+import { Clearable, DateTime, Key, StringEnum } from './schema-helpers.js';
 
 export const identifierTypes = ['document', 'phone', 'email', 'external_id', 'custom'] as const;
 export type IdentifierType = (typeof identifierTypes)[number];
@@ -17,7 +18,7 @@ export type IdentifierType = (typeof identifierTypes)[number];
 export const CustomerIdentifier = Type.Object(
   {
     type: StringEnum(identifierTypes, { description: 'Canonical identifier type.' }),
-    value: NonEmptyString({ description: 'Canonical identifier value; compared in normalized form.' }),
+    value: Key({ description: 'Canonical identifier value; compared in normalized form.' }),
   },
   { title: 'CustomerIdentifier', description: 'Canonical identifier (type, value): the key for deduplication.' },
 );
@@ -32,7 +33,7 @@ export const CustomerDocument = Type.Object(
 
 export const CustomerPhone = Type.Object(
   {
-    number: NonEmptyString({ description: 'Phone number; lists are keyed by its digits.' }),
+    number: Key({ description: 'Phone number; lists are keyed by its digits.' }),
     type: Clearable(Type.String({ description: 'Free label such as mobile or home.' })),
     isPrimary: Clearable(Type.Boolean()),
   },
@@ -41,7 +42,7 @@ export const CustomerPhone = Type.Object(
 
 export const CustomerEmail = Type.Object(
   {
-    email: NonEmptyString({ description: 'E-mail address; lists are keyed by its trimmed, lower-cased form.' }),
+    email: Key({ description: 'E-mail address; lists are keyed by its trimmed, lower-cased form.' }),
     isPrimary: Clearable(Type.Boolean()),
   },
   { title: 'CustomerEmail', description: 'Optional email entry.' },
@@ -49,8 +50,8 @@ export const CustomerEmail = Type.Object(
 
 export const CustomerContacts = Type.Object(
   {
-    phones: Clearable(Type.Array(CustomerPhone)),
-    emails: Clearable(Type.Array(CustomerEmail)),
+    phones: Clearable(Type.Array(CustomerPhone, { maxItems: MAX_CONTACTS_PER_LIST })),
+    emails: Clearable(Type.Array(CustomerEmail, { maxItems: MAX_CONTACTS_PER_LIST })),
   },
   { title: 'CustomerContacts', description: 'Optional phone/email collections, merged as unions on re-send.' },
 );
@@ -89,10 +90,10 @@ export const CustomerAddress = Type.Object(
 
 export const CustomerExternalId = Type.Object(
   {
-    source: NonEmptyString({ description: 'System the id comes from, e.g. PDV.' }),
+    source: Key({ description: 'System the id comes from, e.g. PDV.' }),
     sourceName: Clearable(Type.String()),
-    key: Type.Optional(Type.String({ description: 'Kind of id within the source; with source, the merge key.' })),
-    value: NonEmptyString(),
+    key: Type.Optional(Type.String({ maxLength: MAX_KEY_LENGTH, description: 'Kind of id within the source; with source, the merge key.' })),
+    value: Key(),
   },
   { title: 'CustomerExternalId', description: 'Optional cross-system identifier.' },
 );
@@ -114,14 +115,14 @@ export const consentStatuses = ['opted_in', 'opted_out'] as const;
 
 export const Customer = Type.Object(
   {
-    id: Type.Optional(NonEmptyString({ description: 'Stable id: the one first sent, else assigned by the server.' })),
+    id: Type.Optional(Key({ description: 'Stable id: the one first sent, else assigned by the server.' })),
     identifier: CustomerIdentifier,
     name: Clearable(Type.String()),
     document: Clearable(CustomerDocument),
     contacts: Clearable(CustomerContacts),
     demographics: Clearable(CustomerDemographics),
-    addresses: Clearable(Type.Array(CustomerAddress)),
-    externalIds: Clearable(Type.Array(CustomerExternalId)),
+    addresses: Clearable(Type.Array(CustomerAddress, { maxItems: MAX_ADDRESSES })),
+    externalIds: Clearable(Type.Array(CustomerExternalId, { maxItems: MAX_EXTERNAL_IDS })),
     metadata: Clearable(CustomerMetadata),
     createdAt: Clearable(DateTime({ description: 'Creation time at the origin; the server sets its own when absent.' })),
     updatedAt: Type.Optional(DateTime({ readOnly: true, description: 'Time this server last changed the record (ignored on input).' })),

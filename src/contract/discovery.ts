@@ -5,6 +5,7 @@
  * the participant cannot actually execute").
  */
 import { authModels, customerScopes } from './auth.js';
+import { recordLimits } from './limits.js';
 import { operations } from './operations.js';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from './queries.js';
 import { rc2BindingDeclaration } from './rc2/discovery.js';
@@ -105,6 +106,8 @@ export function buildDiscoveryManifest(o: DiscoveryOptions): Record<string, unkn
       maxPageSize: PAGE_SIZE_MAX,
       maxBatchSize: o.maxBatchItems,
       ...(rate ? { rateLimitPerSecond: rate } : {}),
+      // The spec's Customer capability has no field for record caps: odc's own block (docs/contract.md §9).
+      recordLimits: { ...recordLimits },
     },
     documentation: { openApiUrl: `${o.origin}/openapi.json` },
   };

@@ -21,6 +21,11 @@ export const errorCodes = {
   METHOD_NOT_ALLOWED: { status: 405, description: 'The path exists but not with this method.' },
   REQUEST_TIMEOUT: { status: 408, description: "The request was not received in full within the server's time limit (a stalled or very slow body)." },
   CONFLICT: { status: 409, description: 'The payload contradicts stored state, e.g. an id that already belongs to another customer.' },
+  LIMIT_EXCEEDED: {
+    status: 422,
+    description:
+      'The write is valid alone but its merge with the stored record would exceed a cap of docs/contract.md §9 (list entries or document size); details name the item, field and limit; nothing was written.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body exceeds the byte limit or the batch exceeds the item limit declared in discovery.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The request body is not application/json (charset utf-8 or none).' },
   RATE_LIMITED: { status: 429, description: 'Too many requests; retry after the number of seconds in Retry-After.' },

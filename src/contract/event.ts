@@ -7,15 +7,15 @@
  * derives a key from its content (docs/contract.md §5).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTime, NonEmptyString } from './schema-helpers.js';
+import { DateTime, Key, KeyRef } from './schema-helpers.js';
 
 export const CustomerEvent = Type.Object(
   {
-    id: Type.Optional(NonEmptyString({ description: 'Idempotency key; derived from the content when absent.' })),
-    eventId: Type.Optional(NonEmptyString({ description: 'Accepted as the idempotency key when id is absent.' })),
-    eventType: NonEmptyString({ description: 'Compared case-insensitively, with "." and "_" alike.' }),
+    id: Type.Optional(Key({ description: 'Idempotency key; derived from the content when absent.' })),
+    eventId: Type.Optional(Key({ description: 'Accepted as the idempotency key when id is absent.' })),
+    eventType: Key({ description: 'Compared case-insensitively, with "." and "_" alike.' }),
     occurredAt: DateTime(),
-    customerId: Type.Optional(Type.String()),
+    customerId: Type.Optional(KeyRef()),
     data: Type.Optional(Type.Object({}, { additionalProperties: true })),
   },
   { title: 'CustomerEvent', description: 'Customer-focused event webhook payload.' },

@@ -3,40 +3,101 @@
  * (docs/contract.md §5). Pure functions, shared by every store so both compare alike.
  */
 import { createHash } from 'node:crypto';
+import { ParseError, parsePhoneNumberWithError } from 'libphonenumber-js';
 import { identifierTypes, type IdentifierType } from './customer.js';
 
+/** Default region of phone numbers written without a country code (docs/contract.md §5). */
+export const DEFAULT_PHONE_REGION = 'BR';
+
+/** Why an identifier value cannot be compared, or undefined when it can. */
+export type IdentifierProblem = string;
+
+type Normalized = { value: string } | { problem: IdentifierProblem };
+
+/** Unicode decimal digits of any script (full-width, Arabic-Indic...) as ASCII where NFKC maps them. */
+function asciiDigits(text: string): string {
+  return text.replace(/\p{Nd}/gu, (d) => d.normalize('NFKC'));
+}
+
+/** libphonenumber-js's parse errors, in words a sender can act on. */
+const PHONE_PARSE_PROBLEMS: Record<string, string> = {
+  NOT_A_NUMBER: 'is not a phone number: it has no digits to read',
+  INVALID_COUNTRY: 'is not a phone number: its country code is unknown (write +<country code> or a Brazilian number)',
+  TOO_SHORT: 'is not a possible phone number: too few digits',
+  TOO_LONG: 'is not a possible phone number: too many digits',
+  INVALID_LENGTH: 'is not a possible phone number: wrong number of digits',
+};
+
 /**
- * The comparison form of an identifier value: e-mail trimmed and lower-cased; phone and
- * document reduced to digits, phone keeping a leading `+`; other types as sent.
- * Returns `undefined` when a phone or document keeps no digit, which the contract refuses.
+ * A phone number in E.164, read with libphonenumber-js (Brazil when no country code is
+ * given); an extension is kept apart as `;ext=N`, so `+5511999999999;ext=99` is another
+ * identity than `+5511999999999`. An impossible number (wrong length for its country) has no
+ * comparison form: merging on it would join people who share a fragment.
  */
-export function normalizeIdentifierValue(type: string, value: string): string | undefined {
+function normalizePhoneValue(text: string): Normalized {
+  try {
+    const parsed = parsePhoneNumberWithError(text, { defaultCountry: DEFAULT_PHONE_REGION });
+    if (!parsed.isPossible()) return { problem: `is not a possible phone number for country code +${parsed.countryCallingCode}: wrong number of digits` };
+    return { value: parsed.ext ? `${parsed.number};ext=${parsed.ext}` : parsed.number };
+  } catch (error) {
+    return { problem: PHONE_PARSE_PROBLEMS[error instanceof ParseError ? error.message : ''] ?? 'is not a phone number' };
+  }
+}
+
+function normalize(type: string, value: string): Normalized {
+  // NFC and trim before anything else: "josé" typed as e + U+0301 is the same text as é.
+  const text = value.normalize('NFC').trim();
   switch (type) {
     case 'email':
-      return value.trim().toLowerCase();
-    case 'phone': {
-      const trimmed = value.trim();
-      const digits = trimmed.replace(/\D+/g, '');
-      if (digits === '') return undefined;
-      return trimmed.startsWith('+') ? `+${digits}` : digits;
-    }
+      return { value: text.toLowerCase() };
+    case 'phone':
+      return normalizePhoneValue(text);
     case 'document': {
-      const digits = value.replace(/\D+/g, '');
-      return digits === '' ? undefined : digits;
+      // Letters are part of a document number (passports, RG with letters): AB123456 is not XY123456.
+      const kept = asciiDigits(text)
+        .toUpperCase()
+        .replace(/[^\p{L}\p{N}]+/gu, '');
+      return /\p{Nd}/u.test(kept) ? { value: kept } : { problem: 'must contain at least one digit' };
     }
     default:
-      return value;
+      return { value: text };
   }
+}
+
+/**
+ * The comparison form of an identifier value (docs/contract.md §5): every value NFC-normalized
+ * and trimmed; e-mail lower-cased; phone in E.164 with any extension kept apart; document
+ * upper-cased with letters and digits kept; external_id and custom as sent (case kept).
+ * Returns `undefined` for a value the contract refuses (see identifierValueProblem).
+ */
+export function normalizeIdentifierValue(type: string, value: string): string | undefined {
+  const result = normalize(type, value);
+  return 'value' in result ? result.value : undefined;
+}
+
+/** Why the contract refuses this identifier value (400 naming the field), or undefined. */
+export function identifierValueProblem(type: string, value: string): IdentifierProblem | undefined {
+  const result = normalize(type, value);
+  return 'problem' in result ? result.problem : undefined;
 }
 
 /** The key of an e-mail entry in `contacts.emails`. */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.normalize('NFC').trim().toLowerCase();
 }
 
-/** The key of a phone entry in `contacts.phones`: its digits, with a leading `+` kept. */
+/**
+ * The key of a phone entry in `contacts.phones`: its E.164 form; a number that is not a
+ * possible phone (contact entries are kept, not refused) is keyed by its digits, a leading
+ * `+` kept, else by its NFC-trimmed text.
+ */
 export function normalizePhone(phone: string): string {
-  return normalizeIdentifierValue('phone', phone) ?? phone.trim();
+  const e164 = normalizeIdentifierValue('phone', phone);
+  if (e164 !== undefined) return e164;
+  const text = asciiDigits(phone.normalize('NFC').trim());
+  const digits = text.replace(/\D+/g, '');
+  if (digits === '') return text;
+  return text.startsWith('+') ? `+${digits}` : digits;
 }
 
 export function isIdentifierType(type: string): type is IdentifierType {

@@ -6,7 +6,8 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { CustomerExternalId } from './customer.js';
-import { DateTime, NonEmptyString } from './schema-helpers.js';
+import { MAX_EXTERNAL_IDS } from './limits.js';
+import { DateTime, Key, NonEmptyString } from './schema-helpers.js';
 
 export const LeadContactPoint = Type.Object(
   {
@@ -18,10 +19,10 @@ export const LeadContactPoint = Type.Object(
 
 export const Lead = Type.Object(
   {
-    id: Type.Optional(NonEmptyString({ description: 'Lead key; assigned from the content when absent, so a retried batch never duplicates.' })),
+    id: Type.Optional(Key({ description: 'Lead key; assigned from the content when absent, so a retried batch never duplicates.' })),
     name: Type.Optional(Type.String()),
     contact: Type.Optional(Type.Union([Type.String(), LeadContactPoint], { description: 'A string (seed) or a contact object (committee draft).' })),
-    externalIds: Type.Optional(Type.Array(CustomerExternalId)),
+    externalIds: Type.Optional(Type.Array(CustomerExternalId, { maxItems: MAX_EXTERNAL_IDS })),
     source: Type.Optional(Type.String()),
     metadata: Type.Optional(Type.Object({}, { additionalProperties: true })),
     createdAt: Type.Optional(DateTime()),

@@ -8,6 +8,7 @@
  */
 import { Customer } from './customer.js';
 import { errorCodes } from './errors.js';
+import { MAX_CURSOR_LENGTH, MAX_KEY_LENGTH } from './limits.js';
 import { CustomerEvent } from './event.js';
 import { Lead } from './lead.js';
 import { operations, type OperationDefinition } from './operations.js';
@@ -107,7 +108,12 @@ function requestBody(op: OperationDefinition, maxBatchItems: number): Json | und
 }
 
 function parameters(op: OperationDefinition): Json[] {
-  const params: Json[] = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const params: Json[] = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string', maxLength: MAX_KEY_LENGTH },
+  }));
   const list = listQueries[op.operationId as ListOperationId];
   if (list) {
     for (const def of list as readonly QueryParamDefinition[]) {
@@ -132,6 +138,7 @@ function responses(op: OperationDefinition, authenticated: boolean): Json {
   const out: Json = { [String(op.status)]: success, '400': errorResponse('Invalid body or query; details name each problem.') };
   if (op.response === 'one' || op.operationId === 'listCustomerReviews') out['404'] = errorResponse('Nothing matches the id.');
   if (op.operationId === 'upsertCustomer') out['409'] = errorResponse('An id in the batch belongs to another customer.');
+  if (op.operationId === 'upsertCustomer') out['422'] = errorResponse('The merge with the stored customer would exceed a limit (LIMIT_EXCEEDED).');
   if (op.method === 'POST') {
     out['413'] = errorResponse('Body or batch over the limit.');
     out['415'] = errorResponse('Body is not application/json.');

@@ -14,6 +14,7 @@
  * const validate = ajv.compile(orderSchemaFor(config.orderProfile ?? 'lenient'));
  */
 import { canonicalOrderSchema } from './order-canonical.generated.js';
+import { MAX_KEY_LENGTH } from './limits.js';
 
 export type OrderProfile = 'lenient' | 'strict';
 
@@ -76,8 +77,12 @@ export function deriveLenientProfile(schema: Schema): Schema {
   const properties = isObject(relaxed.properties) ? relaxed.properties : {};
   const canonicalId = isObject(schema.properties) ? schema.properties.id : undefined;
   const description = isObject(canonicalId) ? canonicalId.description : undefined;
-  const id: Schema = { type: 'string', minLength: 1 };
+  // Ids and refs keep a length bound (docs/contract.md §9): they end up in keys and Link headers.
+  const id: Schema = { type: 'string', minLength: 1, maxLength: MAX_KEY_LENGTH };
   if (description !== undefined) id.description = description;
+  const customer = properties.customer;
+  if (isObject(customer) && isObject(customer.properties) && isObject(customer.properties.id))
+    customer.properties.id = { ...customer.properties.id, maxLength: MAX_KEY_LENGTH };
   return { ...relaxed, required: ['id'], properties: { ...properties, id } };
 }
 

@@ -6,6 +6,7 @@
  * with `queryParamSchema`, so `/openapi.json` refuses what the server refuses.
  */
 import { identifierTypes } from './customer.js';
+import { MAX_CURSOR_LENGTH, MAX_KEY_LENGTH } from './limits.js';
 import { reviewTypes } from './review.js';
 
 export type QueryParamKind = 'string' | 'date-time' | 'page' | 'pageSize' | 'cursor';
@@ -90,8 +91,8 @@ export function queryParamSchema(def: QueryParamDefinition): Record<string, unkn
     case 'pageSize':
       return { type: 'integer', minimum: 1, maximum: PAGE_SIZE_MAX, default: PAGE_SIZE_DEFAULT };
     case 'cursor':
-      return { type: 'string', minLength: 1 };
+      return { type: 'string', minLength: 1, maxLength: MAX_CURSOR_LENGTH };
     case 'string':
-      return def.enum ? { type: 'string', enum: [...def.enum] } : { type: 'string', minLength: 1 };
+      return def.enum ? { type: 'string', enum: [...def.enum] } : { type: 'string', minLength: 1, maxLength: MAX_KEY_LENGTH };
   }
 }

@@ -6,14 +6,14 @@
  * seed's "optional detailed questions" travel as `questions` (docs/contract.md §3).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTime, NonEmptyString, StringEnum } from './schema-helpers.js';
+import { DateTime, Key, KeyRef, StringEnum } from './schema-helpers.js';
 
 export const reviewTypes = ['ORDER', 'MERCHANT_EXPERIENCE', 'EVENT'] as const;
 export const ratingStyles = ['STAR', 'THUMBS_UP_DOWN', 'NPS', 'OTHER'] as const;
 
 export const ReviewQuestion = Type.Object(
   {
-    questionId: NonEmptyString({ description: 'Unique within the review.' }),
+    questionId: Key({ description: 'Unique within the review.' }),
     question: Type.Optional(Type.String()),
     ratingStyle: Type.Optional(StringEnum(ratingStyles)),
     value: Type.Optional(Type.Number()),
@@ -25,7 +25,7 @@ export const ReviewQuestion = Type.Object(
 
 export const Review = Type.Object(
   {
-    reviewId: Type.Optional(NonEmptyString({ description: 'Review key; assigned from the content when absent, so a re-send never duplicates.' })),
+    reviewId: Type.Optional(Key({ description: 'Review key; assigned from the content when absent, so a re-send never duplicates.' })),
     reviewType: StringEnum(reviewTypes, { description: 'Review context.' }),
     overallRating: Type.Object(
       {
@@ -36,10 +36,8 @@ export const Review = Type.Object(
       { description: 'Overall score.' },
     ),
     questions: Type.Optional(Type.Array(ReviewQuestion)),
-    customer: Type.Optional(Type.Object({ customerId: Type.Optional(Type.String()) }, { description: 'Optional customer reference.' })),
-    subject: Type.Optional(
-      Type.Object({ orderId: Type.Optional(Type.String()), merchantId: Type.Optional(Type.String()) }, { description: 'What was reviewed.' }),
-    ),
+    customer: Type.Optional(Type.Object({ customerId: Type.Optional(KeyRef()) }, { description: 'Optional customer reference.' })),
+    subject: Type.Optional(Type.Object({ orderId: Type.Optional(KeyRef()), merchantId: Type.Optional(KeyRef()) }, { description: 'What was reviewed.' })),
     reviewDate: DateTime({ description: 'RFC 3339 timestamp.' }),
     source: Type.Optional(Type.Object({}, { additionalProperties: true })),
   },

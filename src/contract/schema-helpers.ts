@@ -6,6 +6,7 @@
  * instead of `anyOf` unions that produce three errors for one wrong value.
  */
 import { Type, type Static, type TOptional, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { MAX_KEY_LENGTH } from './limits.js';
 
 /** A string restricted to the given values, emitted as `{type: 'string', enum}`. */
 export function StringEnum<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}): TUnsafe<T[number]> {
@@ -34,4 +35,14 @@ export function DateTime(options: Record<string, unknown> = {}) {
 /** A non-empty string: identifiers and keys that an empty value would make meaningless. */
 export function NonEmptyString(options: Record<string, unknown> = {}) {
   return Type.String({ minLength: 1, ...options });
+}
+
+/** An id or key: non-empty and at most MAX_KEY_LENGTH characters (docs/contract.md §9). */
+export function Key(options: Record<string, unknown> = {}) {
+  return Type.String({ minLength: 1, maxLength: MAX_KEY_LENGTH, ...options });
+}
+
+/** A reference to an id (customerId, orderId...): at most MAX_KEY_LENGTH characters. */
+export function KeyRef(options: Record<string, unknown> = {}) {
+  return Type.String({ maxLength: MAX_KEY_LENGTH, ...options });
 }

@@ -11,11 +11,12 @@ import addFormatsModule from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import { Customer } from './customer.js';
 import { CustomerEvent } from './event.js';
-import { normalizeIdentifierValue } from './identity.js';
+import { identifierValueProblem } from './identity.js';
 import { Lead } from './lead.js';
 import { orderSchemaFor, type OrderProfile } from './order.js';
 import { Review } from './review.js';
 import { ContractError } from './errors.js';
+import { customerDocumentSizeIssues } from './record-size.js';
 
 // ajv and ajv-formats are CommonJS with a default export; under NodeNext the class sits on `.default`.
 const Ajv = AjvModule.default;
@@ -73,6 +74,12 @@ function describeErrors(errors: ErrorObject[], base: string): string[] {
       case 'format':
         reason = `must be ${friendlyFormats[String(params.format)] ?? `in format ${String(params.format)}`} (got ${preview(error.data)})`;
         break;
+      case 'maxLength':
+        reason = `must have at most ${String(params.limit)} characters (got ${String((error.data as string).length)}; docs/contract.md §9)`;
+        break;
+      case 'maxItems':
+        reason = `must have at most ${String(params.limit)} entries (got ${String((error.data as unknown[]).length)}; docs/contract.md §9)`;
+        break;
       case 'minLength':
         reason = params.limit === 1 ? 'must not be empty' : `must have at least ${String(params.limit)} characters`;
         break;
@@ -94,9 +101,9 @@ function normativeIssues(kind: ResourceKind, value: unknown, base: string): stri
   const item = value as Record<string, unknown>;
   if (kind === 'customer') {
     const { type, value: idValue } = (item.identifier ?? {}) as { type?: unknown; value?: unknown };
-    if ((type === 'phone' || type === 'document') && typeof idValue === 'string' && normalizeIdentifierValue(type, idValue) === undefined) {
-      issues.push(`${base}/identifier/value: a ${type} identifier must contain at least one digit (got ${preview(idValue)})`);
-    }
+    const problem = typeof type === 'string' && typeof idValue === 'string' ? identifierValueProblem(type, idValue) : undefined;
+    if (problem !== undefined) issues.push(`${base}/identifier/value: a ${String(type)} identifier ${problem} (got ${preview(idValue)})`);
+    issues.push(...customerDocumentSizeIssues(item, base));
   }
   if (kind === 'review' && Array.isArray(item.questions)) {
     const seen = new Map<string, number>();

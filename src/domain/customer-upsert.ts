@@ -16,6 +16,7 @@ import { normalizeIdentifierValue } from '../contract/identity.js';
 import { dropNulls, mergeCustomer, type JsonObject } from '../contract/merge.js';
 import { stampToIso } from '../store/change-clock.js';
 import type { WriteSummary } from '../store/store.js';
+import { assertCustomerWithinLimits } from './record-limits.js';
 import { withoutKeys } from './wire.js';
 
 /** Fields the server owns: never stored in the document, always rendered from columns. */
@@ -138,6 +139,7 @@ export function planCustomerUpsert(customers: Customer[], stored: CustomerLookup
     // Matched through another key: the stored identifier stays, the new one becomes an identity.
     if (matchedBy !== 'identifier') delete patch.identifier;
     const merged = mergeCustomer(before.data, patch);
+    assertCustomerWithinLimits(merged, `/${index}`);
     const newIdentity = addIdentity(type, norm, existingId);
     if (JSON.stringify(merged) === JSON.stringify(before.data)) {
       summary[newIdentity ? 'updated' : 'unchanged'] += 1;

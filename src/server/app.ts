@@ -23,6 +23,7 @@ import { healthRoutes } from './health.js';
 import { registerJsonBody } from './json-body.js';
 import { merchantsRoute } from './merchants-route.js';
 import { registerMetrics } from './metrics.js';
+import { withRedactedUrls } from './log-redaction.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { customerRoutes } from './routes/customers.js';
 import { eventRoutes } from './routes/events.js';
@@ -91,7 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const orderProfile = options.orderProfile ?? 'lenient';
 
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRedactedUrls(options.logger),
     bodyLimit: limits.bodyLimit,
     // A client's X-Request-Id is echoed when it is a plain token; otherwise a new one is made.
     requestIdHeader: false,

@@ -9,6 +9,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { AuthService } from '../auth/auth-service.js';
+import { predatesSecretRotation } from '../auth/secret-rotation.js';
 import { TokenError } from '../auth/token-service.js';
 import { customerScopes, signatureHeaders } from '../contract/auth.js';
 import { ContractError } from '../contract/errors.js';
@@ -41,6 +42,8 @@ export async function authenticateClient(auth: AuthService, request: FastifyRequ
     throw unauthorized('the token names an unknown client', 'invalid_token');
   }
   if (client.revokedAt) throw unauthorized('the client of this token is revoked', 'invalid_token');
+  if (!verified.external && predatesSecretRotation(verified.payload, client))
+    throw unauthorized("the token was issued before the client's secret was rotated; get a new one", 'invalid_token');
   const granted = verified.scopes.filter((s) => (customerScopes as readonly string[]).includes(s));
   if (granted.length === 0) {
     throw new ContractError('FORBIDDEN', `the token lacks a Customer scope (${customerScopes.join(' or ')})`, [], {

@@ -8,6 +8,7 @@
  */
 import { ContractError } from '../contract/errors.js';
 import { parseDateTime } from '../contract/date-time.js';
+import { MAX_CURSOR_LENGTH, MAX_KEY_LENGTH } from '../contract/limits.js';
 import { PAGE_NUMBER_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, listQueries, type ListOperationId, type QueryParamDefinition } from '../contract/queries.js';
 import type { PageRequest, Position } from '../store/store.js';
 
@@ -65,6 +66,8 @@ export function parseListQuery(operationId: ListOperationId, query: Record<strin
       case 'string': {
         const options = def.enum ?? allowed[def.name];
         if (text === '') problems.push(`${def.name}: must not be empty`);
+        else if (text.length > MAX_KEY_LENGTH)
+          problems.push(`${def.name}: must have at most ${MAX_KEY_LENGTH} characters (got ${text.length}; docs/contract.md §9)`);
         else if (options && !options.includes(text))
           problems.push(`${def.name}: must be one of ${options.join(', ')} (got ${JSON.stringify(text.slice(0, 60))})`);
         else values[def.name] = text;
@@ -90,7 +93,7 @@ export function parseListQuery(operationId: ListOperationId, query: Record<strin
         break;
       }
       case 'cursor': {
-        const decoded = decodeCursor(text);
+        const decoded = text.length > MAX_CURSOR_LENGTH ? undefined : decodeCursor(text);
         if (!decoded) problems.push('cursor: is not a cursor this server issued; follow the Link rel="next" URL as given');
         else {
           after = decoded.position;

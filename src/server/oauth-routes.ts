@@ -8,6 +8,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { AuthService } from '../auth/auth-service.js';
+import { secretStampClaims } from '../auth/secret-rotation.js';
 import { customerScopes } from '../contract/auth.js';
 import { ContractError } from '../contract/errors.js';
 
@@ -25,13 +26,23 @@ function oauthError(error: OAuthError, message: string): ContractError {
   return failure;
 }
 
+/**
+ * The credentials of an HTTP Basic header (RFC 6749 §2.3.1: form-urlencoded id and secret).
+ * A Basic header that does not decode is the client's mistake: 400, never a 500.
+ */
 function credentialsFromBasic(header: string | undefined): { id?: string; secret?: string } {
-  const match = header ? /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header) : null;
-  if (!match) return {};
+  if (!header || !/^Basic(\s|$)/i.test(header)) return {};
+  const match = /^Basic\s+([A-Za-z0-9+/]+={0,2})$/i.exec(header);
+  const malformed = () => oauthError('invalid_request', 'the Authorization header must be Basic base64(client_id:client_secret)');
+  if (!match) throw malformed();
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) return {};
-  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  if (colon < 0) throw malformed();
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  } catch {
+    throw malformed();
+  }
 }
 
 export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, { auth }) => {
@@ -63,7 +74,12 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
     const clientId = typeof body.client_id === 'string' ? body.client_id : basic.id;
     const clientSecret = typeof body.client_secret === 'string' ? body.client_secret : basic.secret;
     if (!clientId || !clientSecret) throw oauthError('invalid_request', 'send client_id and client_secret');
-    const client = await auth.clients.authenticate(clientId, clientSecret);
+    const checked = await auth.tokenThrottle.run(clientId, request.ip, () => auth.clients.authenticate(clientId, clientSecret));
+    if ('throttled' in checked) {
+      const { retryAfterSeconds, reason } = checked.throttled;
+      throw new ContractError('RATE_LIMITED', `${reason}; retry after ${retryAfterSeconds} s`, [], { 'retry-after': String(retryAfterSeconds) });
+    }
+    const client = checked.result;
     if (!client) throw oauthError('invalid_client', 'unknown client, wrong secret, or revoked client');
     const requested = typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : [];
     const outside = requested.filter((s) => !client.scopes.includes(s));
@@ -75,7 +91,7 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
       );
     }
     const scopes = requested.length > 0 ? requested : client.scopes;
-    const { token, expiresIn } = await auth.tokens.issue(client.clientId, scopes);
+    const { token, expiresIn } = await auth.tokens.issue(client.clientId, scopes, secretStampClaims(client));
     return reply
       .header('cache-control', 'no-store')
       .header('pragma', 'no-cache')

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { operation, pathsOf, type OperationId } from '../contract/operations.js';
 import { ContractError } from '../contract/errors.js';
+import { MAX_KEY_LENGTH } from '../contract/limits.js';
 import { readBatch, type ResourceKind } from '../contract/validation.js';
 import { StoreConflictError, type WriteSummary } from '../store/store.js';
 
@@ -23,11 +24,20 @@ export function routeOperation(app: FastifyInstance, operationId: OperationId, h
       url: toRouterPath(path),
       config: { operationId },
       handler: async (request, reply) => {
+        assertPathIdsBounded(request.params as Record<string, string>);
         reply.code(op.status);
         return handler(request, reply);
       },
     });
   }
+}
+
+/** Path ids obey the key length of docs/contract.md §9: 400 beyond, naming the parameter. */
+function assertPathIdsBounded(params: Record<string, string> | undefined): void {
+  const problems = Object.entries(params ?? {})
+    .filter(([, value]) => value.length > MAX_KEY_LENGTH)
+    .map(([name, value]) => `${name}: must have at most ${MAX_KEY_LENGTH} characters (got ${value.length}; docs/contract.md §9)`);
+  if (problems.length > 0) throw new ContractError('VALIDATION_ERROR', `invalid path: ${problems[0]}`, problems);
 }
 
 /** A 404 that names what was not found. */
@@ -48,6 +58,13 @@ export async function writeBatch<T>(prefix: string, write: () => Promise<T>): Pr
         'CONFLICT',
         error.message,
         error.details.map((d) => prefix + d),
+      );
+    if (error instanceof ContractError && error.code === 'LIMIT_EXCEEDED' && prefix !== '')
+      throw new ContractError(
+        error.code,
+        error.message,
+        error.details.map((d) => prefix + d),
+        error.headers,
       );
     throw error;
   }

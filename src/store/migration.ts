@@ -12,4 +12,11 @@ export interface MigrationResult {
   version: number;
   name: string;
   status: 'applied' | 'already-applied';
+  /** What a data migration reports (e.g. identity collisions it kept apart); also logged. */
+  notes?: string[];
+}
+
+/** Logs a data migration's notes on stderr, the process log of `odc serve` and `odc migrate`. */
+export function logMigrationNotes(migration: { name: string }, notes: readonly string[]): void {
+  for (const note of notes) console.warn(`odc migration ${migration.name}: ${note}`);
 }

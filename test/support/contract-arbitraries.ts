@@ -59,7 +59,9 @@ function opt<T extends Record<string, fc.Arbitrary<unknown>>>(fields: T, require
 
 const identifier = withExtras(
   fc.oneof(
-    fc.record({ type: fc.constantFrom('phone', 'document'), value: withDigit }),
+    fc.record({ type: fc.constant('document'), value: withDigit }),
+    // A possible number, Brazilian (country code written or not) or another country's (docs/contract.md §5).
+    fc.record({ type: fc.constant('phone'), value: fc.stringMatching(/^(\+55 ?)?\(?[1-9]{2}\)? ?9[0-9]{4}-?[0-9]{4}$|^\+1 ?[2-9][0-9]{2} ?[2-9][0-9]{6}$/) }),
     fc.record({ type: fc.constantFrom('email', 'external_id', 'custom'), value: nonEmpty }),
   ),
 );

@@ -392,7 +392,7 @@ export const GENERATED_CLASSES: { kind: string; answer: string }[] = [
   { kind: 'hostile value in a field (SQL and header injection, 1e308, 10 kB strings, `{"$ne": null}`)', answer: '2xx or 4xx, never 5xx' },
   {
     kind: 'long key value (3-6 kB incompressible id, identifier, event type)',
-    answer: '2xx or 4xx (SQLite stores it; PostgreSQL 400 VALIDATION_ERROR: too long to index)',
+    answer: '400 VALIDATION_ERROR on both stores: ids and keys are at most 256 characters (docs/contract.md §9)',
   },
   { kind: 'prototype-poisoning key (`__proto__`, `constructor.prototype` at any depth)', answer: '400 MALFORMED_JSON' },
   { kind: 'truncated JSON (a valid body cut at any byte)', answer: '400 MALFORMED_JSON' },

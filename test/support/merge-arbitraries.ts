@@ -3,7 +3,7 @@
  * customer documents (null-free, union lists without duplicate keys) and re-sent patches (any
  * optional field may be null, union lists may repeat keys), built from small pools so that
  * merges meet shared fields and colliding keys. The union keys are computed here independently
- * of src/ (email trimmed and lower-cased; phone reduced to digits keeping a leading `+`;
+ * of src/ (email trimmed and lower-cased; phone in E.164 from a table of the pool's numbers;
  * externalIds by source + key), so that a wrong key function in src/ makes the tests fail.
  */
 import fc from 'fast-check';
@@ -86,9 +86,22 @@ function externalIdEntry(nulls: boolean) {
 
 // Union keys, computed independently of src/.
 export const emailKey = (e: any): string => String(e.email).trim().toLowerCase();
+/**
+ * The E.164 form of the pool's numbers as a phone library reads them (Brazil by default):
+ * a national number gains +55, a number written with its country code keeps it; too short to
+ * be a phone ('5521'), an entry is keyed by its digits with a leading `+` kept.
+ */
+const E164_OF_POOL: Record<string, { plus: string; bare: string }> = {
+  '5511999999999': { plus: '+5511999999999', bare: '+5511999999999' },
+  '11988887777': { plus: '+11988887777', bare: '+5511988887777' },
+  '5521': { plus: '+5521', bare: '5521' },
+};
 export const phoneKey = (p: any): string => {
   const t = String(p.number).trim();
-  return (t.startsWith('+') ? '+' : '') + t.replace(/\D/g, '');
+  const digits = t.replace(/\D/g, '');
+  const known = E164_OF_POOL[digits];
+  if (known) return t.startsWith('+') ? known.plus : known.bare;
+  return (t.startsWith('+') ? '+' : '') + digits;
 };
 export const externalIdKey = (x: any): string => `${String(x.source)}|${String(x.key ?? '')}`;
 

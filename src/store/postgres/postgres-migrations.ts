@@ -6,17 +6,20 @@
  * in its own transaction and is recorded in `schema_migrations`.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { Migration, MigrationResult } from '../migration.js';
+import { logMigrationNotes, type Migration, type MigrationResult } from '../migration.js';
 import * as initial from './migrations/001-initial.js';
 import * as credentials from './migrations/002-credentials.js';
 import * as webhooks from './migrations/003-webhooks.js';
 import * as stampCounts from './migrations/004-stamp-counts.js';
 import * as documentText from './migrations/005-document-text.js';
+import * as identityRenormalization from './migrations/006-identity-renormalization.js';
 
-/** A migration that may also rewrite rows in code after its SQL, in the same transaction. */
-export type PostgresMigration = Migration & { rewrite?: (client: PoolClient) => Promise<void> };
+/** A migration may also migrate data in code, after its SQL and in the same transaction; it returns notes to report. */
+export interface PostgresMigration extends Migration {
+  migrateData?(db: PoolClient): Promise<string[]>;
+}
 
-export const postgresMigrations: readonly PostgresMigration[] = [initial, credentials, webhooks, stampCounts, documentText];
+export const postgresMigrations: readonly PostgresMigration[] = [initial, credentials, webhooks, stampCounts, documentText, identityRenormalization];
 
 /** An arbitrary constant naming odc's migration lock among the database's advisory locks. */
 const MIGRATION_LOCK = 0x0dc_0001;
@@ -36,16 +39,18 @@ export async function migratePostgres(pool: Pool, migrations: readonly PostgresM
         continue;
       }
       await client.query('BEGIN');
+      let notes: string[] = [];
       try {
         await client.query(m.up);
-        await m.rewrite?.(client);
+        notes = (await m.migrateData?.(client)) ?? [];
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
         throw error;
       }
-      results.push({ version: m.version, name: m.name, status: 'applied' });
+      logMigrationNotes(m, notes);
+      results.push({ version: m.version, name: m.name, status: 'applied', ...(notes.length > 0 ? { notes } : {}) });
     }
     return results;
   } finally {

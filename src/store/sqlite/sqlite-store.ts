@@ -9,8 +9,6 @@
  * still survives a killed process.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { DomainStore } from '../../domain/domain-store.js';
 import { ChangeClock } from '../change-clock.js';
 import type { CustomerRow, ListRows, ListSpec, ReadProgram, RecordRow, StoreEngine, WriteProgram } from '../engine.js';
@@ -22,6 +20,7 @@ import { migrateSqlite, sqliteMigrations } from './sqlite-migrations.js';
 import { SqliteStampCounts } from './sqlite-stamp-counts.js';
 import { SqliteTables } from './sqlite-tables.js';
 import { SqliteWebhookStore } from './sqlite-webhooks.js';
+import { preparePrivateDatabaseFile } from '../private-files.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:'. Parent folders are created. */
@@ -50,7 +49,7 @@ export class SqliteEngine implements StoreEngine {
   private readonly stampCounts: SqliteStampCounts;
 
   constructor(options: SqliteStoreOptions) {
-    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    if (options.filename !== ':memory:') preparePrivateDatabaseFile(options.filename);
     this.db = new Database(options.filename, options.trace ? { verbose: (sql) => options.trace?.(String(sql)) } : {});
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);

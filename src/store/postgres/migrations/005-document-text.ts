@@ -2,7 +2,7 @@
  * Documents as the exact JSON text the domain wrote (docs/contract.md §2, one wire format):
  * jsonb renders with spaces and reorders keys, so the same record read from PostgreSQL and
  * from SQLite differed. The document and consent columns become text; existing values,
- * rendered by jsonb, are rewritten compact (`rewrite`, in the migration's transaction). Key
+ * rendered by jsonb, are rewritten compact (`migrateData`, in the migration's transaction). Key
  * order jsonb already dropped cannot be recovered; records keep it from their next write on.
  * Server-assigned `createdAt` values gain microseconds, like every server-made time.
  */
@@ -26,7 +26,7 @@ ${widen('leads')}
 const compact = (text: string | null): string | null => (text === null ? null : JSON.stringify(JSON.parse(text)));
 
 /** Rewrites jsonb-rendered text compact, a thousand rows at a time in key order. */
-export async function rewrite(client: PoolClient): Promise<void> {
+export async function migrateData(client: PoolClient): Promise<string[]> {
   for (const table of TABLES) {
     const consent = table === 'customers';
     let after: [string, string] = ['', ''];
@@ -50,4 +50,5 @@ export async function rewrite(client: PoolClient): Promise<void> {
       after = [last.tenant, last.id];
     }
   }
+  return [];
 }
