@@ -8,7 +8,7 @@
  */
 import { Customer } from './customer.js';
 import { errorCodes } from './errors.js';
-import { MAX_CURSOR_LENGTH, MAX_KEY_LENGTH } from './limits.js';
+import { MAX_KEY_LENGTH } from './limits.js';
 import { CustomerEvent } from './event.js';
 import { Lead } from './lead.js';
 import { operations, type OperationDefinition } from './operations.js';
