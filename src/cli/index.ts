@@ -13,6 +13,7 @@ import { pullCommand } from './pull-command.js';
 import { pushCommand } from './push-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
+import { waitCommand } from './wait-command.js';
 import { webhooksCommand } from './webhooks-command.js';
 
 const program = new Command('odc')
@@ -27,7 +28,8 @@ const program = new Command('odc')
   .addCommand(webhooksCommand())
   .addCommand(openapiCommand())
   .addCommand(conformanceCommand())
-  .addCommand(validateCommand());
+  .addCommand(validateCommand())
+  .addCommand(waitCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`odc: ${error instanceof Error ? error.message : String(error)}\n`);
