@@ -1,6 +1,7 @@
 /**
- * `odc webhooks`: subscriptions (add, subscriptions, remove) and the outbox (list, retry).
- * `list --status dead` is the dead-letter list; `retry` puts deliveries back in the queue, and
+ * `odc webhooks`: subscriptions (add, subscriptions, remove) and the outbox (deliveries, retry).
+ * `deliveries` was called `list`, which read as "list subscriptions" right after `add` and
+ * printed `[]`; `list` stays as its alias. `deliveries --status dead` is the dead-letter list; `retry` puts deliveries back in the queue, and
  * the running server delivers them.
  */
 import { Command, Option } from 'commander';
@@ -54,8 +55,9 @@ export function webhooksCommand(): Command {
 
   common(
     webhooks
-      .command('list')
-      .description('list deliveries, newest first')
+      .command('deliveries')
+      .alias('list')
+      .description('list deliveries (one per event and subscription), newest first; subscriptions: `webhooks subscriptions`')
       .addOption(new Option('--status <status>', 'pending, delivered or dead (the dead-letter list)').choices(['pending', 'delivered', 'dead']))
       .option('-m, --merchant <id>', 'only this merchant')
       .option('--limit <n>', 'at most this many', '100'),
