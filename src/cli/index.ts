@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { version } from '../version.js';
+import { backupCommand } from './backup-command.js';
 import { clientsCommand } from './clients-command.js';
 import { conformanceCommand } from './conformance-command.js';
 import { keysCommand } from './keys-command.js';
@@ -29,7 +30,8 @@ const program = new Command('odc')
   .addCommand(openapiCommand())
   .addCommand(conformanceCommand())
   .addCommand(validateCommand())
-  .addCommand(waitCommand());
+  .addCommand(waitCommand())
+  .addCommand(backupCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`odc: ${error instanceof Error ? error.message : String(error)}\n`);
