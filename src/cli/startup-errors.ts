@@ -64,6 +64,7 @@ export function explainStoreError(error: unknown, database: string): Error {
     EACCES: 'permission denied: the directory is not writable for this user',
     EISDIR: 'the path is a directory, not a file',
     ENOTDIR: 'a parent of the path is a file, not a directory',
+    EEXIST: 'a parent of the path is a file, not a directory',
     EROFS: 'the file system is read-only',
   };
   const hint = (code && hints[code]) ?? reason;
