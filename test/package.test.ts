@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { ensureBuilt } from './support/build.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const run = promisify(execFile);
@@ -22,7 +23,10 @@ describe('the npm package', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('installs into an empty project where npx odc and the client import work', { timeout: 900_000 }, async () => {
-    const packed = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 32 * 1024 * 1024 });
+    // The build is made once (ensureBuilt), not by pack's prepare script: other test files run
+    // the built CLI at the same time, and must not see dist/ rewritten under them.
+    ensureBuilt();
+    const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 32 * 1024 * 1024 });
     const [{ filename, files }] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const paths = files.map((f) => f.path);
     for (const expected of [

@@ -2,36 +2,19 @@
  * The README's two-process demo, extracted and run as written by bash (only its ports and its
  * data directory are changed, so it cannot collide with anything): the leads pushed to the
  * origin reach the CRM by pull, and when the block ends no server process or port is left.
- * It runs `npx odc`, so it needs the build: made here when dist/ is missing or older than src/.
+ * It runs `npx odc`, so it needs the build (test/support/build.ts).
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureBuilt } from './support/build.js';
 
 const ROOT = join(import.meta.dirname, '..');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const bin = join(ROOT, 'dist', 'src', 'cli', 'index.js');
-  let built = 0;
-  try {
-    built = statSync(bin).mtimeMs;
-  } catch {}
-  if (built < newestSource(join(ROOT, 'src'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-}
 
 function demoBlock(): string {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
