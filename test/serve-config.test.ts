@@ -9,6 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseServeConfig, renderOptionsTable, ServeConfigSchema } from '../src/cli/serve-config.js';
+import { Command, Option } from 'commander';
+import { conformanceCommand } from '../src/cli/conformance-command.js';
+import { pullCommand } from '../src/cli/pull-command.js';
+import { pushCommand } from '../src/cli/push-command.js';
+import { withSecretFiles } from '../src/cli/secret-files.js';
 import { serveCommand } from '../src/cli/serve-command.js';
 
 const README = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
@@ -62,5 +67,40 @@ describe('odc serve configuration', () => {
     assert.throws(() => parseServeConfig({ pullTokenFile: join(dir, 'empty') }), /--pull-token \(ODC_PULL_TOKEN\) is empty/);
     assert.throws(() => parseServeConfig({ pullTokenFile: join(dir, 'missing') }), /--pull-token-file .*missing: ENOENT/);
     assert.throws(() => parseServeConfig({ pullToken: 'x', pullTokenFile: file }), /both given/);
+  });
+});
+
+describe('secrets from files on the client commands (push, pull, conformance)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'odc-secret-files-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const parsed = async (args: string[], env: Record<string, string> = {}) => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      let seen: Record<string, unknown> | undefined;
+      const command = withSecretFiles(
+        new Command('x').addOption(new Option('--token <token>').env('ODC_TOKEN')).action((opts) => {
+          seen = opts;
+        }),
+        ['--token'],
+      );
+      command.exitOverride();
+      await command.parseAsync(args, { from: 'user' });
+      return seen!;
+    } finally {
+      process.env = saved;
+    }
+  };
+
+  it('reads --token-file and ODC_TOKEN_FILE, refuses an empty secret and both forms', async () => {
+    const file = join(dir, 'token');
+    writeFileSync(file, 'tok\n');
+    assert.equal((await parsed(['--token-file', file])).token, 'tok');
+    assert.equal((await parsed([], { ODC_TOKEN_FILE: file })).token, 'tok');
+    await assert.rejects(parsed(['--token', '']), /--token \(ODC_TOKEN\) is empty/);
+    await assert.rejects(parsed(['--token', 'x', '--token-file', file]), /both given/);
+    assert.ok(pushCommand().options.some((o) => o.long === '--client-secret-file'));
+    assert.ok(pullCommand().options.some((o) => o.long === '--client-secret-file'));
+    assert.ok(conformanceCommand().options.some((o) => o.long === '--client-secret-file'));
   });
 });

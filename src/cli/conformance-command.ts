@@ -11,9 +11,10 @@ import { formatJunitReport } from '../conformance/report-junit.js';
 import { formatResultLine, formatTerminalReport } from '../conformance/report-terminal.js';
 import { runConformance } from '../conformance/runner.js';
 import { CREDENTIALS_REFUSED_EXIT, refusedCredentials } from './conformance-preflight.js';
+import { withSecretFiles } from './secret-files.js';
 
 export function conformanceCommand(): Command {
-  return new Command('conformance')
+  const command = new Command('conformance')
     .description('check a Customer capability implementation against the contract, over HTTP')
     .argument('<url>', 'base URL of the Customer endpoints, e.g. https://crm.example.com/v2')
     .addOption(new Option('--token <token>', 'a bearer access token').env('ODC_TOKEN'))
@@ -58,4 +59,5 @@ export function conformanceCommand(): Command {
       process.stdout.write(formatTerminalReport(report, { colour, verbose: Boolean(opts.verbose) }));
       if (!report.ok) process.exitCode = 1;
     });
+  return withSecretFiles(command, ['--token', '--client-secret', '--signing-secret']);
 }
