@@ -72,6 +72,14 @@ describe('management commands with --server', () => {
     assert.ok(rotated.json.keys.includes(rotated.json.activeKid));
   });
 
+  it('odc wait exits 0 once the server is ready, and 1 with the last failure on timeout', async () => {
+    const ready = await odc(['wait', server.url, '--timeout', '30']);
+    assert.equal(ready.code, 0, ready.stderr);
+    const closed = await odc(['wait', 'http://127.0.0.1:1', '--timeout', '0.5']);
+    assert.equal(closed.code, 1);
+    assert.match(closed.stderr, /odc wait: http:\/\/127\.0\.0\.1:1 not ready within 0\.5 s \(last: .*readyz/);
+  });
+
   it('a wrong or missing admin key is refused with a message', async () => {
     const wrong = await odc(['clients', 'list', '--server', server.url, '--admin-key', 'not-the-admin-key-at-all']);
     assert.equal(wrong.code, 1);
