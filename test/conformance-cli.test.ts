@@ -67,6 +67,20 @@ describe('odc conformance (CLI)', () => {
       assert.equal((xml.match(/<testcase /g) ?? []).length, report.results.length);
       assert.doesNotMatch(xml, /<failure /);
     });
+
+    it('stops on refused credentials with a message and exit code 2, not a verdict', async () => {
+      const c = server.credentials;
+      const wrong = await odc(['conformance', server.url, '--client-id', c.clientId, '--client-secret', 'not-the-secret', '--merchant', server.merchantId]);
+      assert.equal(wrong.code, 2, wrong.stdout + wrong.stderr);
+      assert.match(wrong.stderr, /token refused by http:\/\/127\.0\.0\.1:\d+\/oauth\/token .*--client-id and --client-secret/);
+      assert.doesNotMatch(wrong.stdout, /CONFORM/);
+      const badToken = await odc(['conformance', server.url, '--token', 'not.a.token', '--merchant', server.merchantId]);
+      assert.equal(badToken.code, 2, badToken.stdout + badToken.stderr);
+      assert.match(badToken.stderr, /token refused by the target \(GET .* answered 401\)/);
+      const none = await odc(['conformance', server.url]);
+      assert.equal(none.code, 2);
+      assert.match(none.stderr, /no credentials: give --client-id and --client-secret/);
+    });
   });
 
   describe('against a server that answers 200 where the contract says 201', () => {

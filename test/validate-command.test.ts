@@ -67,6 +67,7 @@ for (const kind of STORES.slice(0, 1)) {
       const one = await server.request('POST', '/reviews', reviews[1]);
       const outcome = validatePayload(reviews, 'review');
       assert.equal(outcome.valid, false);
+      assert.equal(outcome.items, 2, 'an invalid batch still counts its items');
       assert.deepEqual(
         outcome.error!.details,
         one.json.details.map((d: string) => `/1${d}`),
@@ -116,5 +117,44 @@ describe('odc validate (CLI)', () => {
     const unknown = await odc(['validate', broken, '--as', 'merchant']);
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /--as <kind>' argument 'merchant' is invalid/);
+  });
+
+  it("reads NDJSON, the repository's examples pass, and problems name the line", async () => {
+    const example = fileURLToPath(new URL('../examples/customers.ndjson', import.meta.url));
+    const run = await odc(['validate', example, '--as', 'customers']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /: valid \(200 customers\)\n$/);
+    const lines = join(dir, 'bad.ndjson');
+    writeFileSync(lines, `${JSON.stringify({ identifier: { type: 'email', value: 'a@example.com' } })}\n\n${JSON.stringify({ name: 'no identifier' })}\n`);
+    const ko = await odc(['validate', lines, '--as', 'customer', '--json']);
+    assert.equal(ko.code, 1);
+    const outcome = JSON.parse(ko.stdout);
+    assert.equal(outcome.items, 2, 'the count of records, never -1');
+    assert.deepEqual(outcome.error.details, ['line 3: /identifier: is required']);
+    const notJson = join(dir, 'broken.ndjson');
+    writeFileSync(notJson, '{"identifier": {"type": "email", "value": "a@example.com"}}\n{"identifier": \n');
+    const broken = await odc(['validate', notJson, '--as', 'customers']);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stdout, new RegExp(`MALFORMED_JSON ${notJson}:2: `));
+  });
+
+  it('reports a missing file as missing, not as malformed JSON', async () => {
+    const missing = join(dir, 'missing.json');
+    const run = await odc(['validate', missing, '--as', 'leads', '--json']);
+    assert.equal(run.code, 1);
+    assert.deepEqual(JSON.parse(run.stdout), {
+      valid: false,
+      items: 0,
+      error: { code: 'FILE_UNREADABLE', message: `${missing}: cannot read: no such file (ENOENT)`, details: [] },
+    });
+  });
+
+  it('accepts every plural kind odc push takes', async () => {
+    const file = join(dir, 'one-event.json');
+    writeFileSync(file, JSON.stringify({ eventType: 'customer.updated' }));
+    for (const kind of ['customers', 'leads', 'orders', 'reviews', 'events']) {
+      const run = await odc(['validate', file, '--as', kind]);
+      assert.doesNotMatch(run.stderr, /is invalid/, kind);
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `odc conformance <url>`: runs the conformance kit (src/conformance) against any Customer
  * endpoint over HTTP, prints a report grouped by area (coloured on a terminal), optionally
- * writes `--json` and `--junit` files for CI, and exits 1 when a MUST check fails.
+ * writes `--json` and `--junit` files for CI, and exits 1 when a MUST check fails. Credentials
+ * that do not work stop it first, with exit code 2 (conformance-preflight.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
@@ -9,9 +10,11 @@ import { formatJsonReport } from '../conformance/report-json.js';
 import { formatJunitReport } from '../conformance/report-junit.js';
 import { formatResultLine, formatTerminalReport } from '../conformance/report-terminal.js';
 import { runConformance } from '../conformance/runner.js';
+import { CREDENTIALS_REFUSED_EXIT, refusedCredentials } from './conformance-preflight.js';
+import { withSecretFiles } from './secret-files.js';
 
 export function conformanceCommand(): Command {
-  return new Command('conformance')
+  const command = new Command('conformance')
     .description('check a Customer capability implementation against the contract, over HTTP')
     .argument('<url>', 'base URL of the Customer endpoints, e.g. https://crm.example.com/v2')
     .addOption(new Option('--token <token>', 'a bearer access token').env('ODC_TOKEN'))
@@ -36,6 +39,12 @@ export function conformanceCommand(): Command {
     .action(async (url: string, opts) => {
       const colour = opts.color !== false && process.stdout.isTTY === true && !process.env.NO_COLOR;
       const live = process.stderr.isTTY === true;
+      const refused = await refusedCredentials({ ...opts, baseUrl: url, token: opts.clientId ? undefined : opts.token });
+      if (refused) {
+        process.stderr.write(`odc conformance: ${refused}; no check was run\n`);
+        process.exitCode = CREDENTIALS_REFUSED_EXIT;
+        return;
+      }
       const report = await runConformance({
         baseUrl: url,
         token: opts.clientId ? undefined : opts.token,
@@ -56,4 +65,5 @@ export function conformanceCommand(): Command {
       process.stdout.write(formatTerminalReport(report, { colour, verbose: Boolean(opts.verbose) }));
       if (!report.ok) process.exitCode = 1;
     });
+  return withSecretFiles(command, ['--token', '--client-secret', '--signing-secret']);
 }

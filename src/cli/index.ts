@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { version } from '../version.js';
+import { backupCommand } from './backup-command.js';
 import { clientsCommand } from './clients-command.js';
 import { conformanceCommand } from './conformance-command.js';
 import { keysCommand } from './keys-command.js';
@@ -13,6 +14,7 @@ import { pullCommand } from './pull-command.js';
 import { pushCommand } from './push-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
+import { waitCommand } from './wait-command.js';
 import { webhooksCommand } from './webhooks-command.js';
 
 const program = new Command('odc')
@@ -27,7 +29,9 @@ const program = new Command('odc')
   .addCommand(webhooksCommand())
   .addCommand(openapiCommand())
   .addCommand(conformanceCommand())
-  .addCommand(validateCommand());
+  .addCommand(validateCommand())
+  .addCommand(waitCommand())
+  .addCommand(backupCommand());
 
 /** The message of an error and of each cause under it: "fetch failed" alone says nothing. */
 function describeError(error: unknown): string {

@@ -11,11 +11,11 @@
 import { Command, Option } from 'commander';
 import { OdcClient } from '../client/odc-client.js';
 import { ContractValidator } from '../contract/validation.js';
-import { openStore } from '../store/open-store.js';
 import { parseResources, sourceKeyOf } from '../sync/pull-checkpoints.js';
 import { pullOnce, watch, type PullOptions, type PullSummary } from '../sync/pull.js';
 import { formatCycle, formatSummary, PullProgressView, ratePerSecond } from './pull-progress.js';
-import { databaseOption } from './store-options.js';
+import { withSecretFiles } from './secret-files.js';
+import { databaseOption, openNamedStore } from './store-options.js';
 
 function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
   return (raw: string): number => {
@@ -45,7 +45,7 @@ interface PullCommandOptions {
 }
 
 export function pullCommand(): Command {
-  return new Command('pull')
+  const command = new Command('pull')
     .description('copy customers, leads, orders, reviews and events from an Origin Platform into the local store, incrementally')
     .requiredOption('--from <url>', "base URL of the origin's Customer endpoints, e.g. https://origin.example.com/v2")
     .addOption(new Option('--token <token>', 'Bearer token for the origin').env('ODC_PULL_TOKEN'))
@@ -75,7 +75,7 @@ export function pullCommand(): Command {
         merchantId: opts.sourceMerchant,
         onRetry: (error, waitMs) => view.note(`origin: ${error instanceof Error ? error.message : String(error)}; retrying in ${waitMs} ms`),
       });
-      const store = await openStore({ database: opts.database, synchronous: opts.sync });
+      const store = await openNamedStore({ database: opts.database, synchronous: opts.sync });
 
       const controller = new AbortController();
       let signals = 0;
@@ -139,4 +139,5 @@ export function pullCommand(): Command {
         await store.close();
       }
     });
+  return withSecretFiles(command, ['--token', '--client-secret']);
 }

@@ -12,6 +12,7 @@ import { Command, Option } from 'commander';
 import { OdcClient } from '../client/odc-client.js';
 import { clampPeerLimit } from '../client/peer-limits.js';
 import { ContractValidator } from '../contract/validation.js';
+import { withSecretFiles } from './secret-files.js';
 import { pushFiles, pushKinds, type PushKind, type PushProgress, type PushSummary } from '../sync/push.js';
 
 const FALLBACK_MAX_BATCH = 1000;
@@ -107,7 +108,7 @@ export function formatPushSummary(kind: PushKind, s: PushSummary, target: string
 }
 
 export function pushCommand(): Command {
-  return new Command('push')
+  const command = new Command('push')
     .description('send JSON-array or NDJSON files of records to a Customer server, validated first')
     .argument('<kind>', `what the files hold: ${Object.keys(pushKinds).join(', ')}`)
     .argument('<files...>', 'JSON arrays or NDJSON files')
@@ -159,4 +160,5 @@ export function pushCommand(): Command {
       process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${formatPushSummary(kind as PushKind, summary, opts.to)}\n`);
       if (summary.status !== 'sent') process.exitCode = 1;
     });
+  return withSecretFiles(command, ['--token', '--client-secret']);
 }

@@ -151,7 +151,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (auth) {
     await app.register(oauthRoutes, { auth });
     await app.register(merchantsRoute, { auth, prefix });
-    if (auth.adminKey) await app.register(adminRoutes, { adminKey: auth.adminKey, clients: auth.clients });
+    if (auth.adminKey)
+      await app.register(adminRoutes, {
+        adminKey: auth.adminKey,
+        clients: auth.clients,
+        webhooks: options.store.webhooks,
+        secrets: auth.secrets,
+        tokens: auth.tokens,
+      });
   }
   await app.register(
     async (operations) => {

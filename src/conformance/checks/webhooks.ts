@@ -25,7 +25,7 @@ function signing(ctx: RunContext): { required: boolean } {
 }
 
 function needSecret(ctx: RunContext): void {
-  if (!ctx.target.signing) skip('no signing identity: give --signing-secret, --merchant-id and the client id (or --app-id)');
+  if (!ctx.target.signing) skip('no signing identity: give --signing-secret, --merchant and --client-id (or --app-id)');
 }
 
 /** The three signing headers of the run's identity, with the signature `sign` makes from the secret. */
