@@ -54,7 +54,7 @@ describe('management commands with --server', () => {
 
   it('webhooks add, subscriptions, deliveries and remove; keys rotate', async () => {
     const remote = ['--server', server.url, '--admin-key-file', keyFile];
-    const added = await odc(['webhooks', 'add', '--merchant', 'm1', '--url', 'http://127.0.0.1:9/hooks', ...remote]);
+    const added = await odc(['webhooks', 'add', '--merchant', 'm1', '--url', 'http://127.0.0.1:9/hooks', '--allow-private-target', ...remote]);
     assert.equal(added.code, 0, added.stderr);
     assert.match(added.json.secret, /.{16,}/);
     const subscriptions = await odc(['webhooks', 'subscriptions', '--merchant', 'm1', ...remote]);
