@@ -4,7 +4,7 @@
  *
  * Rows travel as stored: ids, change stamps, the server `createdAt`, consent state, identities
  * and external ids, and documents as their exact JSON text, so the target answers every read
- * byte for byte as the source did (docs/contract.md §2, one wire format). The engines only copy
+ * byte for byte as the source did (docs/contract.md §11, the wire format). The engines only copy
  * rows; the format of the export file lives in src/cli/transfer-format.ts.
  */
 import { RECORD_COLUMNS } from './engine.js';
