@@ -7,6 +7,8 @@ import { version } from '../version.js';
 import { backupCommand } from './backup-command.js';
 import { clientsCommand } from './clients-command.js';
 import { conformanceCommand } from './conformance-command.js';
+import { exportCommand } from './export-command.js';
+import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { openapiCommand } from './openapi-command.js';
@@ -31,7 +33,9 @@ const program = new Command('odc')
   .addCommand(conformanceCommand())
   .addCommand(validateCommand())
   .addCommand(waitCommand())
-  .addCommand(backupCommand());
+  .addCommand(backupCommand())
+  .addCommand(exportCommand())
+  .addCommand(importCommand());
 
 /** The message of an error and of each cause under it: "fetch failed" alone says nothing. */
 function describeError(error: unknown): string {

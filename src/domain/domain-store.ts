@@ -45,6 +45,11 @@ export class DomainStore implements Store {
     return this.engine.webhooks;
   }
 
+  /** Verbatim row copies for `odc export` / `odc import` (src/store/tenant-transfer.ts). */
+  get transfer() {
+    return this.engine.transfer;
+  }
+
   upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary> {
     return this.engine.write(tenant, (stamp) => customerUpsertProgram(customers, stamp));
   }

@@ -10,6 +10,7 @@
 import type { AuthStore } from './auth-store.js';
 import type { PageRequest, PoolUse, StoreStatus, TimeRange } from './store.js';
 import type { CountedTable } from './stamp-counts.js';
+import type { TenantTransfer } from './tenant-transfer.js';
 import type { WebhookStore } from './webhook-store.js';
 
 /** Tables of records keyed by one id (customers have their own shape). */
@@ -162,6 +163,8 @@ export interface StoreEngine {
   readonly backend: string;
   readonly auth: AuthStore;
   readonly webhooks: WebhookStore;
+  /** Verbatim row copies for `odc export` / `odc import` (tenant-transfer.ts). */
+  readonly transfer: TenantTransfer;
   /** Runs the program in one transaction of `tenant` and resolves after COMMIT. */
   write<T>(tenant: string, program: WriteProgram<T>): Promise<T>;
   read<T>(tenant: string, program: ReadProgram<T>): Promise<T>;

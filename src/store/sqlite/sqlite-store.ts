@@ -19,6 +19,7 @@ import { runListSpec, StatementCache } from './sqlite-list.js';
 import { migrateSqlite, sqliteMigrations } from './sqlite-migrations.js';
 import { SqliteStampCounts } from './sqlite-stamp-counts.js';
 import { SqliteTables } from './sqlite-tables.js';
+import { SqliteTransfer } from './sqlite-transfer.js';
 import { SqliteWebhookStore } from './sqlite-webhooks.js';
 import { preparePrivateDatabaseFile } from '../private-files.js';
 
@@ -36,6 +37,7 @@ export class SqliteEngine implements StoreEngine {
   readonly backend = 'sqlite';
   readonly auth: SqliteAuthStore;
   readonly webhooks: SqliteWebhookStore;
+  readonly transfer: SqliteTransfer;
   /** What opening the database applied (migrations run on open). */
   readonly migrations: MigrationResult[];
   private readonly db: Database.Database;
@@ -64,6 +66,7 @@ export class SqliteEngine implements StoreEngine {
     this.tables = new SqliteTables(this.db, this.stampCounts);
     this.auth = new SqliteAuthStore(this.db);
     this.webhooks = new SqliteWebhookStore(this.db);
+    this.transfer = new SqliteTransfer(this.db);
   }
 
   /**
