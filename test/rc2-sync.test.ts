@@ -137,6 +137,32 @@ for (const kind of STORES) {
       assert.deepEqual(await seedView(target, targetToken, '/leads'), originLeads);
     });
 
+    it('pulls again incrementally: only what changed at the origin since (updatedFrom from the rc.2 records)', async () => {
+      assert.equal((await caller(origin, originToken).post('/orders', [{ ...orders[0], id: 'o-2' }])).status, 201);
+      const client = new OdcClient({ baseUrl: `${origin.url}/od/v2`, token: originToken, contract: 'rc2' });
+      const again = async () =>
+        (
+          await pullOnce({
+            client,
+            store: target.store,
+            tenant: 'm1',
+            sourceKey: 'rc2-origin',
+            resources: ['customers', 'orders'],
+            validator: new ContractValidator(),
+            pageSize: 3,
+          })
+        ).resources.map((r) => [r.resource, r.received, r.created]);
+      // The boundary record of each resource comes again (updatedFrom is inclusive), plus the new order; then only the boundary.
+      assert.deepEqual(await again(), [
+        ['customers', 1, 0],
+        ['orders', 2, 1],
+      ]);
+      assert.deepEqual(await again(), [
+        ['customers', 1, 0],
+        ['orders', 1, 0],
+      ]);
+    });
+
     it('pushes customers, leads, orders and reviews to an rc.2 CRM as {items} batches answered 202', async () => {
       const recorder = recordingFetch();
       const client = new OdcClient({ baseUrl: `${target.url}/od/v2`, token: targetToken, contract: 'rc2', fetch: recorder.fetch });

@@ -73,7 +73,11 @@ export function itemsToSeed(items: unknown[], wire: Rc2ResourceWire): unknown[] 
   return items.map((item) => {
     if (!isPlainObject(item)) return null;
     try {
-      return wire.toSeed(item);
+      const record = wire.toSeed(item);
+      // The origin's change time, which pull's updatedFrom checkpoint is made of; the mapping
+      // drops it where a write would (the store sets its own), a read must keep it.
+      if (record.updatedAt === undefined && item.updatedAt !== undefined) record.updatedAt = item.updatedAt;
+      return record;
     } catch {
       return null;
     }
