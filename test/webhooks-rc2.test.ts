@@ -48,13 +48,15 @@ function receiver(secret: () => string) {
 }
 
 const SECRET = 'a-shared-secret-of-some-length';
+const ADMIN_KEY = 'an-admin-key-for-the-webhook-tests';
 const ajv = new AjvModule.default({ strict: false });
 addFormatsModule.default(ajv);
 const isEnvelope = ajv.compile(CustomerEventEnvelope);
 
 for (const kind of STORES) {
   describe(`webhooks in seed and rc.2 format (${kind.name})`, () => {
-    const server = useServer(kind, { withAuth: { rateLimitPerSecond: 0 } });
+    const server = useServer(kind, { withAuth: { rateLimitPerSecond: 0, adminKey: ADMIN_KEY }, webhookAllowPrivateTargets: true });
+    const admin = (method: string, path: string, body?: unknown) => server.request(method, path, body, { authorization: `Bearer ${ADMIN_KEY}` });
     const hook = receiver(() => SECRET);
     let api: ReturnType<typeof caller>;
     const deliverAll = async () => {
@@ -83,7 +85,10 @@ for (const kind of STORES) {
           { allowPrivateTargets: true },
         );
       await add('/seed', undefined);
-      await add('/rc2', 'rc2');
+      // The rc.2 subscriber is made through the admin API, the others through the library.
+      const made = await admin('POST', '/admin/webhooks', { merchantId: 'm1', url: `${base}/rc2`, secret: SECRET, format: 'rc2' });
+      assert.equal(made.status, 201, made.text);
+      assert.equal(made.json.format, 'rc2');
       await add('/rc2-consent', 'rc2', ['customer.consent.updated']);
       api = caller(server, await tokenFor(server, await addClient(server, { merchants: ['m1'] })));
     });
@@ -99,6 +104,20 @@ for (const kind of STORES) {
           ['/seed', 'seed'],
         ],
       );
+      const listed = await admin('GET', '/admin/webhooks?merchantId=m1');
+      assert.deepEqual(listed.json.map((s: { format: string }) => s.format).sort(), ['rc2', 'rc2', 'seed']);
+      assert.equal(
+        listed.json.some((s: Record<string, unknown>) => 'secret' in s),
+        false,
+        'never the secrets',
+      );
+      const refused = await admin('POST', '/admin/webhooks', { merchantId: 'm1', url: 'http://127.0.0.1:9/x', format: 'rc3' });
+      assert.equal(refused.status, 400);
+      assert.match(refused.text, /format: must be one of seed, rc2/);
+      const extra = await admin('POST', '/admin/webhooks', { merchantId: 'm2', url: 'http://127.0.0.1:9/x' });
+      assert.equal(extra.json.format, 'seed', 'seed by default');
+      assert.equal((await admin('DELETE', `/admin/webhooks/${extra.json.id}`)).status, 204);
+      assert.equal((await admin('DELETE', `/admin/webhooks/${extra.json.id}`)).status, 404);
       await assert.rejects(
         addSubscription(
           server.store.webhooks,

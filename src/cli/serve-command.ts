@@ -177,6 +177,8 @@ export function serveCommand(): Command {
         bodyLimit: opts.bodyLimit,
         maxBatchItems: opts.maxBatch,
         orderProfile: opts.orderProfile,
+        // rc2b: the admin API's webhook subscriptions follow the worker's target rule.
+        webhookAllowPrivateTargets: Boolean(opts.webhookAllowPrivateTargets),
         logger: { level: opts.logLevel },
         shutdownGraceMs: opts.shutdownGrace,
         connectionLimits: {

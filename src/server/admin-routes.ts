@@ -9,10 +9,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ClientRegistry, NewClient } from '../auth/client-registry.js';
 import { ContractError } from '../contract/errors.js';
+import { adminWebhookRoutes, type AdminWebhooksOptions } from './admin-webhooks.js';
 
 export interface AdminRoutesOptions {
   adminKey: string;
   clients: ClientRegistry;
+  /** Webhook subscriptions at /admin/webhooks (admin-webhooks.ts), when given. */
+  webhooks?: AdminWebhooksOptions;
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -36,7 +39,7 @@ function readNewClient(body: unknown): NewClient {
   };
 }
 
-export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, { adminKey, clients }) => {
+export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, { adminKey, clients, webhooks }) => {
   const expected = digest(adminKey);
   app.addHook('onRequest', async (request) => {
     const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -57,4 +60,5 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   app.post('/admin/clients/:clientId/rotate-secret', async (request, reply) =>
     reply.header('cache-control', 'no-store').send(await clients.rotateSecret((request.params as { clientId: string }).clientId)),
   );
+  if (webhooks) adminWebhookRoutes(app, webhooks);
 };

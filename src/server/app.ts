@@ -68,6 +68,11 @@ export interface AppOptions {
   /** Longest to receive a whole request before answering 408 (default 60 s; wire-errors.ts). */
   requestTimeoutMs?: number;
   logger?: FastifyServerOptions['logger'];
+  /**
+   * Accept webhook subscriptions to loopback, private and link-local targets through the admin
+   * API (docs/contract.md §13.1; the delivery worker has the same switch).
+   */
+  webhookAllowPrivateTargets?: boolean;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
@@ -150,7 +155,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (auth) {
     await app.register(oauthRoutes, { auth });
     await app.register(merchantsRoute, { auth, prefix });
-    if (auth.adminKey) await app.register(adminRoutes, { adminKey: auth.adminKey, clients: auth.clients });
+    if (auth.adminKey)
+      await app.register(adminRoutes, {
+        adminKey: auth.adminKey,
+        clients: auth.clients,
+        webhooks: { store: options.store.webhooks, secrets: auth.secrets, rules: { allowPrivateTargets: Boolean(options.webhookAllowPrivateTargets) } },
+      });
   }
   await app.register(
     async (operations) => {
