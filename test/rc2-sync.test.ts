@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { clientSpeaking } from '../src/cli/contract-option.js';
 import { OdcClient } from '../src/client/odc-client.js';
 import { ContractValidator } from '../src/contract/validation.js';
 import { pullOnce } from '../src/sync/pull.js';
@@ -100,6 +101,14 @@ for (const kind of STORES) {
       assert.equal(await new OdcClient({ baseUrl: `${origin.url}/od/v2/` }).detectContract(), 'rc2');
       assert.equal(await new OdcClient({ baseUrl: origin.url }).detectContract(), 'seed');
       assert.equal(await new OdcClient({ baseUrl: `${origin.url}/elsewhere` }).detectContract(), undefined);
+      // --contract auto|seed|rc2 of odc push and odc pull.
+      const notes: string[] = [];
+      const note = (line: string) => notes.push(line);
+      assert.equal((await clientSpeaking({ baseUrl: `${origin.url}/od/v2` }, 'auto', note)).contract, 'rc2');
+      assert.equal((await clientSpeaking({ baseUrl: origin.url }, 'auto', note)).contract, 'seed');
+      assert.equal((await clientSpeaking({ baseUrl: `${origin.url}/od/v2` }, 'seed', note)).contract, 'seed', 'an explicit choice wins');
+      assert.equal((await clientSpeaking({ baseUrl: 'http://127.0.0.1:9' }, 'auto', note)).contract, 'seed', 'no discovery: the seed');
+      assert.match(notes.join('\n'), /discovery of http:\/\/127\.0\.0\.1:9 failed/);
     });
 
     it('pulls every customer-module resource from an rc.2 origin, page by page, into equal seed records', async () => {

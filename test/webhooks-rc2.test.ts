@@ -5,9 +5,13 @@
  * subscribers verify the signature of what they received.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -176,3 +180,39 @@ for (const kind of STORES) {
     });
   });
 }
+
+describe('odc webhooks add --format', () => {
+  it('stores the chosen format, lists it, and refuses an unknown one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'odc-wh-format-'));
+    const cli = (args: string[]) =>
+      new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args, '--database', join(dir, 'odc.db')], {
+          cwd: join(import.meta.dirname, '..'),
+        });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d));
+        child.stderr.on('data', (d: Buffer) => (err += d));
+        child.on('exit', (code) => resolve({ code, out, err }));
+      });
+    try {
+      const add = ['webhooks', 'add', '--merchant', 'm1', '--url', 'http://127.0.0.1:9/hook', '--allow-private-target'];
+      const made = await cli([...add, '--format', 'rc2']);
+      assert.equal(made.code, 0, made.err);
+      assert.equal(JSON.parse(made.out).format, 'rc2');
+      assert.equal((await cli(add)).code, 0);
+      const listed = await cli(['webhooks', 'subscriptions', '--merchant', 'm1']);
+      assert.deepEqual(
+        JSON.parse(listed.out)
+          .map((s: { format: string }) => s.format)
+          .sort(),
+        ['rc2', 'seed'],
+      );
+      const refused = await cli([...add, '--format', 'rc3']);
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.err, /rc3/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
