@@ -14,11 +14,13 @@ import { after, before, describe, it } from 'node:test';
 import { clientSpeaking } from '../src/cli/contract-option.js';
 import { OdcClient } from '../src/client/odc-client.js';
 import { ContractValidator } from '../src/contract/validation.js';
+import { startPullSources } from '../src/sync/pull-sources.js';
 import { pullOnce } from '../src/sync/pull.js';
 import { pushFiles } from '../src/sync/push.js';
 import { addClient, caller, tokenFor } from './support/credentials.js';
 import { STORES } from './support/stores.js';
 import { useServer, type TestServer } from './support/test-server.js';
+import { waitFor } from './support/wait-for.js';
 
 const customers = Array.from({ length: 7 }, (_, i) => ({
   id: `c-${i}`,
@@ -206,6 +208,28 @@ for (const kind of STORES) {
       });
       assert.deepEqual((await api.get('/orders/o-push')).json.total, orders[0].total);
       assert.deepEqual((await api.get('/reviews/rv-push')).json.overallRating, reviews[0].overallRating);
+    });
+
+    it('a pull source of odc serve (--pull-contract rc2) pulls from an rc.2 origin', async () => {
+      const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+      const running = startPullSources(
+        target.store,
+        [{ url: `${origin.url}/od/v2`, token: originToken, merchant: 'm-source', contract: 'rc2', intervalSeconds: 3600 }],
+        quiet,
+      );
+      try {
+        const filter = {};
+        await waitFor(
+          async () => (await target.store.listCustomers('m-source', filter, { limit: 500, offset: 0 })).items.length === customers.length,
+          'customers pulled',
+        );
+        await waitFor(
+          async () => (await target.store.listReviews('m-source', filter, { limit: 500, offset: 0 })).items.length === reviews.length,
+          'reviews pulled',
+        );
+      } finally {
+        await running.stop();
+      }
     });
 
     it('reads one order and one review by id through rc.2, and refuses operations rc.2 lacks', async () => {
