@@ -9,11 +9,11 @@
  * configure the sources there instead (src/sync/pull-sources.ts).
  */
 import { Command, Option } from 'commander';
-import { OdcClient } from '../client/odc-client.js';
 import { ContractValidator } from '../contract/validation.js';
 import { parseResources, sourceKeyOf } from '../sync/pull-checkpoints.js';
 import { pullOnce, watch, type PullOptions, type PullSummary } from '../sync/pull.js';
 import { formatCycle, formatSummary, PullProgressView, ratePerSecond } from './pull-progress.js';
+import { clientSpeaking, contractOption, type ContractChoice } from './contract-option.js';
 import { withSecretFiles } from './secret-files.js';
 import { databaseOption, openNamedStore } from './store-options.js';
 
@@ -42,6 +42,7 @@ interface PullCommandOptions {
   sync: 'full' | 'normal';
   json?: boolean;
   database: string;
+  contract: ContractChoice;
 }
 
 export function pullCommand(): Command {
@@ -62,19 +63,29 @@ export function pullCommand(): Command {
     .addOption(new Option('--order-profile <profile>', 'Order validation profile').env('ODC_ORDER_PROFILE').choices(['lenient', 'strict']).default('lenient'))
     .addOption(new Option('--sync <mode>', 'SQLite durability of the local store').env('ODC_SQLITE_SYNC').choices(['full', 'normal']).default('full'))
     .option('--json', "print the summary (each cycle's with --watch) as one JSON line")
+    .addOption(contractOption())
     .addOption(databaseOption())
     .action(async (opts: PullCommandOptions) => {
-      const resources = parseResources(opts.resources);
+      let resources = parseResources(opts.resources);
       if (opts.clientId !== undefined && opts.clientSecret === undefined) throw new Error('--client-id needs --client-secret');
       const baseUrl = new URL(opts.from).toString().replace(/\/+$/, '');
       const view = new PullProgressView(process.stderr);
-      const client = new OdcClient({
-        baseUrl,
-        token: opts.token,
-        credentials: opts.clientId ? { clientId: opts.clientId, clientSecret: opts.clientSecret as string, tokenUrl: opts.tokenUrl } : undefined,
-        merchantId: opts.sourceMerchant,
-        onRetry: (error, waitMs) => view.note(`origin: ${error instanceof Error ? error.message : String(error)}; retrying in ${waitMs} ms`),
-      });
+      const client = await clientSpeaking(
+        {
+          baseUrl,
+          token: opts.token,
+          credentials: opts.clientId ? { clientId: opts.clientId, clientSecret: opts.clientSecret as string, tokenUrl: opts.tokenUrl } : undefined,
+          merchantId: opts.sourceMerchant,
+          onRetry: (error, waitMs) => view.note(`origin: ${error instanceof Error ? error.message : String(error)}; retrying in ${waitMs} ms`),
+        },
+        opts.contract,
+        (line) => view.note(line),
+      );
+      // rc.2's customer module lists no events (docs/bindings.md): "all" means the four it has.
+      if (client.contract === 'rc2' && resources.includes('events')) {
+        if (opts.resources.split(',').some((r) => r.trim().toLowerCase() === 'events')) throw new Error(`${baseUrl} speaks rc.2, which has no list of events`);
+        resources = resources.filter((r) => r !== 'events');
+      }
       const store = await openNamedStore({ database: opts.database, synchronous: opts.sync });
 
       const controller = new AbortController();

@@ -9,9 +9,10 @@
  * The exit code is 1 when records were invalid (without --skip-invalid) or a request failed.
  */
 import { Command, Option } from 'commander';
-import { OdcClient } from '../client/odc-client.js';
+import type { OdcClient } from '../client/odc-client.js';
 import { clampPeerLimit } from '../client/peer-limits.js';
 import { ContractValidator } from '../contract/validation.js';
+import { clientSpeaking, contractOption } from './contract-option.js';
 import { withSecretFiles } from './secret-files.js';
 import { pushFiles, pushKinds, type PushKind, type PushProgress, type PushSummary } from '../sync/push.js';
 
@@ -124,17 +125,24 @@ export function pushCommand(): Command {
     .addOption(new Option('--batch-size <n>', 'items per batch (capped by the server declared maximum)').argParser(positiveInteger('batch size')))
     .addOption(new Option('--order-profile <profile>', 'Order validation profile of the server').choices(['lenient', 'strict']).default('lenient'))
     .option('--json', 'print the summary as JSON, and no progress')
+    .addOption(contractOption())
     .action(async (kind: string, files: string[], opts) => {
       if (!(kind in pushKinds)) throw new Error(`unknown kind "${kind}"; use one of ${Object.keys(pushKinds).join(', ')}`);
       if (!opts.token && !(opts.clientId && opts.clientSecret)) throw new Error('give --token, or --client-id and --client-secret');
       const err = (line: string) => process.stderr.write(`${line}\n`);
-      const client = new OdcClient({
-        baseUrl: opts.to,
-        token: opts.clientId ? undefined : opts.token,
-        credentials: opts.clientId ? { clientId: opts.clientId, clientSecret: opts.clientSecret, tokenUrl: opts.tokenUrl } : undefined,
-        merchantId: opts.merchant,
-        onRetry: (error, waitMs) => err(`retrying in ${waitMs} ms: ${error instanceof Error ? error.message : String(error)}`),
-      });
+      const client = await clientSpeaking(
+        {
+          baseUrl: opts.to,
+          token: opts.clientId ? undefined : opts.token,
+          credentials: opts.clientId ? { clientId: opts.clientId, clientSecret: opts.clientSecret, tokenUrl: opts.tokenUrl } : undefined,
+          merchantId: opts.merchant,
+          onRetry: (error, waitMs) => err(`retrying in ${waitMs} ms: ${error instanceof Error ? error.message : String(error)}`),
+        },
+        opts.contract,
+        err,
+      );
+      // rc.2's customer module receives no events (docs/bindings.md, "Events").
+      if (client.contract === 'rc2' && kind === 'events') throw new Error(`${opts.to} speaks rc.2, which has no operation receiving events`);
       const limits = await declaredLimits(client, opts.batchSize, err);
       const view = opts.json ? undefined : new PushProgressView(kind as PushKind, process.stdout);
       const summary = await pushFiles({

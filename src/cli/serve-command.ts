@@ -66,6 +66,8 @@ export function serveCommand(): Command {
       port: config.port,
       basePath: config.basePath,
       rc2BasePath: config.rc2 ? config.rc2BasePath : false,
+      // The admin API's webhook subscriptions follow the delivery worker's target rule.
+      webhookAllowPrivateTargets: config.webhookAllowPrivateTargets,
       publicUrl: config.publicUrl,
       role: config.role,
       bodyLimit: config.bodyLimit,
@@ -110,6 +112,7 @@ export function serveCommand(): Command {
             sourceMerchant: config.pullSourceMerchant,
             merchant: config.pullMerchant,
             intervalSeconds: config.pullInterval,
+            contract: config.pullContract,
             orderProfile: config.orderProfile,
           },
         ],

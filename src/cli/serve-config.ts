@@ -125,6 +125,12 @@ export const ServeConfigSchema = Type.Object({
     ...cli('--pull-merchant <id>', 'ODC_PULL_MERCHANT'),
   }),
   pullInterval: whole(60, 'seconds between pulls', cli('--pull-interval <seconds>', 'ODC_PULL_INTERVAL')),
+  pullContract: choice(
+    ['seed', 'rc2'],
+    'seed',
+    "the origin's contract: `seed` or the committee's `rc2` (docs/bindings.md)",
+    cli('--pull-contract <contract>', 'ODC_PULL_CONTRACT'),
+  ),
   headersTimeout: whole(
     LIMITS.headersTimeoutMs,
     "ms to receive a request's headers, also for a connection that sends nothing (then 408 and closed: slowloris)",

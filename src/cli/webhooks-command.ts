@@ -50,6 +50,9 @@ export function webhooksCommand(): Command {
       .requiredOption('--url <url>', 'where to POST each event')
       .option('--secret <secret>', 'HMAC secret shared with the receiver (default: generated)')
       .option('--event-type <type>', 'only this event type (repeat; default: every event)', collect)
+      .addOption(
+        new Option('--format <format>', 'the body sent: the event as stored (seed) or the rc.2 envelope (rc2)').choices(['seed', 'rc2']).default('seed'),
+      )
       .option('--allow-private-target', 'accept a loopback, private or link-local URL (refused by default)'),
   ).action(async (opts) =>
     print(
@@ -59,7 +62,7 @@ export function webhooksCommand(): Command {
           addSubscription(
             store.webhooks,
             auth.secrets,
-            { tenant: opts.merchant, url: opts.url, secret: opts.secret, eventTypes: opts.eventType },
+            { tenant: opts.merchant, url: opts.url, secret: opts.secret, eventTypes: opts.eventType, format: opts.format },
             { allowPrivateTargets: Boolean(opts.allowPrivateTarget) },
           ),
         (s) =>
@@ -68,6 +71,7 @@ export function webhooksCommand(): Command {
             url: opts.url,
             secret: opts.secret,
             eventTypes: opts.eventType,
+            format: opts.format,
             allowPrivateTarget: Boolean(opts.allowPrivateTarget),
           }),
       ),

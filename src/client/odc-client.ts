@@ -7,6 +7,12 @@
  * failures that may pass are retried with backoff (retry.ts); lists come as pages or as async
  * iterators that follow `Link rel="next"` cursors.
  *
+ * With `contract: 'rc2'` the same methods speak the committee's 2.0.0-rc.2 binding at the base
+ * URL (docs/bindings.md): `{items}` batches answered 202, paged `{items, page, pageSize, total}`
+ * lists walked by page number, records mapped to and from the seed's shapes (rc2-wire.ts), so
+ * callers always see seed records. Operations rc.2 lacks (events, a customer by id, a
+ * customer's reviews) throw. `detectContract()` reads the peer's discovery.
+ *
  * @example
  *   const odc = new OdcClient({ baseUrl: 'https://crm.example.com', credentials: { clientId, clientSecret }, merchantId: 'store-1' });
  *   await odc.upsertCustomers([{ identifier: { type: 'phone', value: '+5511999999999' } }]);
@@ -16,11 +22,13 @@ import type { Customer } from '../contract/customer.js';
 import type { CustomerEvent } from '../contract/event.js';
 import type { Lead } from '../contract/lead.js';
 import { operation, type OperationId } from '../contract/operations.js';
+import { rc2Operation } from '../contract/rc2/operations.js';
 import type { Review } from '../contract/review.js';
 import { OdcError } from './client-errors.js';
 import { linkTarget } from './link-header.js';
 import { OutboundError, outboundRequest, requireSameOrigin, responseCaps, type OutboundResponse } from './outbound-request.js';
 import { defaultRetryPolicy, retryAfterMs, withRetries, type RetryPolicy } from './retry.js';
+import { contractFromDiscovery, itemsToSeed, rc2NextPage, rc2Wire, readRc2ListBody, type ContractName, type Rc2Resource } from './rc2-wire.js';
 import { clientCredentials, staticToken, type ClientCredentials, type TokenProvider } from './token-provider.js';
 
 /** A stored customer as the server returns it: with its id and server-owned fields. */
@@ -54,6 +62,15 @@ export interface OdcClientOptions {
   timeoutMs?: number;
   /** Largest list page read, in bytes after decompression (default 16 MiB). */
   maxPageBytes?: number;
+  /** The contract the base URL speaks (default seed); see detectContract(). */
+  contract?: ContractName;
+}
+
+/** What a call needs of its operation: method, path and success status, from either contract's table. */
+interface Endpoint {
+  method: string;
+  path: string;
+  status: number;
 }
 
 interface Call {
@@ -68,12 +85,14 @@ interface Call {
 
 export class OdcClient {
   readonly baseUrl: string;
+  readonly contract: ContractName;
   private readonly fetch: typeof fetch;
   private readonly tokens: TokenProvider | undefined;
   private readonly retry: RetryPolicy;
 
   constructor(private readonly options: OdcClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.contract = options.contract ?? 'seed';
     this.fetch = options.fetch ?? globalThis.fetch;
     this.retry = { ...defaultRetryPolicy, ...options.retry };
     this.tokens = options.credentials
@@ -142,6 +161,19 @@ export class OdcClient {
   }
 
   /**
+   * The contract the peer's discovery declares for this base URL (docs/bindings.md,
+   * "Discovery"), or undefined when the manifest is missing or declares no binding there.
+   */
+  async detectContract(): Promise<ContractName | undefined> {
+    try {
+      return contractFromDiscovery(await this.discovery(), this.baseUrl);
+    } catch (error) {
+      if (error instanceof OdcError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /**
    * The page after `page` (its `rel="next"` link), or undefined on the last page. Works for
    * every list operation: the link carries the operation's path and filters.
    */
@@ -149,6 +181,10 @@ export class OdcClient {
     if (!page.next) return undefined;
     const next = requireSameOrigin(page.next, this.baseUrl, 'a Link rel="next"');
     const path = new URL(next).pathname;
+    if (this.contract === 'rc2') {
+      const resource = (Object.keys(rc2Wire) as Rc2Resource[]).find((r) => path.endsWith(rc2Operation(rc2Wire[r].list).path)) ?? 'customers';
+      return this.rc2Page<T>(resource, { url: next });
+    }
     const op = (['listCustomers', 'listLeads', 'listOrders', 'listReviews', 'listCustomerEvents', 'listCustomerReviews'] as const).find((id) =>
       new RegExp(`${operation(id).path.replace(/\{\w+\}/g, '[^/]+')}$`).test(path),
     );
@@ -167,9 +203,8 @@ export class OdcClient {
     return (await response.json()) as Record<string, unknown>;
   }
 
-  private urlOf(operationId: OperationId, call: Call): string {
+  private urlOf(op: Endpoint, call: Call): string {
     if (call.url) return call.url;
-    const op = operation(operationId);
     const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(call.params?.[name] ?? ''));
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
@@ -181,9 +216,8 @@ export class OdcClient {
    * with client credentials renews the token once and sends again, inside the same attempt: an
    * expired or rotated token is not a failure worth a backoff.
    */
-  private request(operationId: OperationId, call: Call): Promise<OutboundResponse> {
-    const op = operation(operationId);
-    const url = this.urlOf(operationId, call);
+  private request(op: Endpoint, call: Call): Promise<OutboundResponse> {
+    const url = this.urlOf(op, call);
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
     const maxBytes = call.list ? (this.options.maxPageBytes ?? responseCaps.listPage) : responseCaps.record;
     const send = async (): Promise<OutboundResponse> => {
@@ -213,15 +247,55 @@ export class OdcClient {
   }
 
   private async send(operationId: OperationId, call: Call): Promise<void> {
-    await this.request(operationId, call);
+    const rc2 = this.rc2Equivalent(operationId);
+    if (!rc2) {
+      await this.request(operation(operationId), call);
+      return;
+    }
+    // rc.2 writes are `{items}` batches answered 202; the seed's createReview sends one review.
+    const records = (Array.isArray(call.body) ? call.body : [call.body]) as Record<string, unknown>[];
+    const wire = rc2Wire[rc2.resource];
+    await this.request(rc2Operation(wire.write), { body: { items: records.map(wire.fromSeed) } });
   }
 
   private async json<T>(operationId: OperationId, call: Call): Promise<T> {
-    return (await (await this.request(operationId, call)).json()) as T;
+    const rc2 = this.rc2Equivalent(operationId);
+    if (!rc2) return (await (await this.request(operation(operationId), call)).json()) as T;
+    const byId = rc2.resource === 'orders' ? 'getOrderById' : 'getReviewById';
+    const params = { [byId === 'getOrderById' ? 'orderId' : 'reviewId']: call.params?.id ?? '' };
+    const record = await (await this.request(rc2Operation(byId), { params })).json();
+    return rc2Wire[rc2.resource].toSeed(record as Record<string, unknown>) as T;
+  }
+
+  /**
+   * The rc.2 resource a seed operation stands for when this client speaks rc.2; undefined when
+   * it speaks the seed. An operation the rc.2 customer module lacks throws.
+   */
+  private rc2Equivalent(operationId: OperationId): { resource: Rc2Resource } | undefined {
+    if (this.contract !== 'rc2') return undefined;
+    const resource = rc2Resources[operationId];
+    if (!resource) throw new Error(`${operationId} has no counterpart in the rc.2 binding (docs/bindings.md); ${this.baseUrl} speaks rc.2`);
+    return { resource };
+  }
+
+  private async rc2Page<T>(resource: Rc2Resource, call: Call): Promise<Page<T>> {
+    const wire = rc2Wire[resource];
+    const response = await this.request(rc2Operation(wire.list), { ...call, list: true });
+    const body = readRc2ListBody(await response.json(), response.url);
+    const next = rc2NextPage(response.url, body);
+    return {
+      items: itemsToSeed(body.items, wire) as T[],
+      total: body.total,
+      declaredTotal: body.total,
+      next: next === undefined ? undefined : requireSameOrigin(next, response.url, `the next page of ${response.url}`),
+      date: response.headers.get('date') ?? undefined,
+    };
   }
 
   private async page<T>(operationId: OperationId, call: Call): Promise<Page<T>> {
-    const response = await this.request(operationId, { ...call, list: true });
+    const rc2 = this.rc2Equivalent(operationId);
+    if (rc2) return this.rc2Page<T>(rc2.resource, call);
+    const response = await this.request(operation(operationId), { ...call, list: true });
     const items = (await response.json()) as T[];
     const link = nextLink(response.headers.get('link'), response.url);
     // A token goes with the next request: never to an origin other than the one that answered.
@@ -246,6 +320,20 @@ export class OdcClient {
     }
   }
 }
+
+/** The seed operations the rc.2 customer module has a counterpart for, by resource. */
+const rc2Resources: Partial<Record<OperationId, Rc2Resource>> = {
+  listCustomers: 'customers',
+  upsertCustomer: 'customers',
+  listLeads: 'leads',
+  upsertLead: 'leads',
+  listOrders: 'orders',
+  upsertOrders: 'orders',
+  getOrderById: 'orders',
+  listReviews: 'reviews',
+  createReview: 'reviews',
+  getReviewById: 'reviews',
+};
 
 /** The absolute URL of `rel="next"` in an RFC 8288 Link header, resolved against `base`. */
 export function nextLink(header: string | null, base: string): string | undefined {

@@ -29,6 +29,12 @@ type Program<T> = Generator<LookupRequest, T, LookupResult>;
 
 const parseConsent = (text: string | null): ConsentState | null => (text ? (JSON.parse(text) as ConsentState) : null);
 
+/** The stored identifier of a customer row, as sent (rc.2's `customerIdentifier`). */
+function identifierOf(row: CustomerRow | undefined): { type: string; value: string } | undefined {
+  const identifier = row && (JSON.parse(row.data) as { identifier?: { type?: unknown; value?: unknown } }).identifier;
+  return typeof identifier?.type === 'string' && typeof identifier.value === 'string' ? { type: identifier.type, value: identifier.value } : undefined;
+}
+
 export function* customerUpsertProgram(customers: Customer[], stamp: () => number): Program<{ plan: WritePlan; result: WriteSummary }> {
   const first = yield {
     identities: customers.flatMap((c) => {
@@ -92,14 +98,23 @@ export function* eventsProgram(events: CustomerEvent[], stamp: () => number): Pr
   const found = yield { records: { table: 'events', ids: [...new Set(drafts.map((d) => d.id))] }, subscriptions: true };
   const writes = planEventWrites(drafts, found.records, stamp);
   const bodies = new Map(writes.rows.map((r) => [r.id, r.data]));
+  const consenting = writes.fresh.filter((d) => d.consent && d.customerRef);
+  // rc.2 envelopes name the customer by identifier (docs/contract.md §13.6): resolved in the
+  // same rounds as the consent look-ups.
+  const wantsRc2 = found.subscriptions.some((s) => s.format === 'rc2');
+  const refs = [...consenting, ...(wantsRc2 ? writes.fresh : [])].flatMap((d) => (d.customerRef ? [d.customerRef] : []));
+  const customers = refs.length > 0 ? yield* resolveCustomers(refs) : new Map<string, CustomerRow>();
   const deliveries = planDeliveries(
-    writes.fresh.map((d) => ({ id: d.id, eventType: d.eventType, body: bodies.get(d.id) as string })),
+    writes.fresh.map((d) => ({
+      id: d.id,
+      eventType: d.eventType,
+      body: bodies.get(d.id) as string,
+      customerIdentifier: d.customerRef ? identifierOf(customers.get(d.customerRef)) : undefined,
+    })),
     found.subscriptions,
   );
   const plan: WritePlan = { ...emptyPlan(), records: { table: 'events', rows: writes.rows }, deliveries };
-  const consenting = writes.fresh.filter((d) => d.consent && d.customerRef);
   if (consenting.length > 0) {
-    const customers = yield* resolveCustomers(consenting.map((d) => d.customerRef as string));
     const changed = new Map<string, { row: CustomerRow; consent: ConsentState | null }>();
     for (const draft of consenting) {
       const row = customers.get(draft.customerRef as string);

@@ -14,7 +14,7 @@ import type { SecretBox } from '../auth/secret-box.js';
 import type { TokenService } from '../auth/token-service.js';
 import { ContractError } from '../contract/errors.js';
 import type { DeliveryStatus, WebhookStore } from '../store/webhook-store.js';
-import { addSubscription, listSubscriptions } from '../sync/webhook-subscriptions.js';
+import { addSubscription, listSubscriptions, type NewSubscription } from '../sync/webhook-subscriptions.js';
 
 export interface AdminRoutesOptions {
   adminKey: string;
@@ -24,11 +24,13 @@ export interface AdminRoutesOptions {
   secrets: SecretBox;
   /** Signing-key rotation (`/admin/keys/rotate`). */
   tokens: TokenService;
+  /** Accept loopback and private webhook targets without asking (`--webhook-allow-private-targets`). */
+  allowPrivateWebhookTargets?: boolean;
 }
 
 const DELIVERY_STATUSES: readonly string[] = ['pending', 'delivered', 'dead'];
 
-function readNewSubscription(body: unknown): { tenant: string; url: string; secret?: string; eventTypes?: string[] } {
+function readNewSubscription(body: unknown): NewSubscription {
   const b = (body ?? {}) as Record<string, unknown>;
   const problems: string[] = [];
   if (typeof b.merchant !== 'string' || b.merchant === '') problems.push('/merchant: must be a non-empty string');
@@ -36,8 +38,15 @@ function readNewSubscription(body: unknown): { tenant: string; url: string; secr
   if (b.secret !== undefined && typeof b.secret !== 'string') problems.push('/secret: must be a string');
   if (b.eventTypes !== undefined && (!Array.isArray(b.eventTypes) || b.eventTypes.some((t) => typeof t !== 'string')))
     problems.push('/eventTypes: must be an array of event types');
+  if (b.format !== undefined && typeof b.format !== 'string') problems.push('/format: must be seed or rc2');
   if (problems.length > 0) throw new ContractError('VALIDATION_ERROR', 'invalid subscription', problems);
-  return { tenant: b.merchant as string, url: b.url as string, secret: b.secret as string | undefined, eventTypes: b.eventTypes as string[] | undefined };
+  return {
+    tenant: b.merchant as string,
+    url: b.url as string,
+    secret: b.secret as string | undefined,
+    eventTypes: b.eventTypes as string[] | undefined,
+    format: b.format as string | undefined,
+  };
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -63,7 +72,10 @@ function readNewClient(body: unknown): NewClient {
   };
 }
 
-export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, { adminKey, clients, webhooks, secrets, tokens }) => {
+export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (
+  app,
+  { adminKey, clients, webhooks, secrets, tokens, allowPrivateWebhookTargets },
+) => {
   const expected = digest(adminKey);
   app.addHook('onRequest', async (request) => {
     const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -93,7 +105,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
       .send(
         await addSubscription(webhooks, secrets, readNewSubscription(request.body), {
           // The admin may allow a private target explicitly, as `odc webhooks add --allow-private-target` does.
-          allowPrivateTargets: ((request.body ?? {}) as { allowPrivateTarget?: unknown }).allowPrivateTarget === true,
+          allowPrivateTargets: allowPrivateWebhookTargets === true || ((request.body ?? {}) as { allowPrivateTarget?: unknown }).allowPrivateTarget === true,
         }),
       ),
   );

@@ -69,6 +69,11 @@ export interface AppOptions {
   /** Longest to receive a whole request before answering 408 (default 60 s; wire-errors.ts). */
   requestTimeoutMs?: number;
   logger?: FastifyServerOptions['logger'];
+  /**
+   * Accept webhook subscriptions to loopback, private and link-local targets through the admin
+   * API (docs/contract.md §13.1; the delivery worker has the same switch).
+   */
+  webhookAllowPrivateTargets?: boolean;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
@@ -158,6 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         webhooks: options.store.webhooks,
         secrets: auth.secrets,
         tokens: auth.tokens,
+        allowPrivateWebhookTargets: Boolean(options.webhookAllowPrivateTargets),
       });
   }
   await app.register(

@@ -11,7 +11,7 @@ import type { AuthStore } from './auth-store.js';
 import type { PageRequest, PoolUse, StoreStatus, TimeRange } from './store.js';
 import type { CountedTable } from './stamp-counts.js';
 import type { TenantTransfer } from './tenant-transfer.js';
-import type { WebhookStore } from './webhook-store.js';
+import type { WebhookFormat, WebhookStore } from './webhook-store.js';
 
 /** Tables of records keyed by one id (customers have their own shape). */
 export type RecordTable = 'leads' | 'orders' | 'reviews' | 'events';
@@ -70,7 +70,7 @@ export interface LookupRequest {
   eventsByCustomer?: { refs: string[]; eventTypes: string[] };
   /** Rows of one record table by id. */
   records?: { table: RecordTable; ids: string[] };
-  /** The tenant's webhook subscriptions (id and event types). */
+  /** The tenant's webhook subscriptions (id, event types and format). */
   subscriptions?: boolean;
 }
 
@@ -83,7 +83,7 @@ export interface LookupResult {
   identitiesOf: Map<string, IdentityKey[]>;
   eventsByCustomer: { customer_ref: string; id: string; event_type: string; data: string }[];
   records: Map<string, RecordRow>;
-  subscriptions: { id: string; eventTypes: string[] }[];
+  subscriptions: { id: string; eventTypes: string[]; format: WebhookFormat }[];
 }
 
 export const identityKey = (type: string, value: string): string => `${type}\u0000${value}`;

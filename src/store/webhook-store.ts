@@ -8,6 +8,14 @@
  * makes delivery at-least-once across restarts.
  */
 
+/**
+ * The body a subscription's deliveries carry (docs/contract.md §13.6): `seed`, the event as
+ * stored; `rc2`, the committee's rc.2 `CustomerEventEnvelope`.
+ */
+export type WebhookFormat = 'seed' | 'rc2';
+
+export const webhookFormats: readonly WebhookFormat[] = ['seed', 'rc2'];
+
 export interface WebhookSubscription {
   id: string;
   tenant: string;
@@ -16,6 +24,8 @@ export interface WebhookSubscription {
   secret: string;
   /** Normalized event types; empty means every event. */
   eventTypes: string[];
+  /** Absent when adding: `seed`. Always present when read. */
+  format?: WebhookFormat;
   createdAt: string;
 }
 
@@ -27,7 +37,7 @@ export interface WebhookDelivery {
   subscriptionId: string;
   eventId: string;
   url: string;
-  /** The exact bytes sent and signed: the event as stored. */
+  /** The exact bytes sent and signed: the event as stored, or its rc.2 envelope (the subscription's format). */
   body: string;
   status: DeliveryStatus;
   attempts: number;

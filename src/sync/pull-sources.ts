@@ -10,6 +10,7 @@
  * the page it is writing, then resolves; call it before closing the store.
  */
 import { OdcClient } from '../client/odc-client.js';
+import type { ContractName } from '../client/rc2-wire.js';
 import type { ClientCredentials } from '../client/token-provider.js';
 import type { OrderProfile } from '../contract/order.js';
 import { ContractValidator } from '../contract/validation.js';
@@ -36,6 +37,11 @@ export interface PullSourceConfig {
   pageSize?: number;
   /** Validation profile for pulled orders (default `lenient`); use the server's own. */
   orderProfile?: OrderProfile;
+  /**
+   * The contract the origin's URL speaks (default `seed`). With `rc2` the default resources are
+   * the four of rc.2's customer module: it lists no events (docs/bindings.md).
+   */
+  contract?: ContractName;
 }
 
 /** The part of a pino/Fastify logger the loops use (`app.log` fits). */
@@ -71,6 +77,7 @@ export function startPullSources(store: Store, sources: PullSourceConfig[], log:
       token: source.token,
       credentials: source.credentials,
       merchantId: source.sourceMerchant,
+      contract: source.contract,
       onRetry: (error, waitMs) => log.warn({ ...context, waitMs, err: error }, 'pull: origin call failed; retrying'),
     });
     log.info({ ...context, intervalSeconds: source.intervalSeconds ?? 60 }, 'pull: watching origin');
@@ -80,7 +87,7 @@ export function startPullSources(store: Store, sources: PullSourceConfig[], log:
         store,
         tenant,
         sourceKey: sourceKeyOf(baseUrl, source.sourceMerchant),
-        resources: source.resources ?? [...PULL_RESOURCES],
+        resources: source.resources ?? PULL_RESOURCES.filter((r) => source.contract !== 'rc2' || r !== 'events'),
         validator: validatorFor(source.orderProfile ?? 'lenient'),
         pageSize: source.pageSize,
         signal: controller.signal,

@@ -7,7 +7,7 @@ import { generateSecret } from '../auth/client-secrets.js';
 import type { SecretBox } from '../auth/secret-box.js';
 import { ContractError } from '../contract/errors.js';
 import { normalizeEventType } from '../contract/identity.js';
-import type { WebhookStore, WebhookSubscription } from '../store/webhook-store.js';
+import { webhookFormats, type WebhookFormat, type WebhookStore, type WebhookSubscription } from '../store/webhook-store.js';
 import { webhookTargetProblem, withoutCredentials, type WebhookTargetRules } from './webhook-targets.js';
 
 export interface NewSubscription {
@@ -16,6 +16,8 @@ export interface NewSubscription {
   /** `generate`, or a secret of at least 16 characters shared with the receiver. */
   secret?: string;
   eventTypes?: string[];
+  /** The body sent (docs/contract.md §13.6): the event as stored (`seed`, the default) or its rc.2 envelope. */
+  format?: WebhookFormat | string;
 }
 
 /** The target rules (webhook-targets.ts): private targets only when explicitly allowed. */
@@ -31,6 +33,11 @@ export async function addSubscription(
 ): Promise<SubscriptionView & { secret: string }> {
   const problem = await webhookTargetProblem(input.url, rules);
   if (problem) throw new ContractError('VALIDATION_ERROR', `the webhook URL ${withoutCredentials(input.url)} is refused: ${problem}`, [`url: ${problem}`]);
+  const format = input.format ?? 'seed';
+  if (!webhookFormats.includes(format as WebhookFormat))
+    throw new ContractError('VALIDATION_ERROR', `the format must be one of ${webhookFormats.join(', ')}`, [
+      `format: must be one of ${webhookFormats.join(', ')}`,
+    ]);
   const url = new URL(input.url);
   const secret = !input.secret || input.secret === 'generate' ? generateSecret('odwh') : input.secret;
   if (secret.length < 16) throw new ContractError('VALIDATION_ERROR', 'the secret must be at least 16 characters', ['secret: too short']);
@@ -40,6 +47,7 @@ export async function addSubscription(
     url: url.toString(),
     secret: box.encrypt(secret),
     eventTypes: [...new Set((input.eventTypes ?? []).map(normalizeEventType))],
+    format: format as WebhookFormat,
     createdAt: new Date().toISOString(),
   };
   await store.addSubscription(subscription);

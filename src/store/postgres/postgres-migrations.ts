@@ -13,13 +13,22 @@ import * as webhooks from './migrations/003-webhooks.js';
 import * as stampCounts from './migrations/004-stamp-counts.js';
 import * as documentText from './migrations/005-document-text.js';
 import * as identityRenormalization from './migrations/006-identity-renormalization.js';
+import * as webhookFormat from './migrations/030-webhook-format.js';
 
 /** A migration may also migrate data in code, after its SQL and in the same transaction; it returns notes to report. */
 export interface PostgresMigration extends Migration {
   migrateData?(db: PoolClient): Promise<string[]>;
 }
 
-export const postgresMigrations: readonly PostgresMigration[] = [initial, credentials, webhooks, stampCounts, documentText, identityRenormalization];
+export const postgresMigrations: readonly PostgresMigration[] = [
+  initial,
+  credentials,
+  webhooks,
+  stampCounts,
+  documentText,
+  identityRenormalization,
+  webhookFormat,
+];
 
 /** An arbitrary constant naming odc's migration lock among the database's advisory locks. */
 const MIGRATION_LOCK = 0x0dc_0001;

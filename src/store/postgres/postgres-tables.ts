@@ -18,6 +18,7 @@ import {
   type WritePlan,
 } from '../engine.js';
 import { enqueuePgDeliveries } from './postgres-webhooks.js';
+import type { WebhookFormat } from '../webhook-store.js';
 
 type Db = Pool | PoolClient;
 
@@ -78,7 +79,10 @@ export async function pgLookup(db: Db, tenant: string, request: LookupRequest): 
       )
     : none;
   const subscriptions = request.subscriptions
-    ? db.query<{ id: string; event_types: string[] }>('SELECT id, event_types FROM webhook_subscriptions WHERE tenant = $1 ORDER BY created_at, id', [tenant])
+    ? db.query<{ id: string; event_types: string[]; format: WebhookFormat }>(
+        'SELECT id, event_types, format FROM webhook_subscriptions WHERE tenant = $1 ORDER BY created_at, id',
+        [tenant],
+      )
     : none;
   const [c, i, e, o, v, r, s] = await Promise.all([customers, identities, externals, identitiesOf, events, records, subscriptions]);
   const of = new Map<string, { type: string; value: string }[]>();
@@ -90,7 +94,7 @@ export async function pgLookup(db: Db, tenant: string, request: LookupRequest): 
     identitiesOf: of,
     eventsByCustomer: v?.rows ?? [],
     records: new Map((r?.rows ?? []).map((row) => [row.id, row])),
-    subscriptions: (s?.rows ?? []).map((row) => ({ id: row.id, eventTypes: row.event_types })),
+    subscriptions: (s?.rows ?? []).map((row) => ({ id: row.id, eventTypes: row.event_types, format: row.format })),
   };
 }
 

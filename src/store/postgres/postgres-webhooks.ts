@@ -5,7 +5,7 @@
  */
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { DeliveryPut } from '../engine.js';
-import { toDelivery, type DeliveryStatus, type WebhookDelivery, type WebhookStore, type WebhookSubscription } from '../webhook-store.js';
+import { toDelivery, type DeliveryStatus, type WebhookDelivery, type WebhookFormat, type WebhookStore, type WebhookSubscription } from '../webhook-store.js';
 import { translatePgError } from './postgres-errors.js';
 
 interface SubscriptionRow {
@@ -14,6 +14,7 @@ interface SubscriptionRow {
   url: string;
   secret: string;
   event_types: string[];
+  format: WebhookFormat;
   created_at: string;
 }
 
@@ -23,6 +24,7 @@ const toSubscription = (r: SubscriptionRow): WebhookSubscription => ({
   url: r.url,
   secret: r.secret,
   eventTypes: r.event_types,
+  format: r.format,
   createdAt: r.created_at,
 });
 
@@ -48,12 +50,13 @@ export class PostgresWebhookStore implements WebhookStore {
   }
 
   async addSubscription(s: WebhookSubscription): Promise<void> {
-    await this.query('INSERT INTO webhook_subscriptions (id, tenant, url, secret, event_types, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+    await this.query('INSERT INTO webhook_subscriptions (id, tenant, url, secret, event_types, format, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
       s.id,
       s.tenant,
       s.url,
       s.secret,
       JSON.stringify(s.eventTypes),
+      s.format ?? 'seed',
       s.createdAt,
     ]);
   }

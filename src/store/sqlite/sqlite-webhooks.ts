@@ -5,7 +5,15 @@
  */
 import type Database from 'better-sqlite3';
 import type { DeliveryPut } from '../engine.js';
-import { toDelivery, type DeliveryRow, type DeliveryStatus, type WebhookDelivery, type WebhookStore, type WebhookSubscription } from '../webhook-store.js';
+import {
+  toDelivery,
+  type DeliveryRow,
+  type DeliveryStatus,
+  type WebhookDelivery,
+  type WebhookFormat,
+  type WebhookStore,
+  type WebhookSubscription,
+} from '../webhook-store.js';
 
 interface SubscriptionRow {
   id: string;
@@ -13,6 +21,7 @@ interface SubscriptionRow {
   url: string;
   secret: string;
   event_types: string;
+  format: WebhookFormat;
   created_at: string;
 }
 
@@ -22,13 +31,13 @@ const toSubscription = (r: SubscriptionRow): WebhookSubscription => ({
   url: r.url,
   secret: r.secret,
   eventTypes: JSON.parse(r.event_types) as string[],
+  format: r.format,
   createdAt: r.created_at,
 });
 
 const DELIVERY_COLUMNS =
   'o.id, o.tenant, o.subscription_id, o.event_id, s.url, o.body, o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.delivered_at';
 
-/** Prepares the statement that queues the deliveries of one stored event (caller's transaction). */
 /** Queues deliveries the domain planned, inside the caller's transaction. */
 export function prepareDeliveryEnqueue(db: Database.Database): (tenant: string, delivery: DeliveryPut) => void {
   const insert = db.prepare('INSERT INTO webhook_outbox (tenant, subscription_id, event_id, body, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)');
@@ -38,10 +47,14 @@ export function prepareDeliveryEnqueue(db: Database.Database): (tenant: string, 
 }
 
 /** The tenant's subscriptions, for the domain to match events against. */
-export function prepareSubscriptionLookup(db: Database.Database): (tenant: string) => { id: string; eventTypes: string[] }[] {
-  const select = db.prepare('SELECT id, event_types FROM webhook_subscriptions WHERE tenant = ? ORDER BY created_at, id');
+export function prepareSubscriptionLookup(db: Database.Database): (tenant: string) => { id: string; eventTypes: string[]; format: WebhookFormat }[] {
+  const select = db.prepare('SELECT id, event_types, format FROM webhook_subscriptions WHERE tenant = ? ORDER BY created_at, id');
   return (tenant) =>
-    (select.all(tenant) as { id: string; event_types: string }[]).map((r) => ({ id: r.id, eventTypes: JSON.parse(r.event_types) as string[] }));
+    (select.all(tenant) as { id: string; event_types: string; format: WebhookFormat }[]).map((r) => ({
+      id: r.id,
+      eventTypes: JSON.parse(r.event_types) as string[],
+      format: r.format,
+    }));
 }
 
 export class SqliteWebhookStore implements WebhookStore {
@@ -49,8 +62,8 @@ export class SqliteWebhookStore implements WebhookStore {
 
   async addSubscription(s: WebhookSubscription): Promise<void> {
     this.db
-      .prepare('INSERT INTO webhook_subscriptions (id, tenant, url, secret, event_types, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(s.id, s.tenant, s.url, s.secret, JSON.stringify(s.eventTypes), s.createdAt);
+      .prepare('INSERT INTO webhook_subscriptions (id, tenant, url, secret, event_types, format, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(s.id, s.tenant, s.url, s.secret, JSON.stringify(s.eventTypes), s.format ?? 'seed', s.createdAt);
   }
 
   async listSubscriptions(tenant?: string): Promise<WebhookSubscription[]> {
