@@ -26,6 +26,7 @@ import type {
 } from '../store/store.js';
 import { customerRefs, resolveCustomers } from './customer-resolution.js';
 import { customerListSpec, eventListSpec, leadListSpec, orderListSpec, reviewListSpec } from './list-specs.js';
+import { LoyaltyLedger } from './loyalty/loyalty-ledger.js';
 import { leadDraft, orderDraft, reviewDraft } from './record-rules.js';
 import { itemsWithinBytes, MAX_PAGE_BYTES, renderCustomer, renderRow } from './wire.js';
 import { customerUpsertProgram, eventsProgram, recordById, replacingProgram } from './write-programs.js';
@@ -43,6 +44,11 @@ export class DomainStore implements Store {
 
   get webhooks() {
     return this.engine.webhooks;
+  }
+
+  /** The loyalty ledger (docs/contract.md §15). */
+  get loyalty(): LoyaltyLedger {
+    return new LoyaltyLedger(this.engine.ledger);
   }
 
   upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary> {

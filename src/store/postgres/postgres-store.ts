@@ -20,6 +20,7 @@ import { isUnavailable, translatePgError } from './postgres-errors.js';
 import { runPgListSpec } from './postgres-list.js';
 import { migratePostgres, postgresMigrations } from './postgres-migrations.js';
 import { pgApply, pgLookup } from './postgres-tables.js';
+import { PostgresLedger } from './postgres-ledger.js';
 import { PostgresWebhookStore } from './postgres-webhooks.js';
 
 /** Where the engine reports what it cannot hand to a request (a pino logger fits). */
@@ -80,6 +81,7 @@ export class PostgresEngine implements StoreEngine {
   readonly backend = 'postgres';
   readonly auth: PostgresAuthStore;
   readonly webhooks: PostgresWebhookStore;
+  readonly ledger: PostgresLedger;
   /** What opening the database applied. */
   migrations: MigrationResult[] = [];
   private written = 0;
@@ -89,6 +91,7 @@ export class PostgresEngine implements StoreEngine {
   private constructor(readonly pool: Pool) {
     this.auth = new PostgresAuthStore(pool);
     this.webhooks = new PostgresWebhookStore(pool);
+    this.ledger = new PostgresLedger(pool);
   }
 
   /** Connects and applies pending migrations (under an advisory lock). */

@@ -21,6 +21,7 @@ import { runListSpec, StatementCache } from './sqlite-list.js';
 import { migrateSqlite, sqliteMigrations } from './sqlite-migrations.js';
 import { SqliteStampCounts } from './sqlite-stamp-counts.js';
 import { SqliteTables } from './sqlite-tables.js';
+import { SqliteLedger } from './sqlite-ledger.js';
 import { SqliteWebhookStore } from './sqlite-webhooks.js';
 
 export interface SqliteStoreOptions {
@@ -37,6 +38,7 @@ export class SqliteEngine implements StoreEngine {
   readonly backend = 'sqlite';
   readonly auth: SqliteAuthStore;
   readonly webhooks: SqliteWebhookStore;
+  readonly ledger: SqliteLedger;
   /** What opening the database applied (migrations run on open). */
   readonly migrations: MigrationResult[];
   private readonly db: Database.Database;
@@ -65,6 +67,7 @@ export class SqliteEngine implements StoreEngine {
     this.tables = new SqliteTables(this.db, this.stampCounts);
     this.auth = new SqliteAuthStore(this.db);
     this.webhooks = new SqliteWebhookStore(this.db);
+    this.ledger = new SqliteLedger(this.db);
   }
 
   /**
