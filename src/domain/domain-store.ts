@@ -33,9 +33,12 @@ import { customerUpsertProgram, eventsProgram, recordById, replacingProgram } fr
 
 export class DomainStore implements Store {
   readonly backend: string;
+  /** The loyalty ledger (docs/contract.md §15). */
+  readonly loyalty: LoyaltyLedger;
 
   constructor(protected readonly engine: StoreEngine) {
     this.backend = engine.backend;
+    this.loyalty = new LoyaltyLedger(engine.ledger);
   }
 
   get auth() {
@@ -44,11 +47,6 @@ export class DomainStore implements Store {
 
   get webhooks() {
     return this.engine.webhooks;
-  }
-
-  /** The loyalty ledger (docs/contract.md §15). */
-  get loyalty(): LoyaltyLedger {
-    return new LoyaltyLedger(this.engine.ledger);
   }
 
   upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary> {

@@ -100,7 +100,7 @@ export type LedgerList =
   | { table: 'programs'; merchantId?: string }
   | { table: 'accounts'; customerId: string; programId?: string }
   | { table: 'entries'; accountId: string; occurredFrom?: string; occurredTo?: string }
-  | { table: 'rewards'; programId?: string }
+  | { table: 'rewards'; programId?: string; activeOnly?: boolean }
   | { table: 'coupons'; merchantId?: string; programId?: string; customerId?: string };
 
 export interface LedgerPage {

@@ -126,6 +126,7 @@ export class SqliteLedger implements LedgerEngine {
 /** The list's filters as column conditions (the same mapping as the PostgreSQL ledger). */
 function listConditions(query: LedgerList): { where: string[]; params: unknown[] } {
   const pairs: [string, string | undefined][] = [];
+  const fixed: string[] = [];
   switch (query.table) {
     case 'programs':
       pairs.push(['merchant_id = ?', query.merchantId]);
@@ -138,11 +139,12 @@ function listConditions(query: LedgerList): { where: string[]; params: unknown[]
       break;
     case 'rewards':
       pairs.push(['program_id = ?', query.programId]);
+      if (query.activeOnly) fixed.push('active = 1');
       break;
     case 'coupons':
       pairs.push(['merchant_id = ?', query.merchantId], ['program_id = ?', query.programId], ['customer_id = ?', query.customerId]);
       break;
   }
   const present = pairs.filter((p): p is [string, string] => p[1] !== undefined);
-  return { where: present.map((p) => p[0]), params: present.map((p) => p[1]) };
+  return { where: [...present.map((p) => p[0]), ...fixed], params: present.map((p) => p[1]) };
 }
