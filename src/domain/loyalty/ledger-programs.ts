@@ -20,7 +20,7 @@ import { parseRules } from './program-rules.js';
 
 type Steps<T> = Generator<LedgerStep, T, LedgerAnswer>;
 
-/** A server-made time: UTC with microseconds (docs/contract.md §7). */
+/** A server-made time: UTC with microseconds (docs/contract.md §11). */
 export const nowIso = (): string => stampToIso(Date.now() * 1000);
 
 const notFound = (what: string, id: string): ContractError => new ContractError('NOT_FOUND', `no ${what} ${id}`, [`/${what}Id: not found`]);

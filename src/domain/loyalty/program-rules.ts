@@ -1,5 +1,5 @@
 /**
- * odc's own rules for a loyalty program (docs/contract.md §15.3). The committee's guide leaves
+ * odc's own rules for a loyalty program (docs/contract.md §15; accrual from orders is not wired yet). The committee's guide leaves
  * earn rates, tiers, expiry and eligibility to the host; odc keeps them per program, beside
  * the program document, with these defaults.
  */
