@@ -130,6 +130,43 @@ for (const kind of STORES) {
       }
     });
 
+    it('orders: pending while open, earned once on completion, reversed on cancellation; automatic enrolment', async () => {
+      await store.upsertCustomers(T, [{ id: 'c-ord', identifier: { type: 'email', value: 'ord@example.com' } }]);
+      await ledger.upsertPrograms(T, [{ id: 'prog-auto', name: 'Auto', merchantId: 'm-1' }]);
+      await ledger.setProgramRules(T, 'prog-auto', { enrolment: 'automatic', pointsPerCurrencyUnit: 2 });
+      const account = await ledger.enrol(T, 'prog-1', 'c-ord');
+      const order = (id: string, lastEvent: string, value: number) => ({
+        id,
+        lastEvent,
+        customer: { id: 'email:ord@example.com' },
+        total: { orderAmount: { value, currency: 'BRL' } },
+      });
+      await store.upsertOrders(T, [order('o-1', 'CREATED', 42.9)]);
+      let got = await assertBalanceIsSum(ledger, account.id);
+      assert.deepEqual([got.balance, got.pending], [0, 42]);
+      // The automatic program enrols on a first completed order only.
+      assert.equal((await ledger.list(T, { table: 'accounts', customerId: 'c-ord' })).total, 1);
+      await store.upsertOrders(T, [order('o-1', 'CONCLUDED', 42.9)]);
+      await store.upsertOrders(T, [order('o-1', 'CONCLUDED', 42.9)]);
+      got = await assertBalanceIsSum(ledger, account.id);
+      assert.deepEqual([got.balance, got.pending], [42, 0]);
+      const accounts = (await ledger.list<AccountRow>(T, { table: 'accounts', customerId: 'c-ord', programId: 'prog-auto' })).rows;
+      assert.equal(accounts.length, 1);
+      assert.equal(accounts[0].balance, 85);
+      await store.upsertOrders(T, [order('o-2', 'CREATED', 10)]);
+      await store.upsertOrders(T, [order('o-1', 'CANCELLED', 42.9), order('o-2', 'CANCELLED', 10)]);
+      got = await assertBalanceIsSum(ledger, account.id);
+      assert.deepEqual([got.balance, got.pending], [0, 0]);
+      const { rows } = await ledger.list<EntryRow>(T, { table: 'entries', accountId: account.id });
+      assert.deepEqual(
+        rows.map((e) => [e.type, e.amount, e.related_order_id]),
+        [
+          ['earn', 42, 'o-1'],
+          ['adjust', -42, 'o-1'],
+        ],
+      );
+    });
+
     it('any sequence of movements keeps balance = sum of entries and never below zero', async () => {
       const movement = fc.record({ amount: fc.integer({ min: -300, max: 300 }), source: fc.integer({ min: 0, max: 15 }) });
       let run = 0;

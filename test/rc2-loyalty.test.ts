@@ -132,6 +132,43 @@ for (const kind of STORES) {
       );
     });
 
+    it('an order through the rc.2 binding is pending while open, earns once when concluded, and is reversed when cancelled', async () => {
+      const balance = async () => (await client.GET('/loyalty/accounts/{accountId}', { params: { path: { accountId: account.id } } })).data;
+      const send = async (lastEvent: string) => {
+        // rc.2 orders carry no status field of their own; odc passes unknown fields through (docs/bindings.md).
+        const order = {
+          id: 'o-100',
+          customer: { identifier: { type: 'email' as const, value: 'ana@example.com' } },
+          totalAmount: 12345,
+          currency: 'BRL',
+          lastEvent,
+        };
+        const { response } = await client.POST('/orders', { body: { items: [order] } });
+        assert.equal(response.status, 202);
+      };
+      await send('CREATED');
+      let got = await balance();
+      assert.deepEqual([got?.balance, got?.metadata?.pointsPending], [100, 123]);
+      await send('CONCLUDED');
+      await send('CONCLUDED');
+      got = await balance();
+      assert.deepEqual([got?.balance, got?.metadata?.pointsPending], [223, 0]);
+      await send('CANCELLED');
+      got = await balance();
+      assert.deepEqual([got?.balance, got?.metadata?.pointsPending], [100, 0]);
+      const history = await client.GET('/loyalty/accounts/{accountId}/transactions', {
+        params: { path: { accountId: account.id }, query: { pageSize: 3, page: 2 } },
+      });
+      assert.deepEqual(
+        history.data?.items?.map((t) => [t.type, t.amount, t.relatedOrderId]),
+        [
+          ['earn', 123, 'o-100'],
+          ['adjust', -123, 'o-100'],
+        ],
+      );
+      assert.equal(history.data?.total, 5);
+    });
+
     it('a suspended account refuses redemption and coupon use (409), and reads still work', async () => {
       await server.store.loyalty.post(M, account.id, { type: 'adjust', amount: 500, sourceKey: 'goodwill-1' });
       await client.POST('/loyalty/redemptions', { body: { accountId: account.id, rewardId: 'pizza', quantity: 1 } });

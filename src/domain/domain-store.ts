@@ -76,8 +76,15 @@ export class DomainStore implements Store {
     return this.page(tenant, leadListSpec(filter, page));
   }
 
-  upsertOrders(tenant: string, orders: OrderSnapshot[]): Promise<WriteSummary> {
-    return this.engine.write(tenant, (stamp) => replacingProgram('orders', orders.map(orderDraft), stamp));
+  async upsertOrders(tenant: string, orders: OrderSnapshot[]): Promise<WriteSummary> {
+    const summary = await this.engine.write(tenant, (stamp) => replacingProgram('orders', orders.map(orderDraft), stamp));
+    // Loyalty points follow the stored orders (docs/contract.md §15.7).
+    await this.loyalty.accrueOrders(tenant, orders, async (ref) => {
+      const text = await this.getCustomer(tenant, ref);
+      const id = text === undefined ? undefined : (JSON.parse(text) as { id?: unknown }).id;
+      return typeof id === 'string' ? id : undefined;
+    });
+    return summary;
   }
 
   getOrder(tenant: string, id: string): Promise<string | undefined> {

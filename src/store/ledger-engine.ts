@@ -49,6 +49,13 @@ export interface EntryRow {
   metadata: string | null;
 }
 
+/** Points an open order will earn, kept apart from the balance (the account's `pending`). */
+export interface PendingRow {
+  account_id: string;
+  order_id: string;
+  points: number;
+}
+
 export interface RewardRow {
   id: string;
   program_id: string;
@@ -83,6 +90,9 @@ export type LedgerStep =
   | { op: 'accountOf'; programId: string; customerId: string; lock: boolean }
   | { op: 'entry'; accountId: string; sourceKey: string }
   | { op: 'reward'; id: string }
+  | { op: 'pending'; accountId: string; orderId: string }
+  | { op: 'putPending'; row: PendingRow }
+  | { op: 'dropPending'; accountId: string; orderId: string }
   | { op: 'coupon'; id: string; lock: boolean }
   | { op: 'putProgram'; row: ProgramRow }
   | { op: 'putAccount'; row: AccountRow }
@@ -91,7 +101,7 @@ export type LedgerStep =
   | { op: 'putCoupon'; row: CouponRow };
 
 /** What each step answers: a row or undefined for reads, undefined for writes. */
-export type LedgerAnswer = ProgramRow | AccountRow | EntryRow | RewardRow | CouponRow | undefined;
+export type LedgerAnswer = ProgramRow | AccountRow | EntryRow | RewardRow | CouponRow | PendingRow | undefined;
 
 export type LedgerProgram<T> = () => Generator<LedgerStep, T, LedgerAnswer>;
 

@@ -18,7 +18,7 @@ import type { AccountRow, CouponRow, EntryRow, EntryType, LedgerAnswer, LedgerSt
 import { assertMayMove, statusAfter, statusTransition } from './account-rules.js';
 import { parseRules } from './program-rules.js';
 
-type Steps<T> = Generator<LedgerStep, T, LedgerAnswer>;
+export type Steps<T> = Generator<LedgerStep, T, LedgerAnswer>;
 
 /** A server-made time: UTC with microseconds (docs/contract.md §11). */
 export const nowIso = (): string => stampToIso(Date.now() * 1000);

@@ -5,6 +5,7 @@
 import { v7 } from 'uuid';
 import type { AccountRow, CouponRow, EntryRow, LedgerEngine, LedgerList, LedgerPage, ProgramRow, RewardRow } from '../../store/ledger-engine.js';
 import * as programs from './ledger-programs.js';
+import { accrueOrder, orderFacts } from './order-accrual.js';
 import { parseRules, type ProgramRules } from './program-rules.js';
 
 /** A program document as rc.2 names it (`LoyaltyProgram`): `id` and `name` at least. */
@@ -106,6 +107,23 @@ export class LoyaltyLedger {
 
   cancelCoupon(tenant: string, couponId: string): Promise<CouponRow> {
     return this.engine.transact(tenant, () => programs.cancelCoupon(couponId));
+  }
+
+  /**
+   * The order hook (docs/contract.md §15.7): after orders are stored, each one naming a
+   * customer and an amount moves that customer's points in every program of the tenant. Each
+   * step is idempotent, so a retried batch (after a failure here) settles the same.
+   */
+  async accrueOrders(tenant: string, orders: Record<string, unknown>[], customerIdOf: (ref: string) => Promise<string | undefined>): Promise<void> {
+    const facts = orders.map(orderFacts).filter((f) => f !== undefined);
+    if (facts.length === 0) return;
+    const { rows } = await this.engine.list<ProgramRow>(tenant, { table: 'programs' }, { offset: 0, limit: 1000 });
+    if (rows.length === 0) return;
+    for (const order of facts) {
+      const customerId = await customerIdOf(order.customerRef);
+      if (customerId === undefined) continue;
+      for (const program of rows) await this.engine.transact(tenant, () => accrueOrder(program.id, customerId, order));
+    }
   }
 
   list<Row>(tenant: string, query: LedgerList, page: LedgerPage = { offset: 0, limit: 500 }): Promise<{ rows: Row[]; total: number }> {

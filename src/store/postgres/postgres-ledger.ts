@@ -15,6 +15,7 @@ const COLUMNS = {
   loyalty_accounts: ['id', 'program_id', 'customer_id', 'status', 'balance', 'pending', 'tier', 'created_at', 'updated_at'],
   loyalty_entries: ['id', 'account_id', 'type', 'amount', 'source_key', 'related_order_id', 'occurred_at', 'metadata'],
   loyalty_rewards: ['id', 'program_id', 'cost', 'active', 'data'],
+  loyalty_pending: ['account_id', 'order_id', 'points'],
   loyalty_coupons: [
     'id',
     'code',
@@ -31,7 +32,7 @@ const COLUMNS = {
   ],
 } as const;
 type LedgerTable = keyof typeof COLUMNS;
-const NUMERIC = new Set(['balance', 'pending', 'amount', 'cost']);
+const NUMERIC = new Set(['balance', 'pending', 'amount', 'cost', 'points']);
 const selectList = (table: LedgerTable): string => COLUMNS[table].map((c) => (NUMERIC.has(c) ? `${c}::float8 AS ${c}` : c)).join(', ');
 
 const LIST_TABLES = {
@@ -72,6 +73,17 @@ async function runStep(db: PoolClient, tenant: string, step: LedgerStep): Promis
       return get(db, tenant, 'loyalty_entries', 'account_id = $2 AND source_key = $3', [step.accountId, step.sourceKey]);
     case 'reward':
       return get(db, tenant, 'loyalty_rewards', 'id = $2', [step.id]);
+    case 'pending':
+      return get(db, tenant, 'loyalty_pending', 'account_id = $2 AND order_id = $3', [step.accountId, step.orderId]);
+    case 'putPending':
+      await db.query(
+        'INSERT INTO loyalty_pending (tenant, account_id, order_id, points) VALUES ($1, $2, $3, $4) ON CONFLICT (tenant, account_id, order_id) DO UPDATE SET points = excluded.points',
+        [tenant, step.row.account_id, step.row.order_id, step.row.points],
+      );
+      return undefined;
+    case 'dropPending':
+      await db.query('DELETE FROM loyalty_pending WHERE tenant = $1 AND account_id = $2 AND order_id = $3', [tenant, step.accountId, step.orderId]);
+      return undefined;
     case 'coupon':
       return get(db, tenant, 'loyalty_coupons', 'id = $2', [step.id], step.lock);
     case 'putProgram':

@@ -11,6 +11,7 @@ const COLUMNS = {
   loyalty_accounts: ['id', 'program_id', 'customer_id', 'status', 'balance', 'pending', 'tier', 'created_at', 'updated_at'],
   loyalty_entries: ['id', 'account_id', 'type', 'amount', 'source_key', 'related_order_id', 'occurred_at', 'metadata'],
   loyalty_rewards: ['id', 'program_id', 'cost', 'active', 'data'],
+  loyalty_pending: ['account_id', 'order_id', 'points'],
   loyalty_coupons: [
     'id',
     'code',
@@ -73,6 +74,16 @@ export class SqliteLedger implements LedgerEngine {
         return this.get(tenant, 'loyalty_entries', 'account_id = ? AND source_key = ?', [step.accountId, step.sourceKey]);
       case 'reward':
         return this.get(tenant, 'loyalty_rewards', 'id = ?', [step.id]);
+      case 'pending':
+        return this.get(tenant, 'loyalty_pending', 'account_id = ? AND order_id = ?', [step.accountId, step.orderId]);
+      case 'putPending':
+        this.db
+          .prepare('INSERT INTO loyalty_pending (tenant, account_id, order_id, points) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET points = excluded.points')
+          .run(tenant, step.row.account_id, step.row.order_id, step.row.points);
+        return undefined;
+      case 'dropPending':
+        this.db.prepare('DELETE FROM loyalty_pending WHERE tenant = ? AND account_id = ? AND order_id = ?').run(tenant, step.accountId, step.orderId);
+        return undefined;
       case 'coupon':
         return this.get(tenant, 'loyalty_coupons', 'id = ?', [step.id]);
       case 'putProgram':

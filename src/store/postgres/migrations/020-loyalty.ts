@@ -48,6 +48,15 @@ CREATE TABLE loyalty_entries (
 );
 CREATE INDEX loyalty_entries_by_account ON loyalty_entries (tenant, account_id, id);
 
+-- Points of open orders, one row per (account, order), not in the balance until completion.
+CREATE TABLE loyalty_pending (
+  tenant      text COLLATE "C" NOT NULL,
+  account_id  text COLLATE "C" NOT NULL,
+  order_id    text COLLATE "C" NOT NULL,
+  points      bigint NOT NULL CHECK (points >= 0),
+  PRIMARY KEY (tenant, account_id, order_id)
+);
+
 CREATE TABLE loyalty_rewards (
   tenant      text COLLATE "C" NOT NULL,
   id          text COLLATE "C" NOT NULL,

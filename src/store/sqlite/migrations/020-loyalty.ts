@@ -48,6 +48,15 @@ CREATE TABLE loyalty_entries (
 );
 CREATE INDEX loyalty_entries_by_account ON loyalty_entries (tenant, account_id, id);
 
+-- Points of open orders, one row per (account, order), not in the balance until completion.
+CREATE TABLE loyalty_pending (
+  tenant      TEXT NOT NULL,
+  account_id  TEXT NOT NULL,
+  order_id    TEXT NOT NULL,
+  points      INTEGER NOT NULL CHECK (points >= 0),
+  PRIMARY KEY (tenant, account_id, order_id)
+);
+
 CREATE TABLE loyalty_rewards (
   tenant      TEXT NOT NULL,
   id          TEXT NOT NULL,
