@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import createClient, { type Client } from 'openapi-fetch';
-import type { AccountRow } from '../src/store/ledger-engine.js';
 import { addClient, tokenFor } from './support/credentials.js';
 import type { paths } from './support/committee-rc2.js';
 import { startPrismProxy, type PrismProxy } from './support/prism-proxy.js';
@@ -19,13 +18,20 @@ import { useServer } from './support/test-server.js';
 
 const COMMITTEE_DOCUMENT = join(import.meta.dirname, 'fixtures/committee-customer-rc2.openapi.yaml');
 const M = 'm1';
+const ADMIN_KEY = 'loyalty-admin-key-0123456789';
 
 for (const kind of STORES) {
   describe(`rc.2 loyalty through the committee's document (${kind.name})`, () => {
-    const server = useServer(kind, { withAuth: { rateLimitPerSecond: 0 } });
+    const server = useServer(kind, { withAuth: { adminKey: ADMIN_KEY, rateLimitPerSecond: 0 } });
+    /** The operator's side: the admin API (docs/contract.md §15.8). */
+    const admin = async (method: string, path: string, body?: unknown) => {
+      const res = await server.request(method, `/admin/merchants/${M}/loyalty${path}`, body, { 'x-admin-key': ADMIN_KEY });
+      assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${res.text}`);
+      return res.json;
+    };
     let prism: PrismProxy;
     let client: Client<paths>;
-    let account: AccountRow;
+    let account: { id: string };
     let couponId: string;
 
     before(async () => {
@@ -56,9 +62,10 @@ for (const kind of STORES) {
         body: { items: [{ id: 'c-ana', identifier: { type: 'email', value: 'ana@example.com' }, name: 'Ana' }] },
       });
       assert.equal(created.response.status, 202);
-      // Operator side: the reward catalog and the enrolment (odc loyalty / admin routes).
-      await server.store.loyalty.putReward(M, { id: 'pizza', programId: 'clube', cost: 300, name: 'Free pizza', type: 'product', sku: 'PZ-1' });
-      account = await server.store.loyalty.enrol(M, 'clube', 'c-ana');
+      // Operator side: the reward catalog and the enrolment.
+      await admin('PUT', '/rewards/pizza', { id: 'pizza', programId: 'clube', cost: 300, name: 'Free pizza', type: 'product', sku: 'PZ-1' });
+      await admin('PUT', '/rewards/retired', { id: 'retired', programId: 'clube', cost: 1, active: false });
+      account = await admin('POST', '/accounts', { programId: 'clube', customerId: 'email:ana@example.com' });
       const { data, response } = await client.GET('/customers/{customerId}/loyalty-accounts', { params: { path: { customerId: 'c-ana' } } });
       assert.equal(response.status, 200);
       assert.equal(data?.items?.length, 1);
@@ -71,6 +78,16 @@ for (const kind of STORES) {
       assert.equal(byEmail.data?.items?.[0]?.id, account.id);
       const unknown = await client.GET('/customers/{customerId}/loyalty-accounts', { params: { path: { customerId: 'c-nobody' } } });
       assert.equal(unknown.response.status, 404);
+      const mismatch = await server.request(
+        'PUT',
+        `/admin/merchants/${M}/loyalty/rewards/other`,
+        { id: 'pizza', programId: 'clube', cost: 1 },
+        { 'x-admin-key': ADMIN_KEY },
+      );
+      assert.equal(mismatch.status, 400);
+      const unguarded = await server.request('POST', `/admin/merchants/${M}/loyalty/accounts`, { programId: 'clube', customerId: 'c-ana' });
+      assert.equal(unguarded.status, 401);
+      // The inactive reward is not in the catalog.
       const rewards = await client.GET('/loyalty/rewards', { params: { query: { programId: 'clube' } } });
       assert.deepEqual(rewards.data?.items, [{ id: 'pizza', programId: 'clube', cost: 300, name: 'Free pizza', type: 'product', sku: 'PZ-1' }]);
     });
@@ -80,7 +97,8 @@ for (const kind of STORES) {
       const short = await client.POST('/loyalty/redemptions', { body: { accountId: account.id, rewardId: 'pizza' } as never });
       assert.equal(short.response.status, 409);
       assert.equal(short.error?.code, 'CONFLICT');
-      await server.store.loyalty.post(M, account.id, { type: 'earn', amount: 700, sourceKey: 'order:o-1', relatedOrderId: 'o-1' });
+      await admin('POST', `/accounts/${account.id}/adjustments`, { amount: 700, key: 'welcome', reason: 'welcome bonus' });
+      await admin('POST', `/accounts/${account.id}/adjustments`, { amount: 700, key: 'welcome', reason: 'welcome bonus' });
       const twice = await client.POST('/loyalty/redemptions', { body: { accountId: account.id, rewardId: 'pizza', quantity: 3 } });
       assert.equal(twice.response.status, 409, '3 × 300 > 700');
       const { data, response } = await client.POST('/loyalty/redemptions', {
@@ -100,7 +118,7 @@ for (const kind of STORES) {
       assert.deepEqual(
         history.data?.items?.map((t) => [t.type, t.amount]),
         [
-          ['earn', 700],
+          ['adjust', 700],
           ['redeem', -600],
         ],
       );
@@ -128,7 +146,7 @@ for (const kind of STORES) {
       const history = await client.GET('/loyalty/accounts/{accountId}/transactions', { params: { path: { accountId: account.id } } });
       assert.deepEqual(
         history.data?.items?.map((t) => t.type),
-        ['earn', 'redeem', 'coupon_use'],
+        ['adjust', 'redeem', 'coupon_use'],
       );
     });
 
@@ -170,12 +188,12 @@ for (const kind of STORES) {
     });
 
     it('a suspended account refuses redemption and coupon use (409), and reads still work', async () => {
-      await server.store.loyalty.post(M, account.id, { type: 'adjust', amount: 500, sourceKey: 'goodwill-1' });
+      await admin('POST', `/accounts/${account.id}/adjustments`, { amount: 500, key: 'goodwill-1' });
       await client.POST('/loyalty/redemptions', { body: { accountId: account.id, rewardId: 'pizza', quantity: 1 } });
       const coupons = await client.GET('/loyalty/coupons', { params: { query: { customerId: 'c-ana' } } });
       const open = coupons.data?.items?.find((c) => c.status === 'available');
       assert.ok(open?.id);
-      await server.store.loyalty.setStatus(M, account.id, 'SUSPENDED');
+      assert.equal((await admin('POST', `/accounts/${account.id}/suspend`)).metadata.status, 'SUSPENDED');
       const redeem = await client.POST('/loyalty/redemptions', { body: { accountId: account.id, rewardId: 'pizza', quantity: 1 } });
       assert.equal(redeem.response.status, 409);
       const use = await client.POST('/loyalty/coupons/{couponId}/use', { params: { path: { couponId: open.id } }, body: { relatedOrderId: 'o-9' } });
@@ -183,12 +201,13 @@ for (const kind of STORES) {
       const got = await client.GET('/loyalty/accounts/{accountId}', { params: { path: { accountId: account.id } } });
       assert.equal(got.data?.metadata?.status, 'SUSPENDED');
       assert.equal(got.data?.balance, 300);
-      await server.store.loyalty.setStatus(M, account.id, 'ACTIVE');
+      assert.equal((await admin('POST', `/accounts/${account.id}/reactivate`)).metadata.status, 'ACTIVE');
     });
 
     it('racing redemptions for the last points never overdraw: exactly one is accepted', async () => {
-      const racer = await server.store.loyalty.enrol(M, 'clube', 'c-racer');
-      await server.store.loyalty.post(M, racer.id, { type: 'adjust', amount: 300, sourceKey: 'seed' });
+      await client.POST('/customers', { body: { items: [{ id: 'c-racer', identifier: { type: 'email', value: 'racer@example.com' } }] } });
+      const racer = await admin('POST', '/accounts', { programId: 'clube', customerId: 'c-racer' });
+      await admin('POST', `/accounts/${racer.id}/adjustments`, { amount: 300, key: 'seed' });
       const outcomes = await Promise.all(
         Array.from({ length: 6 }, () => client.POST('/loyalty/redemptions', { body: { accountId: racer.id, rewardId: 'pizza', quantity: 1 } })),
       );

@@ -9,6 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ClientRegistry, NewClient } from '../auth/client-registry.js';
 import { ContractError } from '../contract/errors.js';
+import { loyaltyAdminRoutes } from './loyalty-admin-routes.js';
 
 export interface AdminRoutesOptions {
   adminKey: string;
@@ -57,4 +58,6 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   app.post('/admin/clients/:clientId/rotate-secret', async (request, reply) =>
     reply.header('cache-control', 'no-store').send(await clients.rotateSecret((request.params as { clientId: string }).clientId)),
   );
+  // Loyalty's operator routes share this guard (docs/contract.md §15.8).
+  await app.register(loyaltyAdminRoutes);
 };
