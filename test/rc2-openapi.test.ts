@@ -27,6 +27,21 @@ const customerModule = [
   'getReviewById',
 ];
 
+/** The loyalty module (docs/contract.md §15), declared under `customer` too. */
+const loyaltyModule = [
+  'listLoyaltyPrograms',
+  'upsertLoyaltyPrograms',
+  'getLoyaltyProgramById',
+  'listCustomerLoyaltyAccounts',
+  'getLoyaltyAccountById',
+  'listLoyaltyTransactions',
+  'listLoyaltyRewards',
+  'listLoyaltyCoupons',
+  'useLoyaltyCoupon',
+  'createLoyaltyRedemption',
+];
+const served = [...customerModule, ...loyaltyModule];
+
 function operationsOf(doc: { paths: Record<string, Record<string, { operationId?: string }>> }): Map<string, string> {
   const ids = new Map<string, string>();
   for (const [path, item] of Object.entries(doc.paths))
@@ -46,12 +61,12 @@ for (const kind of STORES.slice(0, 1)) {
       assert.deepEqual(res.json.servers, [{ url: '/od/v2' }]);
     });
 
-    it("has the committee's ten customer-module operations, at its paths and methods, and its schema names", async () => {
+    it("has the committee's ten customer-module and ten loyalty operations, at its paths and methods, and its schema names", async () => {
       const doc = (await server.request('GET', '/od/v2/openapi.json')).json;
       const ours = operationsOf(doc);
       const theirs = operationsOf(committee);
-      assert.deepEqual([...ours.keys()].sort(), [...customerModule].sort());
-      for (const id of customerModule) assert.equal(ours.get(id), theirs.get(id), id);
+      assert.deepEqual([...ours.keys()].sort(), [...served].sort());
+      for (const id of served) assert.equal(ours.get(id), theirs.get(id), id);
       const names = [
         'ErrorResponse',
         'AsyncAcceptedResponse',
@@ -82,13 +97,14 @@ for (const kind of STORES.slice(0, 1)) {
         assert.ok(committee.components.schemas[name], `${name} is a committee name`);
       }
       // The committee's query filters, each operation's, are all declared.
-      for (const id of customerModule) {
+      for (const id of served) {
         const [method, path] = (ours.get(id) ?? '').split(' ');
-        const declared = (committee.paths[path][method.toLowerCase()].parameters ?? []).map(
-          (p: { $ref: string }) => committee.components.parameters[p.$ref.split('/').pop() as string].name,
+        // Parameters of the path item (useLoyaltyCoupon's couponId) and of the operation; $ref or inline.
+        const declared = [...(committee.paths[path].parameters ?? []), ...(committee.paths[path][method.toLowerCase()].parameters ?? [])].map(
+          (p: { $ref?: string; name?: string }) => p.name ?? committee.components.parameters[(p.$ref as string).split('/').pop() as string].name,
         );
-        const served = doc.paths[path][method.toLowerCase()].parameters.map((p: { name: string }) => p.name);
-        assert.deepEqual([...served].sort(), [...declared].sort(), id);
+        const params = doc.paths[path][method.toLowerCase()].parameters.map((p: { name: string }) => p.name);
+        assert.deepEqual([...params].sort(), [...declared].sort(), id);
       }
       // Writes answer 202 with AsyncAcceptedResponse, and the rating value has no overlapping branches.
       assert.deepEqual(doc.paths['/customers'].post.responses['202'].content['application/json'].schema, {
@@ -121,7 +137,7 @@ describe('discovery declares both bindings', () => {
     );
     const rc2 = bindings[1];
     assert.equal(rc2.version, committee.info.version);
-    assert.deepEqual([...rc2.supportedOperations].sort(), [...customerModule].sort());
+    assert.deepEqual([...rc2.supportedOperations].sort(), [...served].sort());
     // Every committee operation is declared as served or not.
     const all = [...operationsOf(committee).keys()];
     assert.deepEqual([...rc2.supportedOperations, ...rc2.unsupportedOperations].sort(), all.sort());

@@ -26,15 +26,19 @@ import type {
 } from '../store/store.js';
 import { customerRefs, resolveCustomers } from './customer-resolution.js';
 import { customerListSpec, eventListSpec, leadListSpec, orderListSpec, reviewListSpec } from './list-specs.js';
+import { LoyaltyLedger } from './loyalty/loyalty-ledger.js';
 import { leadDraft, orderDraft, reviewDraft } from './record-rules.js';
 import { itemsWithinBytes, MAX_PAGE_BYTES, renderCustomer, renderRow } from './wire.js';
 import { customerUpsertProgram, eventsProgram, recordById, replacingProgram } from './write-programs.js';
 
 export class DomainStore implements Store {
   readonly backend: string;
+  /** The loyalty ledger (docs/contract.md §15). */
+  readonly loyalty: LoyaltyLedger;
 
   constructor(protected readonly engine: StoreEngine) {
     this.backend = engine.backend;
+    this.loyalty = new LoyaltyLedger(engine.ledger);
   }
 
   get auth() {
@@ -82,8 +86,15 @@ export class DomainStore implements Store {
     return this.page(tenant, leadListSpec(filter, page));
   }
 
-  upsertOrders(tenant: string, orders: OrderSnapshot[]): Promise<WriteSummary> {
-    return this.engine.write(tenant, (stamp) => replacingProgram('orders', orders.map(orderDraft), stamp));
+  async upsertOrders(tenant: string, orders: OrderSnapshot[]): Promise<WriteSummary> {
+    const summary = await this.engine.write(tenant, (stamp) => replacingProgram('orders', orders.map(orderDraft), stamp));
+    // Loyalty points follow the stored orders (docs/contract.md §15.7).
+    await this.loyalty.accrueOrders(tenant, orders, async (ref) => {
+      const text = await this.getCustomer(tenant, ref);
+      const id = text === undefined ? undefined : (JSON.parse(text) as { id?: unknown }).id;
+      return typeof id === 'string' ? id : undefined;
+    });
+    return summary;
   }
 
   getOrder(tenant: string, id: string): Promise<string | undefined> {

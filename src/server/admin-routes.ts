@@ -15,6 +15,7 @@ import type { TokenService } from '../auth/token-service.js';
 import { ContractError } from '../contract/errors.js';
 import type { DeliveryStatus, WebhookStore } from '../store/webhook-store.js';
 import { addSubscription, listSubscriptions, type NewSubscription } from '../sync/webhook-subscriptions.js';
+import { loyaltyAdminRoutes } from './loyalty-admin-routes.js';
 
 export interface AdminRoutesOptions {
   adminKey: string;
@@ -128,4 +129,6 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (
     return { requeued: await webhooks.redrive(chosen && chosen.length > 0 ? chosen : 'dead', Date.now()) };
   });
   app.post('/admin/keys/rotate', async () => ({ activeKid: await tokens.rotate(), keys: tokens.jwks().keys.map((k) => k.kid) }));
+  // Loyalty's operator routes share this guard (docs/contract.md §15.8).
+  await app.register(loyaltyAdminRoutes);
 };

@@ -8,6 +8,7 @@
  * filter means) lives in src/domain/ and reaches the engine as data.
  */
 import type { AuthStore } from './auth-store.js';
+import type { LedgerEngine } from './ledger-engine.js';
 import type { PageRequest, PoolUse, StoreStatus, TimeRange } from './store.js';
 import type { CountedTable } from './stamp-counts.js';
 import type { TenantTransfer } from './tenant-transfer.js';
@@ -165,6 +166,8 @@ export interface StoreEngine {
   readonly webhooks: WebhookStore;
   /** Verbatim row copies for `odc export` / `odc import` (tenant-transfer.ts). */
   readonly transfer: TenantTransfer;
+  /** The loyalty ledger's tables (docs/contract.md §15). */
+  readonly ledger: LedgerEngine;
   /** Runs the program in one transaction of `tenant` and resolves after COMMIT. */
   write<T>(tenant: string, program: WriteProgram<T>): Promise<T>;
   read<T>(tenant: string, program: ReadProgram<T>): Promise<T>;

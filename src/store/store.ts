@@ -10,6 +10,7 @@
 import type { Customer } from '../contract/customer.js';
 import type { AuthStore } from './auth-store.js';
 import type { WebhookStore } from './webhook-store.js';
+import type { LoyaltyLedger } from '../domain/loyalty/loyalty-ledger.js';
 import type { CustomerEvent } from '../contract/event.js';
 import type { Lead } from '../contract/lead.js';
 import type { Review } from '../contract/review.js';
@@ -114,6 +115,8 @@ export interface Store {
   readonly auth: AuthStore;
   /** Webhook subscriptions and the outbox their deliveries wait in. */
   readonly webhooks: WebhookStore;
+  /** The loyalty ledger (docs/contract.md §15). */
+  readonly loyalty: LoyaltyLedger;
 
   upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary>;
   /** Resolves `ref` as id, external_id identifier value, then `<type>:<value>`. */

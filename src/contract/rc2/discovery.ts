@@ -1,24 +1,13 @@
 /**
  * How the discovery manifest declares the rc.2 binding beside the seed's
  * (docs/bindings.md): its endpoint, document, the committee operation ids it serves and those of
- * the committee's Customer document it does not (the loyalty module).
+ * the committee's Customer document it does not (none since the loyalty module, docs/contract.md §15).
  */
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../queries.js';
 import { rc2Operations } from './operations.js';
 
-/** The committee's rc.2 operations outside the customer module, which odc does not serve. */
-export const rc2UnsupportedOperations = [
-  'listLoyaltyPrograms',
-  'upsertLoyaltyPrograms',
-  'getLoyaltyProgramById',
-  'listCustomerLoyaltyAccounts',
-  'getLoyaltyAccountById',
-  'listLoyaltyTransactions',
-  'listLoyaltyRewards',
-  'listLoyaltyCoupons',
-  'useLoyaltyCoupon',
-  'createLoyaltyRedemption',
-] as const;
+/** The committee's rc.2 operations odc does not serve: none (the loyalty module is served, docs/contract.md §15). */
+export const rc2UnsupportedOperations: readonly string[] = [];
 
 export function rc2BindingDeclaration(o: { endpoint: string; openApiUrl: string }): Record<string, unknown> {
   return {

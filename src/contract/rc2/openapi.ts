@@ -77,7 +77,10 @@ function operationObject(op: Rc2Operation, options: Rc2OpenApiOptions, component
     responses['403'] = errorRef('Token without od.crm/od.all, or a merchant the client is not authorized for.');
   }
   if (op.notFound) responses['404'] = errorRef('Nothing matches the id.');
-  if (op.conflict) responses['409'] = errorRef('The batch contradicts stored state, e.g. an id that belongs to another customer.');
+  if (op.conflict)
+    responses['409'] = errorRef(
+      'The request contradicts stored state: an id that belongs to another customer, a balance too short, a suspended account, a coupon used for another order, expired or cancelled.',
+    );
   if (op.method === 'POST') {
     responses['413'] = errorRef(`Body over ${options.bodyLimit} bytes or batch over ${options.maxBatchItems} items.`);
     responses['415'] = errorRef('Body is not application/json.');
@@ -85,7 +88,7 @@ function operationObject(op: Rc2Operation, options: Rc2OpenApiOptions, component
   }
   if (options.authenticated) responses['429'] = errorRef('Rate limit exceeded; retry after Retry-After seconds.');
   responses['500'] = errorRef('Unexpected fault.');
-  const body = op.request ? { requestBody: { required: true, content: { 'application/json': { schema: hoist(op.request, components) } } } } : {};
+  const body = op.request ? { requestBody: { required: !op.requestOptional, content: { 'application/json': { schema: hoist(op.request, components) } } } } : {};
   return {
     operationId: op.operationId,
     summary: op.summary,
@@ -121,7 +124,7 @@ export function buildRc2OpenApiDocument(options: Rc2OpenApiOptions): Json {
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: options.basePath }],
-    tags: ['Customers', 'Leads', 'Orders', 'Reviews'].map((name) => ({ name })),
+    tags: ['Customers', 'Leads', 'Orders', 'Reviews', 'Loyalty'].map((name) => ({ name })),
     paths: JSON.parse(JSON.stringify(paths)),
     components: {
       schemas: components,

@@ -1,5 +1,5 @@
 /**
- * The ten customer-module operations of the committee's 2.0.0-rc.2 document, with its
+ * The customer-module operations (ten) and the loyalty-module operations (ten, docs/contract.md §15) of the committee's 2.0.0-rc.2 document, with its
  * operation ids, paths, statuses and query filters: the one table the rc.2 routes, its
  * OpenAPI document and discovery are built from (docs/bindings.md).
  */
@@ -7,6 +7,19 @@ import type { TSchema } from '@sinclair/typebox';
 import { CustomerListResponse, CustomerUpsertRequest } from './customer.js';
 import { LeadListResponse, LeadUpsertRequest } from './lead.js';
 import { Order, OrderListResponse, OrderUpsertRequest } from './order.js';
+import {
+  LoyaltyAccount,
+  LoyaltyAccountListResponse,
+  LoyaltyCoupon,
+  LoyaltyCouponListResponse,
+  LoyaltyCouponUseRequest,
+  LoyaltyProgram,
+  LoyaltyProgramListResponse,
+  LoyaltyProgramUpsertRequest,
+  LoyaltyRedemptionRequest,
+  LoyaltyRewardListResponse,
+  LoyaltyTransactionListResponse,
+} from './loyalty.js';
 import { Review, ReviewListResponse, ReviewUpsertRequest } from './review.js';
 
 export type Rc2QueryKind = 'string' | 'identifierType' | 'originChannel' | 'date-time' | 'page' | 'pageSize';
@@ -23,9 +36,11 @@ export interface Rc2Operation {
   /** Relative to the binding's base path, with `{param}` placeholders. */
   readonly path: string;
   readonly status: 200 | 202;
-  readonly tag: 'Customers' | 'Leads' | 'Orders' | 'Reviews';
+  readonly tag: 'Customers' | 'Leads' | 'Orders' | 'Reviews' | 'Loyalty';
   readonly summary: string;
   readonly request?: TSchema;
+  /** The committee makes this body optional (useLoyaltyCoupon). */
+  readonly requestOptional?: boolean;
   /** The success body; writes answer AsyncAcceptedResponse. */
   readonly response?: TSchema;
   readonly query: readonly Rc2QueryParam[];
@@ -44,7 +59,17 @@ export type Rc2OperationId =
   | 'getOrderById'
   | 'listReviews'
   | 'createReviews'
-  | 'getReviewById';
+  | 'getReviewById'
+  | 'listLoyaltyPrograms'
+  | 'upsertLoyaltyPrograms'
+  | 'getLoyaltyProgramById'
+  | 'listCustomerLoyaltyAccounts'
+  | 'getLoyaltyAccountById'
+  | 'listLoyaltyTransactions'
+  | 'listLoyaltyRewards'
+  | 'listLoyaltyCoupons'
+  | 'useLoyaltyCoupon'
+  | 'createLoyaltyRedemption';
 
 const q = (name: string, kind: Rc2QueryKind, description: string): Rc2QueryParam => ({ name, kind, description });
 
@@ -130,10 +155,112 @@ export const rc2Operations: readonly Rc2Operation[] = [
   },
   { ...write, operationId: 'createReviews', path: '/reviews', tag: 'Reviews', summary: 'Submit reviews in batch.', request: ReviewUpsertRequest },
   { ...byId, operationId: 'getReviewById', path: '/reviews/{reviewId}', tag: 'Reviews', summary: 'Query one review.', response: Review },
+  ...loyaltyOperations(),
 ];
 
 export function rc2Operation(operationId: Rc2OperationId): Rc2Operation {
   const op = rc2Operations.find((o) => o.operationId === operationId);
   if (!op) throw new Error(`unknown rc.2 operation ${operationId}`);
   return op;
+}
+
+/** The loyalty module (docs/contract.md §15), at the committee's paths. */
+function loyaltyOperations(): Rc2Operation[] {
+  const tag = 'Loyalty';
+  const programId = q('programId', 'string', 'Only this loyalty program.');
+  return [
+    {
+      ...list,
+      tag,
+      operationId: 'listLoyaltyPrograms',
+      path: '/loyalty/programs',
+      summary: 'List loyalty programs.',
+      response: LoyaltyProgramListResponse,
+      query: [merchantId, ...paging],
+    },
+    {
+      ...write,
+      tag,
+      operationId: 'upsertLoyaltyPrograms',
+      path: '/loyalty/programs',
+      summary: 'Register or synchronize loyalty programs in batch.',
+      request: LoyaltyProgramUpsertRequest,
+    },
+    {
+      ...byId,
+      tag,
+      operationId: 'getLoyaltyProgramById',
+      path: '/loyalty/programs/{programId}',
+      summary: 'Query one loyalty program.',
+      response: LoyaltyProgram,
+    },
+    {
+      ...list,
+      tag,
+      notFound: true,
+      operationId: 'listCustomerLoyaltyAccounts',
+      path: '/customers/{customerId}/loyalty-accounts',
+      summary: "A customer's loyalty accounts (404 when no customer resolves from customerId).",
+      response: LoyaltyAccountListResponse,
+      query: [programId],
+    },
+    {
+      ...byId,
+      tag,
+      operationId: 'getLoyaltyAccountById',
+      path: '/loyalty/accounts/{accountId}',
+      summary: 'Query one loyalty account.',
+      response: LoyaltyAccount,
+    },
+    {
+      ...list,
+      tag,
+      notFound: true,
+      operationId: 'listLoyaltyTransactions',
+      path: '/loyalty/accounts/{accountId}/transactions',
+      summary: "An account's transactions, oldest first.",
+      response: LoyaltyTransactionListResponse,
+      query: [...created, ...paging],
+    },
+    {
+      ...list,
+      tag,
+      operationId: 'listLoyaltyRewards',
+      path: '/loyalty/rewards',
+      summary: 'The catalog of rewards.',
+      response: LoyaltyRewardListResponse,
+      query: [programId, ...paging],
+    },
+    {
+      ...list,
+      tag,
+      operationId: 'listLoyaltyCoupons',
+      path: '/loyalty/coupons',
+      summary: 'Coupons issued by redemptions.',
+      response: LoyaltyCouponListResponse,
+      query: [merchantId, programId, q('customerId', 'string', 'Only coupons of this customer.'), ...paging],
+    },
+    {
+      method: 'POST',
+      status: 200,
+      query: [],
+      conflict: true,
+      notFound: true,
+      tag,
+      operationId: 'useLoyaltyCoupon',
+      path: '/loyalty/coupons/{couponId}/use',
+      summary: 'Consume a coupon; idempotent by (coupon, relatedOrderId).',
+      request: LoyaltyCouponUseRequest,
+      requestOptional: true,
+      response: LoyaltyCoupon,
+    },
+    {
+      ...write,
+      tag,
+      operationId: 'createLoyaltyRedemption',
+      path: '/loyalty/redemptions',
+      summary: 'Redeem a reward: checks the balance (409 when short), debits cost × quantity, issues a coupon.',
+      request: LoyaltyRedemptionRequest,
+    },
+  ];
 }

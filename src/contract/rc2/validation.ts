@@ -9,13 +9,14 @@ import type { TSchema } from '@sinclair/typebox';
 import { ContractError } from '../errors.js';
 import { Customer } from './customer.js';
 import { Lead } from './lead.js';
+import { LoyaltyCouponUseRequest, LoyaltyProgram, LoyaltyRedemptionRequest } from './loyalty.js';
 import { Order } from './order.js';
 import { Review } from './review.js';
 
 const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
 
-export type Rc2Resource = 'customer' | 'lead' | 'order' | 'review';
+export type Rc2Resource = 'customer' | 'lead' | 'order' | 'review' | 'loyaltyProgram' | 'loyaltyRedemption' | 'loyaltyCouponUse';
 
 const MAX_ISSUES = 200;
 
@@ -32,7 +33,15 @@ export class Rc2Validator {
   constructor() {
     const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, coerceTypes: false, useDefaults: false });
     addFormats(ajv);
-    const schemas: Record<Rc2Resource, TSchema> = { customer: Customer, lead: Lead, order: Order, review: Review };
+    const schemas: Record<Rc2Resource, TSchema> = {
+      customer: Customer,
+      lead: Lead,
+      order: Order,
+      review: Review,
+      loyaltyProgram: LoyaltyProgram,
+      loyaltyRedemption: LoyaltyRedemptionRequest,
+      loyaltyCouponUse: LoyaltyCouponUseRequest,
+    };
     this.compiled = Object.fromEntries(Object.entries(schemas).map(([kind, schema]) => [kind, ajv.compile(schema)])) as Record<Rc2Resource, ValidateFunction>;
   }
 
@@ -40,6 +49,13 @@ export class Rc2Validator {
   problems(kind: Rc2Resource, value: unknown, base = ''): string[] {
     const validate = this.compiled[kind];
     return validate(value) ? [] : (validate.errors ?? []).map((e) => describe(e, base));
+  }
+
+  /** A single rc.2 body, valid, or a VALIDATION_ERROR listing every problem. */
+  readBody<T>(kind: Rc2Resource, body: unknown): T {
+    const issues = typeof body === 'object' && body !== null && !Array.isArray(body) ? this.problems(kind, body) : [': must be a JSON object'];
+    if (issues.length > 0) throw new ContractError('VALIDATION_ERROR', `invalid ${kind} body; nothing was written`, issues.slice(0, MAX_ISSUES));
+    return body as T;
   }
 
   /**

@@ -7,6 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Rc2Validator } from '../../contract/rc2/validation.js';
 import { rc2CustomerRoutes } from './customers.js';
 import { rc2LeadRoutes } from './leads.js';
+import { rc2LoyaltyRoutes } from './loyalty.js';
 import { rc2OrderRoutes } from './orders.js';
 import { rc2ReviewRoutes } from './reviews.js';
 
@@ -22,4 +23,5 @@ export const rc2Binding: FastifyPluginAsync = async (app) => {
   await app.register(rc2LeadRoutes, options);
   await app.register(rc2OrderRoutes, options);
   await app.register(rc2ReviewRoutes, options);
+  await app.register(rc2LoyaltyRoutes, options);
 };

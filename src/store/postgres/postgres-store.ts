@@ -21,6 +21,7 @@ import { runPgListSpec } from './postgres-list.js';
 import { migratePostgres, postgresMigrations } from './postgres-migrations.js';
 import { pgApply, pgLookup } from './postgres-tables.js';
 import { PostgresTransfer } from './postgres-transfer.js';
+import { PostgresLedger } from './postgres-ledger.js';
 import { PostgresWebhookStore } from './postgres-webhooks.js';
 
 /** Where the engine reports what it cannot hand to a request (a pino logger fits). */
@@ -82,6 +83,7 @@ export class PostgresEngine implements StoreEngine {
   readonly auth: PostgresAuthStore;
   readonly webhooks: PostgresWebhookStore;
   readonly transfer: PostgresTransfer;
+  readonly ledger: PostgresLedger;
   /** What opening the database applied. */
   migrations: MigrationResult[] = [];
   private written = 0;
@@ -92,6 +94,7 @@ export class PostgresEngine implements StoreEngine {
     this.auth = new PostgresAuthStore(pool);
     this.webhooks = new PostgresWebhookStore(pool);
     this.transfer = new PostgresTransfer(pool);
+    this.ledger = new PostgresLedger(pool);
   }
 
   /** Connects and applies pending migrations (under an advisory lock). */

@@ -20,6 +20,7 @@ import { migrateSqlite, sqliteMigrations } from './sqlite-migrations.js';
 import { SqliteStampCounts } from './sqlite-stamp-counts.js';
 import { SqliteTables } from './sqlite-tables.js';
 import { SqliteTransfer } from './sqlite-transfer.js';
+import { SqliteLedger } from './sqlite-ledger.js';
 import { SqliteWebhookStore } from './sqlite-webhooks.js';
 import { preparePrivateDatabaseFile } from '../private-files.js';
 
@@ -38,6 +39,7 @@ export class SqliteEngine implements StoreEngine {
   readonly auth: SqliteAuthStore;
   readonly webhooks: SqliteWebhookStore;
   readonly transfer: SqliteTransfer;
+  readonly ledger: SqliteLedger;
   /** What opening the database applied (migrations run on open). */
   readonly migrations: MigrationResult[];
   private readonly db: Database.Database;
@@ -67,6 +69,7 @@ export class SqliteEngine implements StoreEngine {
     this.auth = new SqliteAuthStore(this.db);
     this.webhooks = new SqliteWebhookStore(this.db);
     this.transfer = new SqliteTransfer(this.db);
+    this.ledger = new SqliteLedger(this.db);
   }
 
   /**

@@ -1,0 +1,125 @@
+/**
+ * The narrow interface a database offers the loyalty ledger (docs/contract.md §15).
+ *
+ * As with the record engine (engine.ts), the engine decides nothing: the domain
+ * (src/domain/loyalty/) runs a ledger program that yields single steps (read a row, lock a
+ * row, put a row, append an entry) and the engine answers each inside one transaction. The
+ * program holds every rule (permissions, balance checks, each source counted once); the
+ * engine provides atomicity and the row lock that makes two racing redemptions take turns.
+ */
+
+export interface ProgramRow {
+  id: string;
+  /** The program document as received (compact JSON text). */
+  data: string;
+  /** odc's rules for the program as JSON text (earn rate, enrolment, expiry, tiers). */
+  rules: string;
+  merchant_id: string;
+  updated_at: string;
+}
+
+export type AccountStatus = 'ENROLLED' | 'ACTIVE' | 'SUSPENDED';
+
+export interface AccountRow {
+  id: string;
+  program_id: string;
+  customer_id: string;
+  status: AccountStatus;
+  /** Always the sum of the account's entries (kept in the transaction that appends one). */
+  balance: number;
+  /** Points of open orders, not yet in the balance. */
+  pending: number;
+  tier: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type EntryType = 'earn' | 'redeem' | 'adjust' | 'expire' | 'coupon_use' | 'tier_change';
+
+/** One append-only ledger entry. `source_key` is unique per account: each source counts once. */
+export interface EntryRow {
+  id: string;
+  account_id: string;
+  type: EntryType;
+  amount: number;
+  source_key: string;
+  related_order_id: string | null;
+  occurred_at: string;
+  /** Supplementary data as JSON text, or null. */
+  metadata: string | null;
+}
+
+/** Points an open order will earn, kept apart from the balance (the account's `pending`). */
+export interface PendingRow {
+  account_id: string;
+  order_id: string;
+  points: number;
+}
+
+export interface RewardRow {
+  id: string;
+  program_id: string;
+  cost: number;
+  active: boolean;
+  /** The reward document (compact JSON text). */
+  data: string;
+}
+
+export type CouponStatus = 'available' | 'applied' | 'used' | 'expired' | 'cancelled';
+
+export interface CouponRow {
+  id: string;
+  code: string;
+  merchant_id: string;
+  program_id: string;
+  account_id: string;
+  customer_id: string;
+  status: CouponStatus;
+  related_order_id: string | null;
+  expires_at: string | null;
+  /** The coupon's metadata (reward, redemption) as JSON text. */
+  metadata: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One step of a ledger program; the engine answers it with `LedgerAnswer<step>`. */
+export type LedgerStep =
+  | { op: 'program'; id: string }
+  | { op: 'account'; id: string; lock: boolean }
+  | { op: 'accountOf'; programId: string; customerId: string; lock: boolean }
+  | { op: 'entry'; accountId: string; sourceKey: string }
+  | { op: 'reward'; id: string }
+  | { op: 'pending'; accountId: string; orderId: string }
+  | { op: 'putPending'; row: PendingRow }
+  | { op: 'dropPending'; accountId: string; orderId: string }
+  | { op: 'coupon'; id: string; lock: boolean }
+  | { op: 'putProgram'; row: ProgramRow }
+  | { op: 'putAccount'; row: AccountRow }
+  | { op: 'appendEntry'; row: EntryRow }
+  | { op: 'putReward'; row: RewardRow }
+  | { op: 'putCoupon'; row: CouponRow };
+
+/** What each step answers: a row or undefined for reads, undefined for writes. */
+export type LedgerAnswer = ProgramRow | AccountRow | EntryRow | RewardRow | CouponRow | PendingRow | undefined;
+
+export type LedgerProgram<T> = () => Generator<LedgerStep, T, LedgerAnswer>;
+
+/** List reads; every list is in id order (ids are time-ordered UUIDv7 or caller-given). */
+export type LedgerList =
+  | { table: 'programs'; merchantId?: string }
+  | { table: 'accounts'; customerId: string; programId?: string }
+  | { table: 'entries'; accountId: string; occurredFrom?: string; occurredTo?: string }
+  | { table: 'rewards'; programId?: string; activeOnly?: boolean }
+  | { table: 'coupons'; merchantId?: string; programId?: string; customerId?: string };
+
+export interface LedgerPage {
+  offset: number;
+  limit: number;
+}
+
+export interface LedgerEngine {
+  /** Runs the program in one transaction of `tenant`; resolves after COMMIT. */
+  transact<T>(tenant: string, program: LedgerProgram<T>): Promise<T>;
+  list<Row>(tenant: string, query: LedgerList, page: LedgerPage): Promise<{ rows: Row[]; total: number }>;
+}

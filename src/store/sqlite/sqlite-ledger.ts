@@ -1,0 +1,161 @@
+/**
+ * The loyalty ledger on SQLite (see ledger-engine.ts). A program runs synchronously inside one
+ * IMMEDIATE transaction, which holds SQLite's write lock from its first step: two redemptions
+ * racing for the same points take turns, the second sees the first's debit.
+ */
+import type Database from 'better-sqlite3';
+import type { LedgerAnswer, LedgerEngine, LedgerList, LedgerPage, LedgerProgram, LedgerStep, RewardRow } from '../ledger-engine.js';
+
+const COLUMNS = {
+  loyalty_programs: ['id', 'data', 'rules', 'merchant_id', 'updated_at'],
+  loyalty_accounts: ['id', 'program_id', 'customer_id', 'status', 'balance', 'pending', 'tier', 'created_at', 'updated_at'],
+  loyalty_entries: ['id', 'account_id', 'type', 'amount', 'source_key', 'related_order_id', 'occurred_at', 'metadata'],
+  loyalty_rewards: ['id', 'program_id', 'cost', 'active', 'data'],
+  loyalty_pending: ['account_id', 'order_id', 'points'],
+  loyalty_coupons: [
+    'id',
+    'code',
+    'merchant_id',
+    'program_id',
+    'account_id',
+    'customer_id',
+    'status',
+    'related_order_id',
+    'expires_at',
+    'metadata',
+    'created_at',
+    'updated_at',
+  ],
+} as const;
+type LedgerTable = keyof typeof COLUMNS;
+
+const LIST_TABLES = {
+  programs: 'loyalty_programs',
+  accounts: 'loyalty_accounts',
+  entries: 'loyalty_entries',
+  rewards: 'loyalty_rewards',
+  coupons: 'loyalty_coupons',
+} as const satisfies Record<LedgerList['table'], LedgerTable>;
+
+/** SQLite has no boolean: rewards keep `active` as 0/1. */
+const fromSqlite = (table: LedgerTable, row: Record<string, unknown> | undefined): LedgerAnswer => {
+  if (!row) return undefined;
+  if (table === 'loyalty_rewards') return { ...(row as unknown as RewardRow), active: row.active === 1 };
+  return row as unknown as LedgerAnswer;
+};
+
+export class SqliteLedger implements LedgerEngine {
+  constructor(private readonly db: Database.Database) {}
+
+  private put(tenant: string, table: LedgerTable, row: object, upsert: boolean): void {
+    const columns = COLUMNS[table];
+    const values = columns.map((c) => {
+      const v = (row as Record<string, unknown>)[c];
+      return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    });
+    const update = upsert ? ` ON CONFLICT (tenant, id) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}` : '';
+    this.db.prepare(`INSERT INTO ${table} (tenant, ${columns.join(', ')}) VALUES (?, ${columns.map(() => '?').join(', ')})${update}`).run(tenant, ...values);
+  }
+
+  private get(tenant: string, table: LedgerTable, where: string, params: unknown[]): LedgerAnswer {
+    const row = this.db.prepare(`SELECT ${COLUMNS[table].join(', ')} FROM ${table} WHERE tenant = ? AND ${where}`).get(tenant, ...params);
+    return fromSqlite(table, row as Record<string, unknown> | undefined);
+  }
+
+  private step(tenant: string, step: LedgerStep): LedgerAnswer {
+    switch (step.op) {
+      case 'program':
+        return this.get(tenant, 'loyalty_programs', 'id = ?', [step.id]);
+      case 'account':
+        return this.get(tenant, 'loyalty_accounts', 'id = ?', [step.id]);
+      case 'accountOf':
+        return this.get(tenant, 'loyalty_accounts', 'program_id = ? AND customer_id = ?', [step.programId, step.customerId]);
+      case 'entry':
+        return this.get(tenant, 'loyalty_entries', 'account_id = ? AND source_key = ?', [step.accountId, step.sourceKey]);
+      case 'reward':
+        return this.get(tenant, 'loyalty_rewards', 'id = ?', [step.id]);
+      case 'pending':
+        return this.get(tenant, 'loyalty_pending', 'account_id = ? AND order_id = ?', [step.accountId, step.orderId]);
+      case 'putPending':
+        this.db
+          .prepare('INSERT INTO loyalty_pending (tenant, account_id, order_id, points) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET points = excluded.points')
+          .run(tenant, step.row.account_id, step.row.order_id, step.row.points);
+        return undefined;
+      case 'dropPending':
+        this.db.prepare('DELETE FROM loyalty_pending WHERE tenant = ? AND account_id = ? AND order_id = ?').run(tenant, step.accountId, step.orderId);
+        return undefined;
+      case 'coupon':
+        return this.get(tenant, 'loyalty_coupons', 'id = ?', [step.id]);
+      case 'putProgram':
+        this.put(tenant, 'loyalty_programs', step.row, true);
+        return undefined;
+      case 'putAccount':
+        this.put(tenant, 'loyalty_accounts', step.row, true);
+        return undefined;
+      case 'appendEntry':
+        this.put(tenant, 'loyalty_entries', step.row, false);
+        return undefined;
+      case 'putReward':
+        this.put(tenant, 'loyalty_rewards', step.row, true);
+        return undefined;
+      case 'putCoupon':
+        this.put(tenant, 'loyalty_coupons', step.row, true);
+        return undefined;
+    }
+  }
+
+  transact<T>(tenant: string, program: LedgerProgram<T>): Promise<T> {
+    try {
+      const run = this.db.transaction(() => {
+        const steps = program();
+        let next = steps.next(undefined);
+        while (!next.done) next = steps.next(this.step(tenant, next.value));
+        return next.value;
+      });
+      return Promise.resolve(run.immediate());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  list<Row>(tenant: string, query: LedgerList, page: LedgerPage): Promise<{ rows: Row[]; total: number }> {
+    const table = LIST_TABLES[query.table];
+    const { where, params } = listConditions(query);
+    const clause = ['tenant = ?', ...where].join(' AND ');
+    const total = this.db
+      .prepare(`SELECT count(*) FROM ${table} WHERE ${clause}`)
+      .pluck()
+      .get(tenant, ...params) as number;
+    const rows = this.db
+      .prepare(`SELECT ${COLUMNS[table].join(', ')} FROM ${table} WHERE ${clause} ORDER BY id LIMIT ? OFFSET ?`)
+      .all(tenant, ...params, page.limit, page.offset)
+      .map((r) => fromSqlite(table, r as Record<string, unknown>) as Row);
+    return Promise.resolve({ rows, total });
+  }
+}
+
+/** The list's filters as column conditions (the same mapping as the PostgreSQL ledger). */
+function listConditions(query: LedgerList): { where: string[]; params: unknown[] } {
+  const pairs: [string, string | undefined][] = [];
+  const fixed: string[] = [];
+  switch (query.table) {
+    case 'programs':
+      pairs.push(['merchant_id = ?', query.merchantId]);
+      break;
+    case 'accounts':
+      pairs.push(['customer_id = ?', query.customerId], ['program_id = ?', query.programId]);
+      break;
+    case 'entries':
+      pairs.push(['account_id = ?', query.accountId], ['occurred_at >= ?', query.occurredFrom], ['occurred_at <= ?', query.occurredTo]);
+      break;
+    case 'rewards':
+      pairs.push(['program_id = ?', query.programId]);
+      if (query.activeOnly) fixed.push('active = 1');
+      break;
+    case 'coupons':
+      pairs.push(['merchant_id = ?', query.merchantId], ['program_id = ?', query.programId], ['customer_id = ?', query.customerId]);
+      break;
+  }
+  const present = pairs.filter((p): p is [string, string] => p[1] !== undefined);
+  return { where: [...present.map((p) => p[0]), ...fixed], params: present.map((p) => p[1]) };
+}
