@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createPgDatabase, STORES, type StoreKind } from './support/stores.js';
 import { addApiClient, fetchToken, serverProcess, type ServerProcess } from './support/server-process.js';
+import { waitFor } from './support/wait-for.js';
 
 const KILLS = 22;
 const CLIENTS = 4;
@@ -94,8 +95,13 @@ for (const kind of STORES) {
 
         let kills = 0;
         try {
+          const acknowledged = () => sent.reduce((n, s) => n + (s.outcome === 'acknowledged' ? 1 : 0), 0);
           for (; kills < KILLS; kills += 1) {
-            await sleep(randomInt(100, 600));
+            // Every kill lands under load: the restarted server has acknowledged writes again
+            // (a loaded machine may take seconds to start it), then a random moment follows.
+            const before = acknowledged();
+            await waitFor(() => acknowledged() > before, 'a write acknowledged since the last restart', { timeoutMs: 60_000 });
+            await sleep(randomInt(0, 400));
             const exit = await server.kill('SIGKILL');
             assert.equal(exit.signal, 'SIGKILL', `the server exited by itself before kill ${kills + 1}: ${server.output.slice(-5).join('\n')}`);
             await server.start();

@@ -45,7 +45,7 @@ describe('start-up errors that name the fix', () => {
 
   it('an odd database path gives the path and the reason', async () => {
     const cases: Array<[string, RegExp]> = [
-      [dir, /cannot open the SQLite database .*: the file cannot be created or opened there/],
+      [dir, /cannot open the SQLite database .*: the path is a directory, not a file/],
       [join(dir, 'a-file', 'odc.db'), /a parent of the path is a file, not a directory/],
       [join(dir, 'junk.db'), /the file exists but is not a SQLite database/],
     ];
