@@ -21,6 +21,10 @@ export const errorCodes = {
   METHOD_NOT_ALLOWED: { status: 405, description: 'The path exists but not with this method.' },
   REQUEST_TIMEOUT: { status: 408, description: "The request was not received in full within the server's time limit (a stalled or very slow body)." },
   CONFLICT: { status: 409, description: 'The payload contradicts stored state, e.g. an id that already belongs to another customer.' },
+  SUBJECT_ERASED: {
+    status: 409,
+    description: 'The payload names a person whose data was erased (docs/contract.md §14); the server is configured to refuse them. Nothing was written.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body exceeds the byte limit or the batch exceeds the item limit declared in discovery.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The request body is not application/json (charset utf-8 or none).' },
   RATE_LIMITED: { status: 429, description: 'Too many requests; retry after the number of seconds in Retry-After.' },

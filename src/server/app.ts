@@ -24,6 +24,8 @@ import { registerJsonBody } from './json-body.js';
 import { merchantsRoute } from './merchants-route.js';
 import { registerMetrics } from './metrics.js';
 import { oauthRoutes } from './oauth-routes.js';
+import { privacyRoutes } from './privacy-routes.js';
+import type { AfterErasure } from '../domain/erasure-marker.js';
 import { customerRoutes } from './routes/customers.js';
 import { eventRoutes } from './routes/events.js';
 import { leadRoutes } from './routes/leads.js';
@@ -68,6 +70,11 @@ export interface AppOptions {
   /** Longest to receive a whole request before answering 408 (default 60 s; wire-errors.ts). */
   requestTimeoutMs?: number;
   logger?: FastifyServerOptions['logger'];
+  /**
+   * docs/contract.md §14: what a write of an erased person's identifiers does (`refuse`, the
+   * default, or `accept` as a new person). Privacy operations need `auth` (its secret key).
+   */
+  afterErasure?: AfterErasure;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
@@ -151,6 +158,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(oauthRoutes, { auth });
     await app.register(merchantsRoute, { auth, prefix });
     if (auth.adminKey) await app.register(adminRoutes, { adminKey: auth.adminKey, clients: auth.clients });
+    // Erasure markers are keyed by a key derived from the instance secret key (§14).
+    options.store.configurePrivacy({ markerKey: auth.secrets.deriveKey('erasure-markers'), afterErasure: options.afterErasure ?? 'refuse' });
+    await app.register(privacyRoutes, { auth, prefix });
   }
   await app.register(
     async (operations) => {

@@ -71,6 +71,53 @@ export interface LookupRequest {
   records?: { table: RecordTable; ids: string[] };
   /** The tenant's webhook subscriptions (id and event types). */
   subscriptions?: boolean;
+  /** Rows of one record table whose `customer_ref` is one of `refs` (docs/contract.md §14). */
+  recordsByRef?: { table: Exclude<RecordTable, 'leads'>; refs: string[] };
+  /** Every lead of the tenant: which of them match a person is a domain rule (§14). */
+  allLeads?: boolean;
+  /** Webhook outbox rows of these event ids. */
+  deliveriesOf?: string[];
+  /** Which of these erasure markers the tenant holds. */
+  erasureMarkers?: string[];
+  /** The last audit entry of the tenant (its sequence number and hash), to chain the next one. */
+  auditTail?: boolean;
+  /** Audit entries of the tenant in sequence order, filtered (§14). */
+  audit?: AuditQuery;
+}
+
+/** One row of the webhook outbox, as the privacy export shows it. */
+export interface DeliveryRow {
+  id: number;
+  subscription_id: string;
+  event_id: string;
+  body: string;
+  status: string;
+  attempts: number;
+  created_at: string;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+
+/** One entry of the append-only privacy audit trail, as stored (docs/contract.md §14). */
+export interface AuditRow {
+  seq: number;
+  at: string;
+  actor: string;
+  request_id: string | null;
+  action: string;
+  customer_id: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditQuery {
+  customerId?: string;
+  /** ISO instants, inclusive. */
+  from?: string;
+  to?: string;
+  afterSeq?: number;
+  limit: number;
 }
 
 export interface LookupResult {
@@ -83,7 +130,36 @@ export interface LookupResult {
   eventsByCustomer: { customer_ref: string; id: string; event_type: string; data: string }[];
   records: Map<string, RecordRow>;
   subscriptions: { id: string; eventTypes: string[] }[];
+  recordsByRef: RecordRow[];
+  allLeads: RecordRow[];
+  deliveries: DeliveryRow[];
+  erasureMarkers: Set<string>;
+  auditTail: AuditRow | undefined;
+  audit: AuditRow[];
 }
+
+/** What an erasure removes (docs/contract.md §14); applied with the rest of the plan. */
+export interface ErasurePlan {
+  /** Customers removed with their identities and external ids; `stamp` for the stamp buckets. */
+  customers: { id: string; stamp: number }[];
+  /** Record rows removed. */
+  records: { table: RecordTable; rows: { id: string; stamp: number }[] }[];
+  /** Webhook outbox rows of these events removed, whatever their status. */
+  deliveriesOfEvents: string[];
+  /** Keyed hashes of the person's identifiers, kept so a later write of them is recognized. */
+  markers: string[];
+  erasedAt: string;
+}
+
+/** The privacy parts of a look-up result when nothing of them was asked. */
+export const emptyPrivacyResult = (): Pick<LookupResult, 'recordsByRef' | 'allLeads' | 'deliveries' | 'erasureMarkers' | 'auditTail' | 'audit'> => ({
+  recordsByRef: [],
+  allLeads: [],
+  deliveries: [],
+  erasureMarkers: new Set(),
+  auditTail: undefined,
+  audit: [],
+});
 
 export const identityKey = (type: string, value: string): string => `${type}\u0000${value}`;
 export const externalIdKey = (source: string, key: string, value: string): string => `${source}\u0000${key}\u0000${value}`;
@@ -108,6 +184,9 @@ export interface WritePlan {
   records?: { table: RecordTable; rows: RecordPut[] };
   /** Webhook deliveries queued in the same transaction as their events (the outbox). */
   deliveries: DeliveryPut[];
+  erase?: ErasurePlan;
+  /** Audit entries appended, already chained by the domain. */
+  audit?: AuditRow[];
 }
 
 /** One row of the webhook outbox: the exact body sent, due at `dueAt` (epoch ms). */

@@ -12,11 +12,12 @@ import * as credentials from './migrations/002-credentials.js';
 import * as webhooks from './migrations/003-webhooks.js';
 import * as stampCounts from './migrations/004-stamp-counts.js';
 import * as documentText from './migrations/005-document-text.js';
+import * as privacy from './migrations/010-privacy.js';
 
 /** A migration that may also rewrite rows in code after its SQL, in the same transaction. */
 export type PostgresMigration = Migration & { rewrite?: (client: PoolClient) => Promise<void> };
 
-export const postgresMigrations: readonly PostgresMigration[] = [initial, credentials, webhooks, stampCounts, documentText];
+export const postgresMigrations: readonly PostgresMigration[] = [initial, credentials, webhooks, stampCounts, documentText, privacy];
 
 /** An arbitrary constant naming odc's migration lock among the database's advisory locks. */
 const MIGRATION_LOCK = 0x0dc_0001;

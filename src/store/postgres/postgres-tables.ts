@@ -7,6 +7,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import {
+  emptyPrivacyResult,
   externalIdKey,
   identityKey,
   RECORD_COLUMNS,
@@ -17,6 +18,7 @@ import {
   type RecordTable,
   type WritePlan,
 } from '../engine.js';
+import { pgPrivacyApply, pgPrivacyLookup } from './postgres-privacy.js';
 import { enqueuePgDeliveries } from './postgres-webhooks.js';
 
 type Db = Pool | PoolClient;
@@ -80,7 +82,16 @@ export async function pgLookup(db: Db, tenant: string, request: LookupRequest): 
   const subscriptions = request.subscriptions
     ? db.query<{ id: string; event_types: string[] }>('SELECT id, event_types FROM webhook_subscriptions WHERE tenant = $1 ORDER BY created_at, id', [tenant])
     : none;
-  const [c, i, e, o, v, r, s] = await Promise.all([customers, identities, externals, identitiesOf, events, records, subscriptions]);
+  const [c, i, e, o, v, r, s, privacy] = await Promise.all([
+    customers,
+    identities,
+    externals,
+    identitiesOf,
+    events,
+    records,
+    subscriptions,
+    pgPrivacyLookup(db, tenant, request),
+  ]);
   const of = new Map<string, { type: string; value: string }[]>();
   for (const row of o?.rows ?? []) of.set(row.customer_id, [...(of.get(row.customer_id) ?? []), { type: row.type, value: row.value }]);
   return {
@@ -91,6 +102,8 @@ export async function pgLookup(db: Db, tenant: string, request: LookupRequest): 
     eventsByCustomer: v?.rows ?? [],
     records: new Map((r?.rows ?? []).map((row) => [row.id, row])),
     subscriptions: (s?.rows ?? []).map((row) => ({ id: row.id, eventTypes: row.event_types })),
+    ...emptyPrivacyResult(),
+    ...privacy,
   };
 }
 
@@ -148,5 +161,6 @@ export async function pgApply(db: PoolClient, tenant: string, plan: WritePlan): 
   }
   // The deliveries of new events commit with them (the outbox of webhook-store.ts).
   await enqueuePgDeliveries(db, tenant, plan.deliveries);
+  await pgPrivacyApply(db, tenant, plan);
   return plan.customers.length + (records?.rows.length ?? 0);
 }

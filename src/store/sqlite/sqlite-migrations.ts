@@ -14,8 +14,9 @@ import * as webhooks from './migrations/003-webhooks.js';
 import * as changeClock from './migrations/004-change-clock.js';
 import * as stampCounts from './migrations/005-stamp-counts.js';
 import * as microsecondCreatedAt from './migrations/006-microsecond-created-at.js';
+import * as privacy from './migrations/010-privacy.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, credentials, webhooks, changeClock, stampCounts, microsecondCreatedAt];
+export const sqliteMigrations: readonly Migration[] = [initial, credentials, webhooks, changeClock, stampCounts, microsecondCreatedAt, privacy];
 
 export function migrateSqlite(db: Database.Database, migrations: readonly Migration[] = sqliteMigrations): MigrationResult[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
