@@ -41,6 +41,7 @@ export const codeForStatus: Readonly<Record<number, ErrorCode>> = {
       .map(([code, def]) => [def.status, code as ErrorCode]),
   ),
   400: 'VALIDATION_ERROR',
+  409: 'CONFLICT',
 };
 
 function unavailable(message: string): ContractError {
