@@ -9,6 +9,7 @@ import { conformanceCommand } from './conformance-command.js';
 import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { openapiCommand } from './openapi-command.js';
+import { privacyCommand } from './privacy-command.js';
 import { pullCommand } from './pull-command.js';
 import { pushCommand } from './push-command.js';
 import { serveCommand } from './serve-command.js';
@@ -27,7 +28,8 @@ const program = new Command('odc')
   .addCommand(webhooksCommand())
   .addCommand(openapiCommand())
   .addCommand(conformanceCommand())
-  .addCommand(validateCommand());
+  .addCommand(validateCommand())
+  .addCommand(privacyCommand());
 
 /** The message of an error and of each cause under it: "fetch failed" alone says nothing. */
 function describeError(error: unknown): string {

@@ -23,6 +23,9 @@ const mac = (key: Buffer, parts: string[]): string => createHmac('sha256', key).
 export const identityMarker = (key: Buffer, identity: IdentityKey): string => mac(key, ['identity', identity.type, identity.value]);
 export const externalIdMarker = (key: Buffer, e: ExternalIdKey): string => mac(key, ['externalId', e.source, e.key, e.value]);
 /** The audit trail names a person by this keyed hash of the customer id, so it survives erasure without keeping it (§14). */
+/** The purpose the marker key is derived under from the instance secret key (SecretBox.deriveKey). */
+export const MARKER_KEY_PURPOSE = 'erasure-markers';
+
 export const subjectMarker = (key: Buffer, customerId: string): string => mac(key, ['customer', customerId]);
 
 /** The identifiers of one payload a marker may name: its identifier and its external ids. */

@@ -25,7 +25,7 @@ import { merchantsRoute } from './merchants-route.js';
 import { registerMetrics } from './metrics.js';
 import { oauthRoutes } from './oauth-routes.js';
 import { privacyRoutes } from './privacy-routes.js';
-import type { AfterErasure } from '../domain/erasure-marker.js';
+import { MARKER_KEY_PURPOSE, type AfterErasure } from '../domain/erasure-marker.js';
 import { customerRoutes } from './routes/customers.js';
 import { eventRoutes } from './routes/events.js';
 import { leadRoutes } from './routes/leads.js';
@@ -159,7 +159,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(merchantsRoute, { auth, prefix });
     if (auth.adminKey) await app.register(adminRoutes, { adminKey: auth.adminKey, clients: auth.clients });
     // Erasure markers are keyed by a key derived from the instance secret key (§14).
-    options.store.configurePrivacy({ markerKey: auth.secrets.deriveKey('erasure-markers'), afterErasure: options.afterErasure ?? 'refuse' });
+    options.store.configurePrivacy({ markerKey: auth.secrets.deriveKey(MARKER_KEY_PURPOSE), afterErasure: options.afterErasure ?? 'refuse' });
     await app.register(privacyRoutes, { auth, prefix });
   }
   await app.register(
