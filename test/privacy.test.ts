@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { AuditVerifier } from '../src/domain/audit-chain.js';
 import { addClient, caller, tokenFor, type Caller } from './support/credentials.js';
 import { STORES } from './support/stores.js';
@@ -178,6 +179,15 @@ for (const kind of STORES) {
           assert.match((await crm.get('/customers')).text, /Ana again/);
         }
         assert.equal((await crm.post('/customers', [{ identifier: { type: 'email', value: 'new@example.com' } }])).status, 200);
+      });
+
+      it('documents the privacy paths in /openapi.json (a valid OpenAPI 3.1 document)', async () => {
+        const doc = (await server.request('GET', '/openapi.json')).json;
+        assert.ok(doc.paths['/privacy/customers/{ref}'].get.responses['200']);
+        assert.ok(doc.paths['/privacy/customers/{ref}'].delete.responses['200']);
+        assert.ok(doc.paths['/privacy/audit'].get.parameters.some((p: { name: string }) => p.name === 'customerId'));
+        const result = await new Validator().validate(doc);
+        assert.equal(result.valid, true, JSON.stringify(result.errors)?.slice(0, 2000));
       });
 
       it('records both operations in a hash chain that detects an altered entry', async () => {

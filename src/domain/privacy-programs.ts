@@ -5,6 +5,7 @@
  * reads. Each audit entry is chained to the tenant's last one inside the same transaction.
  */
 import type { JsonObject } from '../contract/merge.js';
+import type { ErasureReceipt } from '../contract/privacy.js';
 import { stampToIso } from '../store/change-clock.js';
 import { emptyPlan, type AuditQuery, type AuditRow, type LookupRequest, type LookupResult, type RecordPut, type WritePlan } from '../store/engine.js';
 import { chainEntry, renderAuditEntry, type AuditDraft } from './audit-chain.js';
@@ -75,15 +76,8 @@ export function* exportProgram(
   return { plan: { ...emptyPlan(), audit: [entry] }, result: JSON.stringify(document) };
 }
 
-/** What an erasure did, as DELETE /privacy/customers/{ref} answers it. */
-export interface ErasureReceipt {
-  erasedAt: string;
-  /** The keyed hash the audit trail names the person by. */
-  subject: string;
-  removed: { customers: number; leads: number; orders: number; events: number; webhookDeliveries: number };
-  anonymized: { reviews: number };
-  auditSeq: number;
-}
+/** What an erasure did, as DELETE /privacy/customers/{ref} answers it (the contract's shape). */
+export type { ErasureReceipt } from '../contract/privacy.js';
 
 /** A review keeps only what aggregates need: its kind, rating and time, with nothing naming the person (§14). */
 function anonymizedReview(row: RecordPut | LookupResult['recordsByRef'][number], stamp: number): RecordPut {
