@@ -12,6 +12,7 @@ import { openapiCommand } from './openapi-command.js';
 import { privacyCommand } from './privacy-command.js';
 import { pullCommand } from './pull-command.js';
 import { pushCommand } from './push-command.js';
+import { retentionCommand } from './retention-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
 import { webhooksCommand } from './webhooks-command.js';
@@ -29,7 +30,8 @@ const program = new Command('odc')
   .addCommand(openapiCommand())
   .addCommand(conformanceCommand())
   .addCommand(validateCommand())
-  .addCommand(privacyCommand());
+  .addCommand(privacyCommand())
+  .addCommand(retentionCommand());
 
 /** The message of an error and of each cause under it: "fetch failed" alone says nothing. */
 function describeError(error: unknown): string {

@@ -12,6 +12,7 @@ import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ITEMS } from '../server/app.js';
 import { DEFAULT_CONNECTION_LIMITS as LIMITS } from '../server/connection-limits.js';
 import { closeOnSignals, DEFAULT_SHUTDOWN_GRACE_MS, startServer } from '../server/server.js';
 import { prepareDevCredentials } from './dev-mode.js';
+import { scheduleRetention } from './retention-schedule.js';
 import { databaseOption, openStoreWithAuth, secretKeyFileOption } from './store-options.js';
 
 function wholeNumber(name: string) {
@@ -210,6 +211,10 @@ export function serveCommand(): Command {
         });
         worker.start();
         shutdown.push(() => worker.stop());
+        if (opts.retentionInterval > 0) {
+          const retention = scheduleRetention(store, opts.retentionInterval, server.app.log);
+          shutdown.unshift(() => retention.stop());
+        }
         if (opts.pullFrom) {
           const credentials = opts.pullClientId ? { clientId: opts.pullClientId, clientSecret: opts.pullClientSecret ?? '' } : undefined;
           const pulling = startPullSources(

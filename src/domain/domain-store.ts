@@ -12,6 +12,8 @@ import type { Review } from '../contract/review.js';
 import type { AuditQuery, AuditRow, CustomerRow, ListSpec, RecordRow, StoreEngine } from '../store/engine.js';
 import type { AuditDraft } from './audit-chain.js';
 import { subjectMarker, type PrivacySettings } from './erasure-marker.js';
+import { retentionProgram, type RetentionLimits } from './retention.js';
+
 import { auditPage, auditProgram, eraseProgram, exportProgram, type ErasureReceipt, type Requester } from './privacy-programs.js';
 import type {
   CustomerFilter,
@@ -32,6 +34,9 @@ import { customerListSpec, eventListSpec, leadListSpec, orderListSpec, reviewLis
 import { leadDraft, orderDraft, reviewDraft } from './record-rules.js';
 import { itemsWithinBytes, MAX_PAGE_BYTES, renderCustomer, renderRow } from './wire.js';
 import { customerUpsertProgram, eventsProgram, recordById, replacingProgram } from './write-programs.js';
+
+/** Rows one retention transaction deletes at most. */
+const RETENTION_BATCH = 1000;
 
 export class DomainStore implements Store {
   readonly backend: string;
@@ -75,13 +80,23 @@ export class DomainStore implements Store {
 
   /** A page of the audit trail; `customerRef` is a customer id, hashed as the trail names people (§14). */
   readAudit(tenant: string, query: AuditQuery): Promise<AuditRow[]> {
-    const settings = this.requirePrivacy();
-    const customerId = query.customerId === undefined ? undefined : subjectMarker(settings.markerKey, query.customerId);
+    const customerId = query.customerId === undefined ? undefined : subjectMarker(this.requirePrivacy().markerKey, query.customerId);
     return this.engine.read(tenant, () => auditPage({ ...query, customerId }));
   }
 
   appendAudit(tenant: string, draft: AuditDraft): Promise<AuditRow> {
     return this.engine.write(tenant, (stamp) => auditProgram(draft, stamp));
+  }
+
+  /** Bounded batches, each its own transaction, so a large backlog never holds the tenant's lock long. */
+  async applyRetention(tenant: string, limits: RetentionLimits, nowMs: number): Promise<{ events: number; orders: number }> {
+    const total = { events: 0, orders: 0 };
+    for (;;) {
+      const batch = await this.engine.write(tenant, (stamp) => retentionProgram(limits, nowMs, RETENTION_BATCH, stamp));
+      total.events += batch.events;
+      total.orders += batch.orders;
+      if (!batch.more) return total;
+    }
   }
 
   getCustomer(tenant: string, ref: string): Promise<string | undefined> {

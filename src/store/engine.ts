@@ -83,6 +83,8 @@ export interface LookupRequest {
   auditTail?: boolean;
   /** Audit entries of the tenant in sequence order, filtered (§14). */
   audit?: AuditQuery;
+  /** At most `limit` rows of `table` whose `column` (epoch ms) is below `beforeMs`, oldest first (retention, §14.8). */
+  expired?: { table: 'orders' | 'events'; column: 'created_ms' | 'occurred_ms'; beforeMs: number; limit: number };
 }
 
 /** One row of the webhook outbox, as the privacy export shows it. */
@@ -136,6 +138,7 @@ export interface LookupResult {
   erasureMarkers: Set<string>;
   auditTail: AuditRow | undefined;
   audit: AuditRow[];
+  expired: RecordRow[];
 }
 
 /** What an erasure removes (docs/contract.md §14); applied with the rest of the plan. */
@@ -152,7 +155,11 @@ export interface ErasurePlan {
 }
 
 /** The privacy parts of a look-up result when nothing of them was asked. */
-export const emptyPrivacyResult = (): Pick<LookupResult, 'recordsByRef' | 'allLeads' | 'deliveries' | 'erasureMarkers' | 'auditTail' | 'audit'> => ({
+export const emptyPrivacyResult = (): Pick<
+  LookupResult,
+  'recordsByRef' | 'allLeads' | 'deliveries' | 'erasureMarkers' | 'auditTail' | 'audit' | 'expired'
+> => ({
+  expired: [],
   recordsByRef: [],
   allLeads: [],
   deliveries: [],

@@ -15,6 +15,7 @@ import type { Lead } from '../contract/lead.js';
 import type { Review } from '../contract/review.js';
 import type { AuditDraft } from '../domain/audit-chain.js';
 import type { PrivacySettings } from '../domain/erasure-marker.js';
+import type { RetentionLimits } from '../domain/retention.js';
 import type { ErasureReceipt, Requester } from '../domain/privacy-programs.js';
 import type { AuditQuery, AuditRow } from './engine.js';
 
@@ -152,6 +153,8 @@ export interface Store {
   eraseSubject(tenant: string, ref: string, requester: Requester): Promise<ErasureReceipt | undefined>;
   readAudit(tenant: string, query: AuditQuery): Promise<AuditRow[]>;
   appendAudit(tenant: string, draft: AuditDraft): Promise<AuditRow>;
+  /** Deletes the tenant's events and orders older than its limits (docs/contract.md §14.8); returns how many. */
+  applyRetention(tenant: string, limits: RetentionLimits, nowMs: number): Promise<{ events: number; orders: number }>;
 
   /** Resolves when the store can serve requests. */
   ping(): Promise<void>;

@@ -88,6 +88,20 @@ export async function pgPrivacyLookup(db: Db, tenant: string, request: LookupReq
         }),
     );
   }
+  const e = request.expired;
+  if (e) {
+    jobs.push(
+      db
+        .query<RecordRow>(`SELECT ${recordColumns(e.table)} FROM ${e.table} WHERE tenant = $1 AND ${e.column} < $2 ORDER BY ${e.column}, id LIMIT $3`, [
+          tenant,
+          e.beforeMs,
+          e.limit,
+        ])
+        .then((r) => {
+          out.expired = r.rows;
+        }),
+    );
+  }
   await Promise.all(jobs);
   return out;
 }

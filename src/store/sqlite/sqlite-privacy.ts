@@ -57,6 +57,7 @@ export class SqlitePrivacyTables {
         | AuditRow
         | undefined;
     }
+    this.expired(tenant, request, result);
     const q = request.audit;
     if (q) {
       result.audit = db
@@ -75,6 +76,15 @@ export class SqlitePrivacyTables {
           q.limit,
         ) as AuditRow[];
     }
+  }
+
+  /** Fills `expired` for a retention look-up. */
+  private expired(tenant: string, request: LookupRequest, result: LookupResult): void {
+    const e = request.expired;
+    if (!e) return;
+    result.expired = this.db
+      .prepare(`SELECT ${recordColumns(e.table)} FROM ${e.table} WHERE tenant = ? AND ${e.column} < ? ORDER BY ${e.column}, id LIMIT ?`)
+      .all(tenant, e.beforeMs, e.limit) as RecordRow[];
   }
 
   /** Applies the erasure and audit parts of a plan inside the caller's transaction. */
