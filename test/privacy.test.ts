@@ -213,6 +213,26 @@ for (const kind of STORES) {
         for (const row of rows.slice(1)) removed.add(row);
         assert.ok(removed.breaks.length > 0);
       });
+
+      it('records client changes made with the admin key in the trail of each merchant of the client', async () => {
+        const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+        const added = await server.request('POST', '/admin/clients', { name: 'pos', merchants: [M, 'm-2'] }, admin);
+        assert.equal(added.status, 201, added.text);
+        assert.equal((await server.request('POST', `/admin/clients/${added.json.clientId}/revoke`, undefined, admin)).status, 200);
+        for (const merchant of [M, 'm-2']) {
+          const trail = await server.request('GET', '/privacy/audit', undefined, { 'x-admin-key': ADMIN_KEY, 'x-app-merchantid': merchant });
+          const changes = (trail.json as any[]).filter((e) => e.details.clientId === added.json.clientId);
+          assert.deepEqual(
+            changes.map((e) => [e.action, e.actor]),
+            [
+              ['admin.client.add', 'admin'],
+              ['admin.client.revoke', 'admin'],
+            ],
+            merchant,
+          );
+          assert.doesNotMatch(trail.text, new RegExp(added.json.clientSecret));
+        }
+      });
     });
   }
 }

@@ -13,7 +13,7 @@ export interface AuditDraft {
   /** The client id, `admin` (the admin key) or `cli`. */
   actor: string;
   requestId?: string;
-  action: 'privacy.export' | 'privacy.erase' | 'retention.run';
+  action: 'privacy.export' | 'privacy.erase' | 'retention.run' | 'admin.client.add' | 'admin.client.revoke' | 'admin.client.rotate-secret';
   /** The keyed hash naming the person (erasure-marker.ts `subjectMarker`), when the entry is about one. */
   subject?: string;
   details: Record<string, unknown>;
