@@ -233,6 +233,30 @@ for (const kind of STORES) {
           assert.doesNotMatch(trail.text, new RegExp(added.json.clientSecret));
         }
       });
+
+      it('keeps every change of the rc.2 consents[] list with its time, and refuses an erased person through rc.2 too', async () => {
+        const rc2 = (consents: unknown[]) =>
+          crm.post('/od/v2/customers', { items: [{ id: 'c-cris', identifier: { type: 'email', value: 'cris@example.com' }, consents }] });
+        assert.equal((await rc2([{ purpose: 'marketing', channel: 'email', status: 'opt_in' }])).status, 202);
+        assert.equal((await rc2([{ purpose: 'marketing', channel: 'email', status: 'opt_in' }])).status, 202);
+        assert.equal((await rc2([{ purpose: 'marketing', channel: 'email', status: 'opt_out' }])).status, 202);
+        const doc = (await privacy.get('/privacy/customers/c-cris')).json;
+        assert.deepEqual(
+          doc.consent.lists.map((l: any) => [l.source, l.consents[0].status]),
+          [
+            ['customer.consents', 'opt_in'],
+            ['customer.consents', 'opt_out'],
+          ],
+          'an unchanged re-send adds no entry',
+        );
+        assert.ok(doc.consent.lists[0].at < doc.consent.lists[1].at);
+        assert.equal((await del(privacyToken, '/privacy/customers/c-cris')).status, 200);
+        const again = await crm.post('/od/v2/customers', { items: [{ identifier: { type: 'email', value: 'CRIS@example.com' } }] });
+        if (afterErasure === 'refuse') {
+          assert.equal(again.status, 409, again.text);
+          assert.equal(again.json.code, 'SUBJECT_ERASED');
+        } else assert.equal(again.status, 202, again.text);
+      });
     });
   }
 }

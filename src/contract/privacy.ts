@@ -39,7 +39,16 @@ export const PrivacyExport = Type.Object(
     orders: Type.Array(Json),
     reviews: Type.Array(Json),
     events: Type.Array(Json),
-    consent: Type.Object({ current: Type.Union([ConsentChange, Type.Null()]), history: Type.Array(ConsentChange) }),
+    consent: Type.Object({
+      current: Type.Union([ConsentChange, Type.Null()]),
+      history: Type.Array(ConsentChange),
+      lists: Type.Array(
+        Type.Object(
+          { at: Type.String({ format: 'date-time' }), source: Type.Literal('customer.consents'), consents: Json },
+          { description: 'The consent list after each change (rc.2 consents[]).' },
+        ),
+      ),
+    }),
     webhookDeliveries: Type.Array(
       Type.Object({
         id: Type.Integer(),

@@ -60,7 +60,11 @@ export function* exportProgram(
     orders: subject.orders.map((r) => parse(renderRow('orders', r))),
     reviews: subject.reviews.map((r) => parse(renderRow('reviews', r))),
     events: subject.events.map((r) => parse(renderRow('events', r))),
-    consent: { current: history.at(-1) ?? null, history },
+    consent: {
+      current: history.at(-1) ?? null,
+      history,
+      lists: subject.consentLists.map((c) => ({ at: c.at, source: c.source, consents: parse(c.data) })),
+    },
     webhookDeliveries: subject.deliveries.map((d) => ({
       id: Number(d.id),
       subscriptionId: d.subscription_id,

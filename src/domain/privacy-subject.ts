@@ -6,7 +6,7 @@
  * reference is one of the refs it is known by; the webhook deliveries of those events.
  */
 import { normalizeIdentifierValue } from '../contract/identity.js';
-import type { ExternalIdKey, IdentityKey, LookupRequest, LookupResult, RecordRow, CustomerRow, DeliveryRow } from '../store/engine.js';
+import type { ExternalIdKey, IdentityKey, LookupRequest, LookupResult, RecordRow, CustomerRow, DeliveryRow, ConsentHistoryRow } from '../store/engine.js';
 import { CONSENT_EVENT_TYPES, compareConsent, consentFromEvent, type ConsentState } from './consent.js';
 import { resolveCustomers } from './customer-resolution.js';
 import { externalIdsOf } from './customer-upsert.js';
@@ -25,6 +25,8 @@ export interface Subject {
   reviews: RecordRow[];
   events: RecordRow[];
   deliveries: DeliveryRow[];
+  /** Changes of the customer's consent list (rc.2 `consents[]`), oldest first. */
+  consentLists: ConsentHistoryRow[];
 }
 
 /** Whether a lead names one of the person's identifiers (its contact, or one of its external ids). */
@@ -53,7 +55,7 @@ export function leadMatches(lead: JsonObject, identities: readonly IdentityKey[]
 export function* collectSubject(ref: string): Program<Subject | undefined> {
   const customer = (yield* resolveCustomers([ref])).get(ref);
   if (!customer) return undefined;
-  const first = yield { identitiesOf: [customer.id], allLeads: true };
+  const first = yield { identitiesOf: [customer.id], allLeads: true, consentHistoryOf: [customer.id] };
   const identities = first.identitiesOf.get(customer.id) ?? [];
   const externalIds = externalIdsOf(JSON.parse(customer.data) as JsonObject).map((e) => ({ source: e.source, key: e.key, value: e.value }));
   const refs = [
@@ -64,7 +66,7 @@ export function* collectSubject(ref: string): Program<Subject | undefined> {
   const reviews = (yield { recordsByRef: { table: 'reviews', refs } }).recordsByRef;
   const events = (yield { recordsByRef: { table: 'events', refs } }).recordsByRef;
   const deliveries = events.length > 0 ? (yield { deliveriesOf: events.map((e) => e.id) }).deliveries : [];
-  return { customer, identities, externalIds, refs, leads, orders, reviews, events, deliveries };
+  return { customer, identities, externalIds, refs, leads, orders, reviews, events, deliveries, consentLists: first.consentHistory };
 }
 
 export interface ConsentChange extends ConsentState {

@@ -17,6 +17,7 @@ import {
   type RecordTable,
   type WritePlan,
 } from '../store/engine.js';
+import { stampToIso } from '../store/change-clock.js';
 import { StoreConflictError, type WriteSummary } from '../store/store.js';
 import { CONSENT_EVENT_TYPES, consentFromEvent, consentSupersedes, latestConsent, type ConsentState } from './consent.js';
 import { normalizedOrUndefined, resolveCustomers } from './customer-resolution.js';
@@ -86,6 +87,17 @@ export function* customerUpsertProgram(
       consent: write.isNew ? (consent ? JSON.stringify(consent) : null) : (before?.consent ?? null),
       previousStamp: write.isNew ? undefined : before?.stamp,
     });
+    // docs/contract.md §14.5: a change of the consent list (rc.2 `consents[]`) is kept with its time.
+    const consents = JSON.stringify(write.data.consents ?? null);
+    const consentsBefore = before ? JSON.stringify((JSON.parse(before.data) as JsonObject).consents ?? null) : 'null';
+    if (consents !== consentsBefore)
+      (result.consentChanges ??= []).push({
+        customer_id: write.id,
+        stamp: write.stamp,
+        at: stampToIso(write.stamp),
+        source: 'customer.consents',
+        data: consents,
+      });
     // Only customers that existed have external ids to resynchronise.
     if (!write.isNew) result.externalIdsReplacedFor.push(write.id);
     for (const e of externalIdsOf(write.data)) result.externalIds.push({ ...e, customerId: write.id });

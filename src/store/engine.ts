@@ -83,6 +83,8 @@ export interface LookupRequest {
   auditTail?: boolean;
   /** Audit entries of the tenant in sequence order, filtered (§14). */
   audit?: AuditQuery;
+  /** The consent-list history of these customers (§14.5). */
+  consentHistoryOf?: string[];
   /** At most `limit` rows of `table` whose `column` (epoch ms) is below `beforeMs`, oldest first (retention, §14.8). */
   expired?: { table: 'orders' | 'events'; column: 'created_ms' | 'occurred_ms'; beforeMs: number; limit: number };
 }
@@ -139,6 +141,17 @@ export interface LookupResult {
   auditTail: AuditRow | undefined;
   audit: AuditRow[];
   expired: RecordRow[];
+  consentHistory: ConsentHistoryRow[];
+}
+
+/** One change of a customer's consent list (rc.2 `consents[]`), as stored (§14.5). */
+export interface ConsentHistoryRow {
+  customer_id: string;
+  stamp: number;
+  at: string;
+  source: string;
+  /** The list after the change, as JSON text (`null` when cleared). */
+  data: string;
 }
 
 /** What an erasure removes (docs/contract.md §14); applied with the rest of the plan. */
@@ -157,8 +170,9 @@ export interface ErasurePlan {
 /** The privacy parts of a look-up result when nothing of them was asked. */
 export const emptyPrivacyResult = (): Pick<
   LookupResult,
-  'recordsByRef' | 'allLeads' | 'deliveries' | 'erasureMarkers' | 'auditTail' | 'audit' | 'expired'
+  'recordsByRef' | 'allLeads' | 'deliveries' | 'erasureMarkers' | 'auditTail' | 'audit' | 'expired' | 'consentHistory'
 > => ({
+  consentHistory: [],
   expired: [],
   recordsByRef: [],
   allLeads: [],
@@ -194,6 +208,7 @@ export interface WritePlan {
   erase?: ErasurePlan;
   /** Audit entries appended, already chained by the domain. */
   audit?: AuditRow[];
+  consentChanges?: ConsentHistoryRow[];
 }
 
 /** One row of the webhook outbox: the exact body sent, due at `dueAt` (epoch ms). */

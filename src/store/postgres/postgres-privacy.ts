@@ -8,6 +8,7 @@ import type { Pool, PoolClient } from 'pg';
 import {
   RECORD_COLUMNS,
   type AuditRow,
+  type ConsentHistoryRow,
   type DeliveryRow,
   type LookupRequest,
   type LookupResult,
@@ -88,6 +89,18 @@ export async function pgPrivacyLookup(db: Db, tenant: string, request: LookupReq
         }),
     );
   }
+  if (request.consentHistoryOf && request.consentHistoryOf.length > 0) {
+    jobs.push(
+      db
+        .query<ConsentHistoryRow>(
+          'SELECT customer_id, stamp, at, source, data FROM consent_history WHERE tenant = $1 AND customer_id = ANY($2::text[]) ORDER BY stamp',
+          [tenant, request.consentHistoryOf],
+        )
+        .then((r) => {
+          out.consentHistory = r.rows;
+        }),
+    );
+  }
   const e = request.expired;
   if (e) {
     jobs.push(
@@ -116,6 +129,7 @@ export async function pgPrivacyApply(db: PoolClient, tenant: string, plan: Write
       await db.query('DELETE FROM customers WHERE tenant = $1 AND id = ANY($2::text[])', [tenant, ids]);
       await db.query('DELETE FROM customer_identities WHERE tenant = $1 AND customer_id = ANY($2::text[])', [tenant, ids]);
       await db.query('DELETE FROM customer_external_ids WHERE tenant = $1 AND customer_id = ANY($2::text[])', [tenant, ids]);
+      await db.query('DELETE FROM consent_history WHERE tenant = $1 AND customer_id = ANY($2::text[])', [tenant, ids]);
     }
     for (const { table, rows } of erase.records) {
       if (rows.length > 0) await db.query(`DELETE FROM ${table} WHERE tenant = $1 AND id = ANY($2::text[])`, [tenant, rows.map((r) => r.id)]);
@@ -129,6 +143,14 @@ export async function pgPrivacyApply(db: PoolClient, tenant: string, plan: Write
         erase.erasedAt,
       ]);
     }
+  }
+  if (plan.consentChanges && plan.consentChanges.length > 0) {
+    await db.query(
+      `INSERT INTO consent_history (tenant, customer_id, stamp, at, source, data)
+       SELECT $1, x.customer_id, x.stamp, x.at, x.source, x.data FROM jsonb_to_recordset($2::jsonb) AS x(customer_id text, stamp bigint, at text, source text, data text)
+       ON CONFLICT DO NOTHING`,
+      [tenant, JSON.stringify(plan.consentChanges)],
+    );
   }
   for (const e of plan.audit ?? []) {
     await db.query(`INSERT INTO privacy_audit (tenant, ${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import {
   RECORD_COLUMNS,
   type AuditRow,
+  type ConsentHistoryRow,
   type DeliveryRow,
   type LookupRequest,
   type LookupResult,
@@ -58,6 +59,13 @@ export class SqlitePrivacyTables {
         | undefined;
     }
     this.expired(tenant, request, result);
+    if (request.consentHistoryOf && request.consentHistoryOf.length > 0) {
+      result.consentHistory = db
+        .prepare(
+          'SELECT customer_id, stamp, at, source, data FROM consent_history WHERE tenant = ? AND customer_id IN (SELECT value FROM json_each(?)) ORDER BY stamp',
+        )
+        .all(tenant, JSON.stringify(request.consentHistoryOf)) as ConsentHistoryRow[];
+    }
     const q = request.audit;
     if (q) {
       result.audit = db
@@ -96,6 +104,7 @@ export class SqlitePrivacyTables {
         this.db.prepare('DELETE FROM customers WHERE tenant = ? AND id = ?').run(tenant, c.id);
         this.db.prepare('DELETE FROM customer_identities WHERE tenant = ? AND customer_id = ?').run(tenant, c.id);
         this.db.prepare('DELETE FROM customer_external_ids WHERE tenant = ? AND customer_id = ?').run(tenant, c.id);
+        this.db.prepare('DELETE FROM consent_history WHERE tenant = ? AND customer_id = ?').run(tenant, c.id);
       }
       for (const { table, rows } of erase.records) {
         const remove = this.db.prepare(`DELETE FROM ${table} WHERE tenant = ? AND id = ?`);
@@ -113,5 +122,7 @@ export class SqlitePrivacyTables {
       `INSERT INTO privacy_audit (tenant, ${AUDIT_COLUMNS}) VALUES (@tenant, @seq, @at, @actor, @request_id, @action, @customer_id, @details, @prev_hash, @hash)`,
     );
     for (const entry of plan.audit ?? []) append.run({ tenant, ...entry });
+    const change = this.db.prepare('INSERT OR IGNORE INTO consent_history (tenant, customer_id, stamp, at, source, data) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const c of plan.consentChanges ?? []) change.run(tenant, c.customer_id, c.stamp, c.at, c.source, c.data);
   }
 }
