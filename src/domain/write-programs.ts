@@ -94,3 +94,79 @@ export function* customerUpsertProgram(
       result.consentChanges = result.consentChanges ?? [];
       result.consentChanges.push({ customer_id: write.id, stamp: write.stamp, at: stampToIso(write.stamp), source: 'customer.consents', data: consents });
     }
+    // Only customers that existed have external ids to resynchronise.
+    if (!write.isNew) result.externalIdsReplacedFor.push(write.id);
+    for (const e of externalIdsOf(write.data)) result.externalIds.push({ ...e, customerId: write.id });
+  }
+  result.identities = plan.identities;
+  return { plan: result, result: plan.summary };
+}
+
+/**
+ * docs/contract.md §14: an item bringing an identifier of an erased person, and matching no
+ * stored customer, is refused (the whole batch, nothing written) unless the server accepts
+ * such writes as a new person.
+ */
+function refuseErased(
+  customers: Customer[],
+  markers: string[][],
+  found: LookupResult,
+  externalHolder: Map<string, string>,
+  stored: Map<string, CustomerRow>,
+): void {
+  const details: string[] = [];
+  customers.forEach((c, i) => {
+    if (!markers[i].some((m) => found.erasureMarkers.has(m))) return;
+    const value = normalizedOrUndefined(c.identifier.type, c.identifier.value);
+    const held =
+      (c.id !== undefined && stored.has(c.id)) ||
+      (value !== undefined && found.identities.has(identityKey(c.identifier.type, value))) ||
+      (c.externalIds ?? []).some((e) => externalHolder.has(externalIdKey(e.source, e.key ?? '', e.value)));
+    if (!held) details.push(`/${i}: names a person whose data was erased`);
+  });
+  if (details.length > 0) throw new SubjectErasedError(details);
+}
+
+export function* eventsProgram(events: CustomerEvent[], stamp: () => number): Program<{ plan: WritePlan; result: WriteSummary }> {
+  const drafts = events.map(eventDraft);
+  // The subscriptions come in the same round as the stored events: no extra round trip.
+  const found = yield { records: { table: 'events', ids: [...new Set(drafts.map((d) => d.id))] }, subscriptions: true };
+  const writes = planEventWrites(drafts, found.records, stamp);
+  const bodies = new Map(writes.rows.map((r) => [r.id, r.data]));
+  const deliveries = planDeliveries(
+    writes.fresh.map((d) => ({ id: d.id, eventType: d.eventType, body: bodies.get(d.id) as string })),
+    found.subscriptions,
+  );
+  const plan: WritePlan = { ...emptyPlan(), records: { table: 'events', rows: writes.rows }, deliveries };
+  const consenting = writes.fresh.filter((d) => d.consent && d.customerRef);
+  if (consenting.length > 0) {
+    const customers = yield* resolveCustomers(consenting.map((d) => d.customerRef as string));
+    const changed = new Map<string, { row: CustomerRow; consent: ConsentState | null }>();
+    for (const draft of consenting) {
+      const row = customers.get(draft.customerRef as string);
+      if (!row) continue;
+      const current = changed.get(row.id) ?? { row, consent: parseConsent(row.consent) };
+      if (consentSupersedes(current.consent, draft.consent as ConsentState)) changed.set(row.id, { row, consent: draft.consent as ConsentState });
+    }
+    for (const { row, consent } of changed.values()) {
+      const put: CustomerPut = { ...row, consent: JSON.stringify(consent), stamp: stamp(), previousStamp: row.stamp };
+      plan.customers.push(put);
+    }
+  }
+  return { plan, result: writes.summary };
+}
+
+export function* replacingProgram(
+  table: Exclude<RecordTable, 'events'>,
+  drafts: ReturnType<typeof leadDraft>[],
+  stamp: () => number,
+): Program<{ plan: WritePlan; result: WriteSummary }> {
+  const stored = (yield { records: { table, ids: [...new Set(drafts.map((d) => d.id))] } }).records;
+  const writes = planReplacingWrites(drafts, stored, stamp);
+  return { plan: { ...emptyPlan(), records: { table, rows: writes.rows } }, result: writes.summary };
+}
+
+export function* recordById(table: RecordTable, id: string): Program<string | undefined> {
+  const row = (yield { records: { table, ids: [id] } }).records.get(id);
+  return row && renderRow(table, row);
+}
