@@ -7,7 +7,7 @@
  * client, cached that long), at once on the instance that revoked it.
  */
 import { randomUUID } from 'node:crypto';
-import { customerScopes } from '../contract/auth.js';
+import { grantableScopes } from '../contract/auth.js';
 import { ContractError } from '../contract/errors.js';
 import type { AuthStore, ClientModel, ClientRecord } from '../store/auth-store.js';
 import { generateSecret, hashSecret, verifySecret } from './client-secrets.js';
@@ -83,11 +83,11 @@ export class ClientRegistry {
       throw new ContractError('VALIDATION_ERROR', 'a merchant-model client stands for exactly one merchant', [`merchants: ${merchants.length} given`]);
     }
     const scopes = input.scopes && input.scopes.length > 0 ? [...new Set(input.scopes)] : ['od.crm'];
-    const unknown = scopes.filter((s) => !(customerScopes as readonly string[]).includes(s));
+    const unknown = scopes.filter((s) => !(grantableScopes as readonly string[]).includes(s));
     if (unknown.length > 0)
       throw new ContractError(
         'VALIDATION_ERROR',
-        `unknown scope ${unknown[0]}; use ${customerScopes.join(' or ')}`,
+        `unknown scope ${unknown[0]}; use ${grantableScopes.join(', ')}`,
         unknown.map((s) => `scopes: ${s} is not a scope of this server`),
       );
     const clientId = input.clientId ?? randomUUID();

@@ -6,7 +6,7 @@
  * (base64, 32 bytes) or a key file created on first start with mode 0600 — so a copy of the
  * database alone reveals no secret. Several instances of one deployment share the key.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ensurePrivateDir } from '../store/private-files.js';
@@ -16,6 +16,14 @@ const VERSION = 'v1';
 export class SecretBox {
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
+  }
+
+  /**
+   * A key for one purpose derived from the instance key (HMAC-SHA256 of the purpose), so a
+   * keyed hash made with it (erasure markers, docs/contract.md §14) never exposes the key.
+   */
+  deriveKey(purpose: string): Buffer {
+    return createHmac('sha256', this.key).update(`odc:${purpose}`).digest();
   }
 
   encrypt(plain: string): string {

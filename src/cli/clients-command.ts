@@ -42,7 +42,7 @@ export function clientsCommand(): Command {
           .choices(['application', 'merchant'])
           .default('application'),
       )
-      .option('--scope <scope>', 'od.crm or od.all (repeat for both; default od.crm)', collect)
+      .option('--scope <scope>', 'od.crm, od.all or od.privacy (repeat for several; default od.crm)', collect)
       .option('--client-id <id>', 'use this id instead of a generated UUID')
       .option('--signing-secret <secret>', 'register a message-signing secret, or "generate" one'),
   ).action(async (opts) => {

@@ -12,8 +12,10 @@ import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { openapiCommand } from './openapi-command.js';
+import { privacyCommand } from './privacy-command.js';
 import { pullCommand } from './pull-command.js';
 import { pushCommand } from './push-command.js';
+import { retentionCommand } from './retention-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
 import { waitCommand } from './wait-command.js';
@@ -35,7 +37,9 @@ const program = new Command('odc')
   .addCommand(waitCommand())
   .addCommand(backupCommand())
   .addCommand(exportCommand())
-  .addCommand(importCommand());
+  .addCommand(importCommand())
+  .addCommand(privacyCommand())
+  .addCommand(retentionCommand());
 
 /** The message of an error and of each cause under it: "fetch failed" alone says nothing. */
 function describeError(error: unknown): string {

@@ -12,6 +12,7 @@ import { WebhookDeliveryWorker } from '../sync/webhook-delivery.js';
 import { closeOnSignals, startServer } from '../server/server.js';
 import { prepareDevCredentials } from './dev-mode.js';
 import { commanderOptions, parseServeConfig, type ServeConfig } from './serve-config.js';
+import { scheduleRetention } from './retention-schedule.js';
 import { explainListenError } from './startup-errors.js';
 import { openStoreWithAuth } from './store-options.js';
 
@@ -73,6 +74,7 @@ export function serveCommand(): Command {
       bodyLimit: config.bodyLimit,
       maxBatchItems: config.maxBatch,
       orderProfile: config.orderProfile,
+      afterErasure: config.afterErasure,
       logger: { level: config.logLevel },
       shutdownGraceMs: config.shutdownGrace,
       connectionLimits: {
@@ -100,6 +102,10 @@ export function serveCommand(): Command {
     });
     worker.start();
     shutdown.push(() => worker.stop());
+    if (config.retentionInterval > 0) {
+      const retention = scheduleRetention(store, config.retentionInterval, server.app.log);
+      shutdown.unshift(() => retention.stop());
+    }
     if (config.pullFrom) {
       const credentials = config.pullClientId ? { clientId: config.pullClientId, clientSecret: config.pullClientSecret! } : undefined;
       const pulling = startPullSources(

@@ -157,6 +157,17 @@ export const ServeConfigSchema = Type.Object({
     'on SIGTERM, ms to finish in-flight requests (new ones get 503 with `Retry-After`) before the process exits anyway',
     cli('--shutdown-grace <ms>', 'ODC_SHUTDOWN_GRACE'),
   ),
+  afterErasure: choice(
+    ['refuse', 'accept'],
+    'refuse',
+    "a write of an erased person's identifiers: `refuse` (409 `SUBJECT_ERASED`) or `accept` as a new person (docs/contract.md §14)",
+    cli('--after-erasure <rule>', 'ODC_AFTER_ERASURE'),
+  ),
+  retentionInterval: whole(
+    3600,
+    "seconds between runs of the merchants' retention limits (`odc retention set`); 0 for never",
+    cli('--retention-interval <seconds>', 'ODC_RETENTION_INTERVAL'),
+  ),
   dev: Type.Boolean({
     default: false,
     description: 'creates the `dev` client (merchant `default`) and writes a token to `dev-token` beside the database before listening',

@@ -7,6 +7,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** Scopes that grant the Customer capability: `od.crm`, or `od.all` for compatibility. */
 export const customerScopes = ['od.crm', 'od.all'] as const;
 
+/** Scopes that grant the privacy operations (docs/contract.md §14): never `od.crm` alone. */
+export const privacyScopes = ['od.privacy', 'od.all'] as const;
+
+/** Every scope a client may be registered with. */
+export const grantableScopes = [...customerScopes, 'od.privacy'] as const;
+
 /** Model identifiers of the spec, with the discovery manifest's `clientIdGeneration` names. */
 export const authModels = {
   application: { model: 'client_credentials_application', clientIdGeneration: 'by_app' },

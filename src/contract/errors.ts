@@ -26,6 +26,10 @@ export const errorCodes = {
     description:
       'The write is valid alone but its merge with the stored record would exceed a cap of docs/contract.md §9 (list entries or document size); details name the item, field and limit; nothing was written.',
   },
+  SUBJECT_ERASED: {
+    status: 409,
+    description: 'The payload names a person whose data was erased (docs/contract.md §14); the server is configured to refuse them. Nothing was written.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body exceeds the byte limit or the batch exceeds the item limit declared in discovery.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The request body is not application/json (charset utf-8 or none).' },
   RATE_LIMITED: { status: 429, description: 'Too many requests; retry after the number of seconds in Retry-After.' },

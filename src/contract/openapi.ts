@@ -14,6 +14,8 @@ import { Lead } from './lead.js';
 import { operations, type OperationDefinition } from './operations.js';
 import { orderSchemaFor, type OrderProfile } from './order.js';
 import { listQueries, queryParamSchema, type ListOperationId, type QueryParamDefinition } from './queries.js';
+import { Type } from '@sinclair/typebox';
+import { AuditEntry, ErasureReceipt, PrivacyExport } from './privacy.js';
 import { Review } from './review.js';
 import type { ResourceKind } from './validation.js';
 
@@ -153,6 +155,63 @@ function responses(op: OperationDefinition, authenticated: boolean): Json {
   return out;
 }
 
+/** The privacy operations (docs/contract.md §14); served only with credentials. */
+function privacyPaths(components: Record<string, Json>): Record<string, Json> {
+  const schema = (s: unknown) => hoist(JSON.parse(JSON.stringify(s)), components);
+  const refParam = { name: 'ref', in: 'path', required: true, description: 'As in GET /customers/{id}.', schema: { type: 'string', maxLength: 2048 } };
+  const common: Json = {
+    tags: ['Privacy'],
+    security: [{ bearerAuth: [] }, { adminKey: [] }],
+  };
+  const errors: Json = {
+    '401': errorResponse('Missing or invalid credentials.', wwwAuthenticate),
+    '403': errorResponse('Token without od.privacy/od.all (od.crm alone is refused), or a merchant the client is not authorized for.'),
+    '500': errorResponse('Unexpected fault.'),
+    '503': errorResponse('Shutting down, or the store is unreachable; nothing was written.', retryAfter),
+  };
+  const ok = (s: unknown, description: string): Json => ({ description, content: { 'application/json': { schema: schema(s) } } });
+  return {
+    '/privacy/customers/{ref}': {
+      get: {
+        ...common,
+        operationId: 'exportPrivacySubject',
+        summary: 'Everything held on one person, as one document; recorded in the audit trail',
+        parameters: [refParam],
+        responses: { '200': ok(PrivacyExport, 'The export document.'), '404': errorResponse('No customer matches the ref.'), ...errors },
+      },
+      delete: {
+        ...common,
+        operationId: 'erasePrivacySubject',
+        summary: 'Erase one person in one transaction; recorded in the audit trail',
+        parameters: [refParam],
+        responses: { '200': ok(ErasureReceipt, 'The erasure receipt.'), '404': errorResponse('No customer matches the ref.'), ...errors },
+      },
+    },
+    '/privacy/audit': {
+      get: {
+        ...common,
+        operationId: 'listPrivacyAudit',
+        summary: 'The hash-chained audit trail, in sequence order',
+        parameters: [
+          { name: 'customerId', in: 'query', schema: { type: 'string' }, description: 'A customer ref, or the id of an erased customer.' },
+          { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 }, description: 'Entries after this sequence number.' },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        ],
+        responses: {
+          '200': {
+            ...ok(Type.Array(AuditEntry), 'A page of entries.'),
+            headers: { Link: { description: 'rel="next" while more entries follow.', schema: { type: 'string' } } },
+          },
+          '400': errorResponse('Invalid query.'),
+          ...errors,
+        },
+      },
+    },
+  };
+}
+
 export function buildOpenApiDocument(options: OpenApiOptions): Json {
   const components: Record<string, Json> = {};
   const roots: Record<string, unknown> = {
@@ -191,6 +250,8 @@ export function buildOpenApiDocument(options: OpenApiOptions): Json {
     });
   }
 
+  if (options.authenticated) Object.assign(paths, privacyPaths(components));
+
   return {
     openapi: '3.1.0',
     info: {
@@ -200,7 +261,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): Json {
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: options.basePath }],
-    tags: [...new Set(operations.map((op) => op.tag))].map((name) => ({ name })),
+    tags: [...new Set([...operations.map((op) => op.tag), ...(options.authenticated ? ['Privacy'] : [])])].map((name) => ({ name })),
     paths: JSON.parse(JSON.stringify(paths)),
     components: {
       schemas: components,
@@ -213,6 +274,12 @@ export function buildOpenApiDocument(options: OpenApiOptions): Json {
                 bearerFormat: 'JWT',
                 description:
                   'Token from POST /oauth/token (client credentials, scope od.crm or od.all). With an application-model client, name the merchant in X-App-MerchantId.',
+              },
+              adminKey: {
+                type: 'apiKey',
+                in: 'header',
+                name: 'X-Admin-Key',
+                description: 'The admin key; privacy operations only, naming the merchant in X-App-MerchantId.',
               },
             },
           }

@@ -9,7 +9,12 @@ import type { Customer } from '../contract/customer.js';
 import type { CustomerEvent } from '../contract/event.js';
 import type { Lead } from '../contract/lead.js';
 import type { Review } from '../contract/review.js';
-import type { CustomerRow, ListSpec, RecordRow, StoreEngine } from '../store/engine.js';
+import type { AuditQuery, AuditRow, CustomerRow, ListSpec, RecordRow, StoreEngine } from '../store/engine.js';
+import type { AuditDraft } from './audit-chain.js';
+import { subjectMarker, type PrivacySettings } from './erasure-marker.js';
+import { retentionProgram, type RetentionLimits } from './retention.js';
+
+import { auditPage, auditProgram, eraseProgram, exportProgram, type ErasureReceipt, type Requester } from './privacy-programs.js';
 import type {
   CustomerFilter,
   EventFilter,
@@ -31,10 +36,15 @@ import { leadDraft, orderDraft, reviewDraft } from './record-rules.js';
 import { itemsWithinBytes, MAX_PAGE_BYTES, renderCustomer, renderRow } from './wire.js';
 import { customerUpsertProgram, eventsProgram, recordById, replacingProgram } from './write-programs.js';
 
+/** Rows one retention transaction deletes at most. */
+const RETENTION_BATCH = 1000;
+
 export class DomainStore implements Store {
   readonly backend: string;
   /** The loyalty ledger (docs/contract.md §15). */
   readonly loyalty: LoyaltyLedger;
+  /** The erasure-marker key and rule (docs/contract.md §14); set by the server that holds the secret key. */
+  private privacySettings: PrivacySettings | undefined;
 
   constructor(protected readonly engine: StoreEngine) {
     this.backend = engine.backend;
@@ -55,7 +65,47 @@ export class DomainStore implements Store {
   }
 
   upsertCustomers(tenant: string, customers: Customer[]): Promise<WriteSummary> {
-    return this.engine.write(tenant, (stamp) => customerUpsertProgram(customers, stamp));
+    return this.engine.write(tenant, (stamp) => customerUpsertProgram(customers, stamp, this.privacySettings));
+  }
+
+  configurePrivacy(settings: PrivacySettings): void {
+    this.privacySettings = settings;
+  }
+
+  private requirePrivacy(): PrivacySettings {
+    if (!this.privacySettings) throw new Error('privacy operations need the server secret key (configurePrivacy)');
+    return this.privacySettings;
+  }
+
+  exportSubject(tenant: string, ref: string, requester: Requester): Promise<string | undefined> {
+    const settings = this.requirePrivacy();
+    return this.engine.write(tenant, (stamp) => exportProgram(tenant, ref, settings, requester, stamp));
+  }
+
+  eraseSubject(tenant: string, ref: string, requester: Requester): Promise<ErasureReceipt | undefined> {
+    const settings = this.requirePrivacy();
+    return this.engine.write(tenant, (stamp) => eraseProgram(ref, settings, requester, stamp));
+  }
+
+  /** A page of the audit trail; `customerRef` is a customer id, hashed as the trail names people (§14). */
+  readAudit(tenant: string, query: AuditQuery): Promise<AuditRow[]> {
+    const customerId = query.customerId === undefined ? undefined : subjectMarker(this.requirePrivacy().markerKey, query.customerId);
+    return this.engine.read(tenant, () => auditPage({ ...query, customerId }));
+  }
+
+  appendAudit(tenant: string, draft: AuditDraft): Promise<AuditRow> {
+    return this.engine.write(tenant, (stamp) => auditProgram(draft, stamp));
+  }
+
+  /** Bounded batches, each its own transaction, so a large backlog never holds the tenant's lock long. */
+  async applyRetention(tenant: string, limits: RetentionLimits, nowMs: number): Promise<{ events: number; orders: number }> {
+    const total = { events: 0, orders: 0 };
+    for (;;) {
+      const batch = await this.engine.write(tenant, (stamp) => retentionProgram(limits, nowMs, RETENTION_BATCH, stamp));
+      total.events += batch.events;
+      total.orders += batch.orders;
+      if (!batch.more) return total;
+    }
   }
 
   getCustomer(tenant: string, ref: string): Promise<string | undefined> {

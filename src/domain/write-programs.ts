@@ -17,11 +17,13 @@ import {
   type RecordTable,
   type WritePlan,
 } from '../store/engine.js';
+import { stampToIso } from '../store/change-clock.js';
 import { StoreConflictError, type WriteSummary } from '../store/store.js';
 import { CONSENT_EVENT_TYPES, consentFromEvent, consentSupersedes, latestConsent, type ConsentState } from './consent.js';
 import { normalizedOrUndefined, resolveCustomers } from './customer-resolution.js';
 import { externalIdsOf, planCustomerUpsert, type StoredCustomer } from './customer-upsert.js';
 import { eventDraft, type leadDraft, planEventWrites, planReplacingWrites } from './record-rules.js';
+import { payloadMarkers, SubjectErasedError, type PrivacySettings } from './erasure-marker.js';
 import { planDeliveries } from './webhook-deliveries.js';
 import { renderRow } from './wire.js';
 
@@ -35,8 +37,14 @@ function identifierOf(row: CustomerRow | undefined): { type: string; value: stri
   return typeof identifier?.type === 'string' && typeof identifier.value === 'string' ? { type: identifier.type, value: identifier.value } : undefined;
 }
 
-export function* customerUpsertProgram(customers: Customer[], stamp: () => number): Program<{ plan: WritePlan; result: WriteSummary }> {
+export function* customerUpsertProgram(
+  customers: Customer[],
+  stamp: () => number,
+  privacy?: PrivacySettings,
+): Program<{ plan: WritePlan; result: WriteSummary }> {
+  const markers = privacy ? customers.map((c) => payloadMarkers(privacy.markerKey, c)) : [];
   const first = yield {
+    erasureMarkers: markers.flat(),
     identities: customers.flatMap((c) => {
       const value = normalizedOrUndefined(c.identifier.type, c.identifier.value);
       return value === undefined ? [] : [{ type: c.identifier.type, value }];
@@ -47,6 +55,7 @@ export function* customerUpsertProgram(customers: Customer[], stamp: () => numbe
   const externalHolder = new Map([...first.externalIds].map(([key, holders]) => [key, [...holders].sort()[0]]));
   const ids = [...new Set([...customers.flatMap((c) => (c.id ? [c.id] : [])), ...first.identities.values(), ...externalHolder.values()])];
   const stored = (yield { customers: ids }).customers;
+  if (privacy?.afterErasure !== 'accept' && first.erasureMarkers.size > 0) refuseErased(customers, markers, first, externalHolder, stored);
   const plan = planCustomerUpsert(
     customers,
     {
@@ -84,12 +93,44 @@ export function* customerUpsertProgram(customers: Customer[], stamp: () => numbe
       consent: write.isNew ? (consent ? JSON.stringify(consent) : null) : (before?.consent ?? null),
       previousStamp: write.isNew ? undefined : before?.stamp,
     });
+    // docs/contract.md §14.5: a change of the consent list (rc.2 `consents[]`) is kept with its time.
+    const consents = JSON.stringify(write.data.consents ?? null);
+    const consentsBefore = before ? JSON.stringify((JSON.parse(before.data) as JsonObject).consents ?? null) : 'null';
+    if (consents !== consentsBefore) {
+      result.consentChanges = result.consentChanges ?? [];
+      result.consentChanges.push({ customer_id: write.id, stamp: write.stamp, at: stampToIso(write.stamp), source: 'customer.consents', data: consents });
+    }
     // Only customers that existed have external ids to resynchronise.
     if (!write.isNew) result.externalIdsReplacedFor.push(write.id);
     for (const e of externalIdsOf(write.data)) result.externalIds.push({ ...e, customerId: write.id });
   }
   result.identities = plan.identities;
   return { plan: result, result: plan.summary };
+}
+
+/**
+ * docs/contract.md §14: an item bringing an identifier of an erased person, and matching no
+ * stored customer, is refused (the whole batch, nothing written) unless the server accepts
+ * such writes as a new person.
+ */
+function refuseErased(
+  customers: Customer[],
+  markers: string[][],
+  found: LookupResult,
+  externalHolder: Map<string, string>,
+  stored: Map<string, CustomerRow>,
+): void {
+  const details: string[] = [];
+  customers.forEach((c, i) => {
+    if (!markers[i].some((m) => found.erasureMarkers.has(m))) return;
+    const value = normalizedOrUndefined(c.identifier.type, c.identifier.value);
+    const held =
+      (c.id !== undefined && stored.has(c.id)) ||
+      (value !== undefined && found.identities.has(identityKey(c.identifier.type, value))) ||
+      (c.externalIds ?? []).some((e) => externalHolder.has(externalIdKey(e.source, e.key ?? '', e.value)));
+    if (!held) details.push(`/${i}: names a person whose data was erased`);
+  });
+  if (details.length > 0) throw new SubjectErasedError(details);
 }
 
 export function* eventsProgram(events: CustomerEvent[], stamp: () => number): Program<{ plan: WritePlan; result: WriteSummary }> {

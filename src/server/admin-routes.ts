@@ -7,12 +7,13 @@
  * constant time. Served only when an admin key is configured. Secrets appear once, in the
  * answer that creates or rotates them.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ClientRegistry, NewClient } from '../auth/client-registry.js';
 import type { SecretBox } from '../auth/secret-box.js';
 import type { TokenService } from '../auth/token-service.js';
 import { ContractError } from '../contract/errors.js';
+import type { AuditDraft } from '../domain/audit-chain.js';
 import type { DeliveryStatus, WebhookStore } from '../store/webhook-store.js';
 import { addSubscription, listSubscriptions, type NewSubscription } from '../sync/webhook-subscriptions.js';
 import { loyaltyAdminRoutes } from './loyalty-admin-routes.js';
@@ -86,17 +87,31 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (
     }
   });
 
+  /**
+   * A client change is recorded in the audit trail of every merchant the client acts for
+   * (docs/contract.md §14.7): which client, what, when, under which request id. Never a secret.
+   */
+  const audit = async (request: FastifyRequest, action: AuditDraft['action'], client: { clientId: string; merchants: string[]; scopes?: string[] }) => {
+    for (const merchant of client.merchants)
+      await app.store.appendAudit(merchant, { actor: 'admin', requestId: request.id, action, details: { clientId: client.clientId, scopes: client.scopes } });
+  };
+
   app.get('/admin/clients', async () => clients.list());
-  app.post('/admin/clients', async (request, reply) =>
-    reply
-      .code(201)
-      .header('cache-control', 'no-store')
-      .send(await clients.add(readNewClient(request.body))),
-  );
-  app.post('/admin/clients/:clientId/revoke', async (request) => clients.revoke((request.params as { clientId: string }).clientId));
-  app.post('/admin/clients/:clientId/rotate-secret', async (request, reply) =>
-    reply.header('cache-control', 'no-store').send(await clients.rotateSecret((request.params as { clientId: string }).clientId)),
-  );
+  app.post('/admin/clients', async (request, reply) => {
+    const issued = await clients.add(readNewClient(request.body));
+    await audit(request, 'admin.client.add', issued);
+    return reply.code(201).header('cache-control', 'no-store').send(issued);
+  });
+  app.post('/admin/clients/:clientId/revoke', async (request) => {
+    const revoked = await clients.revoke((request.params as { clientId: string }).clientId);
+    await audit(request, 'admin.client.revoke', revoked);
+    return revoked;
+  });
+  app.post('/admin/clients/:clientId/rotate-secret', async (request, reply) => {
+    const rotated = await clients.rotateSecret((request.params as { clientId: string }).clientId);
+    await audit(request, 'admin.client.rotate-secret', rotated);
+    return reply.header('cache-control', 'no-store').send(rotated);
+  });
 
   app.get('/admin/webhooks/subscriptions', async (request) => listSubscriptions(webhooks, (request.query as { merchant?: string }).merchant));
   app.post('/admin/webhooks/subscriptions', async (request, reply) =>

@@ -25,6 +25,8 @@ import { merchantsRoute } from './merchants-route.js';
 import { registerMetrics } from './metrics.js';
 import { withRedactedUrls } from './log-redaction.js';
 import { oauthRoutes } from './oauth-routes.js';
+import { privacyRoutes } from './privacy-routes.js';
+import { MARKER_KEY_PURPOSE, type AfterErasure } from '../domain/erasure-marker.js';
 import { customerRoutes } from './routes/customers.js';
 import { eventRoutes } from './routes/events.js';
 import { leadRoutes } from './routes/leads.js';
@@ -74,6 +76,11 @@ export interface AppOptions {
    * API (docs/contract.md §13.1; the delivery worker has the same switch).
    */
   webhookAllowPrivateTargets?: boolean;
+  /**
+   * docs/contract.md §14: what a write of an erased person's identifiers does (`refuse`, the
+   * default, or `accept` as a new person). Privacy operations need `auth` (its secret key).
+   */
+  afterErasure?: AfterErasure;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
@@ -165,6 +172,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         tokens: auth.tokens,
         allowPrivateWebhookTargets: Boolean(options.webhookAllowPrivateTargets),
       });
+    // Erasure markers are keyed by a key derived from the instance secret key (§14).
+    options.store.configurePrivacy({ markerKey: auth.secrets.deriveKey(MARKER_KEY_PURPOSE), afterErasure: options.afterErasure ?? 'refuse' });
+    await app.register(privacyRoutes, { auth, prefix });
   }
   await app.register(
     async (operations) => {

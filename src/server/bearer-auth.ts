@@ -24,7 +24,11 @@ function unauthorized(message: string, error?: 'invalid_request' | 'invalid_toke
 }
 
 /** The client behind a request's Bearer token, with the scopes the token grants. */
-export async function authenticateClient(auth: AuthService, request: FastifyRequest): Promise<{ client: ClientRecord; scopes: string[] }> {
+export async function authenticateClient(
+  auth: AuthService,
+  request: FastifyRequest,
+  accepted: readonly string[] = customerScopes,
+): Promise<{ client: ClientRecord; scopes: string[] }> {
   const header = request.headers.authorization;
   if (header === undefined || header === '') throw unauthorized('send an access token: Authorization: Bearer <token> (get one at POST /oauth/token)');
   const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
@@ -44,10 +48,10 @@ export async function authenticateClient(auth: AuthService, request: FastifyRequ
   if (client.revokedAt) throw unauthorized('the client of this token is revoked', 'invalid_token');
   if (!verified.external && predatesSecretRotation(verified.payload, client))
     throw unauthorized("the token was issued before the client's secret was rotated; get a new one", 'invalid_token');
-  const granted = verified.scopes.filter((s) => (customerScopes as readonly string[]).includes(s));
+  const granted = verified.scopes.filter((s) => accepted.includes(s));
   if (granted.length === 0) {
-    throw new ContractError('FORBIDDEN', `the token lacks a Customer scope (${customerScopes.join(' or ')})`, [], {
-      'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${customerScopes.join(' ')}"`,
+    throw new ContractError('FORBIDDEN', `the token lacks a scope of this operation (${accepted.join(' or ')})`, [], {
+      'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${accepted.join(' ')}"`,
     });
   }
   return { client, scopes: granted };

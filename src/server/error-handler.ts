@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ContractError, errorCodes, type ErrorCode } from '../contract/errors.js';
 import { StoreConflictError, StoreUnavailableError } from '../store/store.js';
+import { SubjectErasedError } from '../domain/erasure-marker.js';
 import { recordRouteMethods } from './method-not-allowed.js';
 
 /**
@@ -40,6 +41,7 @@ export const codeForStatus: Readonly<Record<number, ErrorCode>> = {
       .map(([code, def]) => [def.status, code as ErrorCode]),
   ),
   400: 'VALIDATION_ERROR',
+  409: 'CONFLICT',
 };
 
 function unavailable(message: string): ContractError {
@@ -63,6 +65,7 @@ function schemaDetails(error: unknown): string[] {
 export function toContractError(error: unknown, limits: { bodyLimit: number }): ContractError {
   if (error instanceof ContractError) return error;
   if (error instanceof StoreConflictError) return new ContractError('CONFLICT', error.message, error.details);
+  if (error instanceof SubjectErasedError) return new ContractError('SUBJECT_ERASED', error.message, error.details);
   if (error instanceof StoreUnavailableError) return unavailable('the database is unreachable; nothing was written. Retry after the Retry-After delay');
   const fastifyError = error as Partial<FastifyError>;
   const mapped = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;

@@ -73,6 +73,57 @@ export interface LookupRequest {
   records?: { table: RecordTable; ids: string[] };
   /** The tenant's webhook subscriptions (id, event types and format). */
   subscriptions?: boolean;
+  /** Rows of one record table whose `customer_ref` is one of `refs` (docs/contract.md §14). */
+  recordsByRef?: { table: Exclude<RecordTable, 'leads'>; refs: string[] };
+  /** Every lead of the tenant: which of them match a person is a domain rule (§14). */
+  allLeads?: boolean;
+  /** Webhook outbox rows of these event ids. */
+  deliveriesOf?: string[];
+  /** Which of these erasure markers the tenant holds. */
+  erasureMarkers?: string[];
+  /** The last audit entry of the tenant (its sequence number and hash), to chain the next one. */
+  auditTail?: boolean;
+  /** Audit entries of the tenant in sequence order, filtered (§14). */
+  audit?: AuditQuery;
+  /** The consent-list history of these customers (§14.5). */
+  consentHistoryOf?: string[];
+  /** At most `limit` rows of `table` whose `column` (epoch ms) is below `beforeMs`, oldest first (retention, §14.8). */
+  expired?: { table: 'orders' | 'events'; column: 'created_ms' | 'occurred_ms'; beforeMs: number; limit: number };
+}
+
+/** One row of the webhook outbox, as the privacy export shows it. */
+export interface DeliveryRow {
+  id: number;
+  subscription_id: string;
+  event_id: string;
+  body: string;
+  status: string;
+  attempts: number;
+  created_at: string;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+
+/** One entry of the append-only privacy audit trail, as stored (docs/contract.md §14). */
+export interface AuditRow {
+  seq: number;
+  at: string;
+  actor: string;
+  request_id: string | null;
+  action: string;
+  customer_id: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditQuery {
+  customerId?: string;
+  /** ISO instants, inclusive. */
+  from?: string;
+  to?: string;
+  afterSeq?: number;
+  limit: number;
 }
 
 export interface LookupResult {
@@ -85,7 +136,53 @@ export interface LookupResult {
   eventsByCustomer: { customer_ref: string; id: string; event_type: string; data: string }[];
   records: Map<string, RecordRow>;
   subscriptions: { id: string; eventTypes: string[]; format: WebhookFormat }[];
+  recordsByRef: RecordRow[];
+  allLeads: RecordRow[];
+  deliveries: DeliveryRow[];
+  erasureMarkers: Set<string>;
+  auditTail: AuditRow | undefined;
+  audit: AuditRow[];
+  expired: RecordRow[];
+  consentHistory: ConsentHistoryRow[];
 }
+
+/** One change of a customer's consent list (rc.2 `consents[]`), as stored (§14.5). */
+export interface ConsentHistoryRow {
+  customer_id: string;
+  stamp: number;
+  at: string;
+  source: string;
+  /** The list after the change, as JSON text (`null` when cleared). */
+  data: string;
+}
+
+/** What an erasure removes (docs/contract.md §14); applied with the rest of the plan. */
+export interface ErasurePlan {
+  /** Customers removed with their identities and external ids; `stamp` for the stamp buckets. */
+  customers: { id: string; stamp: number }[];
+  /** Record rows removed. */
+  records: { table: RecordTable; rows: { id: string; stamp: number }[] }[];
+  /** Webhook outbox rows of these events removed, whatever their status. */
+  deliveriesOfEvents: string[];
+  /** Keyed hashes of the person's identifiers, kept so a later write of them is recognized. */
+  markers: string[];
+  erasedAt: string;
+}
+
+/** The privacy parts of a look-up result when nothing of them was asked. */
+export const emptyPrivacyResult = (): Pick<
+  LookupResult,
+  'recordsByRef' | 'allLeads' | 'deliveries' | 'erasureMarkers' | 'auditTail' | 'audit' | 'expired' | 'consentHistory'
+> => ({
+  consentHistory: [],
+  expired: [],
+  recordsByRef: [],
+  allLeads: [],
+  deliveries: [],
+  erasureMarkers: new Set(),
+  auditTail: undefined,
+  audit: [],
+});
 
 export const identityKey = (type: string, value: string): string => `${type}\u0000${value}`;
 export const externalIdKey = (source: string, key: string, value: string): string => `${source}\u0000${key}\u0000${value}`;
@@ -110,6 +207,10 @@ export interface WritePlan {
   records?: { table: RecordTable; rows: RecordPut[] };
   /** Webhook deliveries queued in the same transaction as their events (the outbox). */
   deliveries: DeliveryPut[];
+  erase?: ErasurePlan;
+  /** Audit entries appended, already chained by the domain. */
+  audit?: AuditRow[];
+  consentChanges?: ConsentHistoryRow[];
 }
 
 /** One row of the webhook outbox: the exact body sent, due at `dueAt` (epoch ms). */

@@ -14,6 +14,11 @@ import type { LoyaltyLedger } from '../domain/loyalty/loyalty-ledger.js';
 import type { CustomerEvent } from '../contract/event.js';
 import type { Lead } from '../contract/lead.js';
 import type { Review } from '../contract/review.js';
+import type { AuditDraft } from '../domain/audit-chain.js';
+import type { PrivacySettings } from '../domain/erasure-marker.js';
+import type { RetentionLimits } from '../domain/retention.js';
+import type { ErasureReceipt, Requester } from '../domain/privacy-programs.js';
+import type { AuditQuery, AuditRow } from './engine.js';
 
 /** An Order snapshot: the canonical v1 Order, of which only the string `id` is certain. */
 export type OrderSnapshot = { id: string } & Record<string, unknown>;
@@ -147,6 +152,17 @@ export interface Store {
   /** Stores events idempotently and applies consent events to their customers. */
   publishEvents(tenant: string, events: CustomerEvent[]): Promise<WriteSummary>;
   listEvents(tenant: string, filter: EventFilter, page: PageRequest): Promise<PageResult>;
+
+  /** Sets the erasure-marker key and the rule for writes of erased identifiers (docs/contract.md §14). */
+  configurePrivacy(settings: PrivacySettings): void;
+  /** The person's data as the export document (JSON text), with its audit entry; undefined when `ref` names nobody. */
+  exportSubject(tenant: string, ref: string, requester: Requester): Promise<string | undefined>;
+  /** Erases the person in one transaction and records it; undefined when `ref` names nobody. */
+  eraseSubject(tenant: string, ref: string, requester: Requester): Promise<ErasureReceipt | undefined>;
+  readAudit(tenant: string, query: AuditQuery): Promise<AuditRow[]>;
+  appendAudit(tenant: string, draft: AuditDraft): Promise<AuditRow>;
+  /** Deletes the tenant's events and orders older than its limits (docs/contract.md §14.8); returns how many. */
+  applyRetention(tenant: string, limits: RetentionLimits, nowMs: number): Promise<{ events: number; orders: number }>;
 
   /** Resolves when the store can serve requests. */
   ping(): Promise<void>;

@@ -13,6 +13,7 @@ import * as webhooks from './migrations/003-webhooks.js';
 import * as stampCounts from './migrations/004-stamp-counts.js';
 import * as documentText from './migrations/005-document-text.js';
 import * as identityRenormalization from './migrations/006-identity-renormalization.js';
+import * as privacy from './migrations/010-privacy.js';
 import * as loyaltyLedger from './migrations/020-loyalty.js';
 import * as webhookFormat from './migrations/030-webhook-format.js';
 
@@ -28,6 +29,7 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   stampCounts,
   documentText,
   identityRenormalization,
+  privacy,
   loyaltyLedger,
   webhookFormat,
 ];

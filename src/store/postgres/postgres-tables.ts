@@ -7,6 +7,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import {
+  emptyPrivacyResult,
   externalIdKey,
   identityKey,
   RECORD_COLUMNS,
@@ -17,6 +18,7 @@ import {
   type RecordTable,
   type WritePlan,
 } from '../engine.js';
+import { pgPrivacyApply, pgPrivacyLookup } from './postgres-privacy.js';
 import { enqueuePgDeliveries } from './postgres-webhooks.js';
 import type { WebhookFormat } from '../webhook-store.js';
 
@@ -84,7 +86,16 @@ export async function pgLookup(db: Db, tenant: string, request: LookupRequest): 
         [tenant],
       )
     : none;
-  const [c, i, e, o, v, r, s] = await Promise.all([customers, identities, externals, identitiesOf, events, records, subscriptions]);
+  const [c, i, e, o, v, r, s, privacy] = await Promise.all([
+    customers,
+    identities,
+    externals,
+    identitiesOf,
+    events,
+    records,
+    subscriptions,
+    pgPrivacyLookup(db, tenant, request),
+  ]);
   const of = new Map<string, { type: string; value: string }[]>();
   for (const row of o?.rows ?? []) of.set(row.customer_id, [...(of.get(row.customer_id) ?? []), { type: row.type, value: row.value }]);
   return {
@@ -95,6 +106,8 @@ export async function pgLookup(db: Db, tenant: string, request: LookupRequest): 
     eventsByCustomer: v?.rows ?? [],
     records: new Map((r?.rows ?? []).map((row) => [row.id, row])),
     subscriptions: (s?.rows ?? []).map((row) => ({ id: row.id, eventTypes: row.event_types, format: row.format })),
+    ...emptyPrivacyResult(),
+    ...privacy,
   };
 }
 
@@ -152,5 +165,6 @@ export async function pgApply(db: PoolClient, tenant: string, plan: WritePlan): 
   }
   // The deliveries of new events commit with them (the outbox of webhook-store.ts).
   await enqueuePgDeliveries(db, tenant, plan.deliveries);
+  await pgPrivacyApply(db, tenant, plan);
   return plan.customers.length + (records?.rows.length ?? 0);
 }

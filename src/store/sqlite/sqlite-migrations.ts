@@ -15,6 +15,7 @@ import * as changeClock from './migrations/004-change-clock.js';
 import * as stampCounts from './migrations/005-stamp-counts.js';
 import * as microsecondCreatedAt from './migrations/006-microsecond-created-at.js';
 import * as identityRenormalization from './migrations/007-identity-renormalization.js';
+import * as privacy from './migrations/010-privacy.js';
 import * as loyaltyLedger from './migrations/020-loyalty.js';
 import * as webhookFormat from './migrations/030-webhook-format.js';
 
@@ -31,6 +32,7 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
   stampCounts,
   microsecondCreatedAt,
   identityRenormalization,
+  privacy,
   loyaltyLedger,
   webhookFormat,
 ];

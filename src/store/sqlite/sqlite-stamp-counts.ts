@@ -33,6 +33,11 @@ export class SqliteStampCounts {
     }
   }
 
+  /** A record of `table` at stamp `stamp` was deleted (an erasure, docs/contract.md §14). */
+  removed(table: CountedTable, tenant: string, stamp: number): void {
+    for (const { level, width } of STAMP_LEVELS) this.add(tenant, table, level, Math.floor(stamp / width), -1);
+  }
+
   private add(tenant: string, table: CountedTable, level: number, bucket: number, delta: number): void {
     const key = `${tenant}\u0000${table}\u0000${level}\u0000${bucket}`;
     const entry = this.pending.get(key);

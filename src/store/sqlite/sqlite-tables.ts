@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import {
+  emptyPrivacyResult,
   externalIdKey,
   identityKey,
   RECORD_COLUMNS,
@@ -16,6 +17,7 @@ import {
   type RecordTable,
   type WritePlan,
 } from '../engine.js';
+import { SqlitePrivacyTables } from './sqlite-privacy.js';
 import type { SqliteStampCounts } from './sqlite-stamp-counts.js';
 import { prepareDeliveryEnqueue, prepareSubscriptionLookup } from './sqlite-webhooks.js';
 
@@ -37,6 +39,7 @@ export class SqliteTables {
   private readonly putRecord: Record<RecordTable, Database.Statement>;
   private readonly enqueueDeliveries: ReturnType<typeof prepareDeliveryEnqueue>;
   private readonly subscriptionsOf: ReturnType<typeof prepareSubscriptionLookup>;
+  private readonly privacy: SqlitePrivacyTables;
 
   constructor(
     db: Database.Database,
@@ -76,6 +79,7 @@ export class SqliteTables {
     ) as Record<RecordTable, Database.Statement>;
     this.enqueueDeliveries = prepareDeliveryEnqueue(db);
     this.subscriptionsOf = prepareSubscriptionLookup(db);
+    this.privacy = new SqlitePrivacyTables(db, stampCounts);
   }
 
   lookup(tenant: string, request: LookupRequest): LookupResult {
@@ -87,7 +91,9 @@ export class SqliteTables {
       eventsByCustomer: [],
       records: new Map(),
       subscriptions: request.subscriptions ? this.subscriptionsOf(tenant) : [],
+      ...emptyPrivacyResult(),
     };
+    this.privacy.lookup(tenant, request, result);
     for (const id of new Set(request.customers ?? [])) {
       const row = this.customerById.get(tenant, id) as CustomerRow | undefined;
       if (row) result.customers.set(id, row);
@@ -138,5 +144,6 @@ export class SqliteTables {
     }
     // The deliveries of new events commit with them (the outbox of webhook-store.ts).
     for (const delivery of plan.deliveries) this.enqueueDeliveries(tenant, delivery);
+    this.privacy.apply(tenant, plan);
   }
 }
