@@ -123,3 +123,33 @@ export interface LedgerEngine {
   transact<T>(tenant: string, program: LedgerProgram<T>): Promise<T>;
   list<Row>(tenant: string, query: LedgerList, page: LedgerPage): Promise<{ rows: Row[]; total: number }>;
 }
+
+/**
+ * A ledger list's filters as column conditions with `?` placeholders, one mapping for both
+ * engines (each renders its own placeholders); `activeIsTrue` is how the engine spells a true
+ * boolean column.
+ */
+export function ledgerListConditions(query: LedgerList, activeIsTrue: string): { where: string[]; params: unknown[] } {
+  const pairs: [string, string | undefined][] = [];
+  const fixed: string[] = [];
+  switch (query.table) {
+    case 'programs':
+      pairs.push(['merchant_id = ?', query.merchantId]);
+      break;
+    case 'accounts':
+      pairs.push(['customer_id = ?', query.customerId], ['program_id = ?', query.programId]);
+      break;
+    case 'entries':
+      pairs.push(['account_id = ?', query.accountId], ['occurred_at >= ?', query.occurredFrom], ['occurred_at <= ?', query.occurredTo]);
+      break;
+    case 'rewards':
+      pairs.push(['program_id = ?', query.programId]);
+      if (query.activeOnly) fixed.push(activeIsTrue);
+      break;
+    case 'coupons':
+      pairs.push(['merchant_id = ?', query.merchantId], ['program_id = ?', query.programId], ['customer_id = ?', query.customerId]);
+      break;
+  }
+  const present = pairs.filter((p): p is [string, string] => p[1] !== undefined);
+  return { where: [...present.map((p) => p[0]), ...fixed], params: present.map((p) => p[1]) };
+}

@@ -6,7 +6,15 @@
  * the same row (a unique violation) or a deadlock is run again from the start.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { LedgerAnswer, LedgerEngine, LedgerList, LedgerPage, LedgerProgram, LedgerStep } from '../ledger-engine.js';
+import {
+  type LedgerAnswer,
+  type LedgerEngine,
+  type LedgerList,
+  type LedgerPage,
+  type LedgerProgram,
+  type LedgerStep,
+  ledgerListConditions,
+} from '../ledger-engine.js';
 import { isUnavailable, translatePgError } from './postgres-errors.js';
 
 /** Columns in the order of the row types; numeric ones read as float8 so they come back as numbers. */
@@ -131,7 +139,7 @@ export class PostgresLedger implements LedgerEngine {
 
   async list<Row>(tenant: string, query: LedgerList, page: LedgerPage): Promise<{ rows: Row[]; total: number }> {
     const table = LIST_TABLES[query.table];
-    const { where, params } = listConditions(query);
+    const { where, params } = ledgerListConditions(query, 'active');
     const clause = ['tenant = $1', ...where.map((w, i) => w.replace('?', `$${i + 2}`))].join(' AND ');
     try {
       const count = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${clause}`, [tenant, ...params]);
@@ -147,30 +155,4 @@ export class PostgresLedger implements LedgerEngine {
       return translatePgError(error);
     }
   }
-}
-
-/** The list's filters as column conditions (the same mapping as the SQLite ledger). */
-function listConditions(query: LedgerList): { where: string[]; params: unknown[] } {
-  const pairs: [string, string | undefined][] = [];
-  const fixed: string[] = [];
-  switch (query.table) {
-    case 'programs':
-      pairs.push(['merchant_id = ?', query.merchantId]);
-      break;
-    case 'accounts':
-      pairs.push(['customer_id = ?', query.customerId], ['program_id = ?', query.programId]);
-      break;
-    case 'entries':
-      pairs.push(['account_id = ?', query.accountId], ['occurred_at >= ?', query.occurredFrom], ['occurred_at <= ?', query.occurredTo]);
-      break;
-    case 'rewards':
-      pairs.push(['program_id = ?', query.programId]);
-      if (query.activeOnly) fixed.push('active');
-      break;
-    case 'coupons':
-      pairs.push(['merchant_id = ?', query.merchantId], ['program_id = ?', query.programId], ['customer_id = ?', query.customerId]);
-      break;
-  }
-  const present = pairs.filter((p): p is [string, string] => p[1] !== undefined);
-  return { where: [...present.map((p) => p[0]), ...fixed], params: present.map((p) => p[1]) };
 }

@@ -4,7 +4,16 @@
  * racing for the same points take turns, the second sees the first's debit.
  */
 import type Database from 'better-sqlite3';
-import type { LedgerAnswer, LedgerEngine, LedgerList, LedgerPage, LedgerProgram, LedgerStep, RewardRow } from '../ledger-engine.js';
+import {
+  type LedgerAnswer,
+  type LedgerEngine,
+  type LedgerList,
+  type LedgerPage,
+  type LedgerProgram,
+  type LedgerStep,
+  ledgerListConditions,
+  type RewardRow,
+} from '../ledger-engine.js';
 
 const COLUMNS = {
   loyalty_programs: ['id', 'data', 'rules', 'merchant_id', 'updated_at'],
@@ -120,7 +129,7 @@ export class SqliteLedger implements LedgerEngine {
 
   list<Row>(tenant: string, query: LedgerList, page: LedgerPage): Promise<{ rows: Row[]; total: number }> {
     const table = LIST_TABLES[query.table];
-    const { where, params } = listConditions(query);
+    const { where, params } = ledgerListConditions(query, 'active = 1');
     const clause = ['tenant = ?', ...where].join(' AND ');
     const total = this.db
       .prepare(`SELECT count(*) FROM ${table} WHERE ${clause}`)
@@ -132,30 +141,4 @@ export class SqliteLedger implements LedgerEngine {
       .map((r) => fromSqlite(table, r as Record<string, unknown>) as Row);
     return Promise.resolve({ rows, total });
   }
-}
-
-/** The list's filters as column conditions (the same mapping as the PostgreSQL ledger). */
-function listConditions(query: LedgerList): { where: string[]; params: unknown[] } {
-  const pairs: [string, string | undefined][] = [];
-  const fixed: string[] = [];
-  switch (query.table) {
-    case 'programs':
-      pairs.push(['merchant_id = ?', query.merchantId]);
-      break;
-    case 'accounts':
-      pairs.push(['customer_id = ?', query.customerId], ['program_id = ?', query.programId]);
-      break;
-    case 'entries':
-      pairs.push(['account_id = ?', query.accountId], ['occurred_at >= ?', query.occurredFrom], ['occurred_at <= ?', query.occurredTo]);
-      break;
-    case 'rewards':
-      pairs.push(['program_id = ?', query.programId]);
-      if (query.activeOnly) fixed.push('active = 1');
-      break;
-    case 'coupons':
-      pairs.push(['merchant_id = ?', query.merchantId], ['program_id = ?', query.programId], ['customer_id = ?', query.customerId]);
-      break;
-  }
-  const present = pairs.filter((p): p is [string, string] => p[1] !== undefined);
-  return { where: [...present.map((p) => p[0]), ...fixed], params: present.map((p) => p[1]) };
 }
