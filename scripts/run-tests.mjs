@@ -3,7 +3,7 @@
 // Decides once whether PostgreSQL is reachable: the suites then run on both stores, or on
 // SQLite alone with a one-line notice. With ODC_REQUIRE_POSTGRES=1 (CI) its absence fails.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -60,6 +60,20 @@ if (!env.ODC_TEST_STORES) {
     console.log('notice: PostgreSQL not reachable; running the suites on SQLite only');
     env.ODC_TEST_STORES = 'sqlite';
   }
+}
+
+// The tests that start `odc` as a process run the built CLI (test/support/built-cli.ts): build
+// once here when dist/ is missing or older than src/, never in several test files at once.
+const newest = (dir) =>
+  readdirSync(join(root, dir), { withFileTypes: true }).reduce(
+    (max, e) => Math.max(max, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(root, dir, e.name)).mtimeMs),
+    0,
+  );
+const built = existsSync(join(root, 'dist/src/cli/index.js')) ? statSync(join(root, 'dist/src/cli/index.js')).mtimeMs : 0;
+if (built < newest('src')) {
+  console.log('building dist/ for the tests that run the odc command');
+  const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {

@@ -17,6 +17,7 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { caller } from './support/credentials.js';
 import { STORES } from './support/stores.js';
 import { useServer, type TestServer } from './support/test-server.js';
+import { BUILT_CLI } from './support/built-cli.js';
 
 const ADMIN_KEY = 'admin-key-for-tests-0123456789';
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
@@ -192,11 +193,11 @@ describe('odc clients and odc keys on a database file', () => {
   for (const name of ['ODC_SECRET_KEY', 'ODC_SECRET_KEY_FILE', 'DATABASE_URL']) delete env[name];
 
   const odc = async (...args: string[]) => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/index.ts', ...args, '--database', database, '--secret-key-file', keyFile],
-      { cwd: root, env, timeout: 60_000 },
-    );
+    const { stdout } = await promisify(execFile)(process.execPath, [BUILT_CLI, ...args, '--database', database, '--secret-key-file', keyFile], {
+      cwd: root,
+      env,
+      timeout: 60_000,
+    });
     return { text: stdout, json: JSON.parse(stdout) };
   };
 

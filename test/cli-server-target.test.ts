@@ -8,17 +8,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { fetchToken, serverProcess, type ServerProcess } from './support/server-process.js';
+import { BUILT_CLI } from './support/built-cli.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/index.ts', import.meta.url));
+const CLI = BUILT_CLI;
 const ADMIN_KEY = 'admin-key-of-the-cli-test-0123456789';
 const env = { ...process.env };
 for (const name of ['ODC_ADMIN_KEY', 'ODC_ADMIN_KEY_FILE', 'ODC_SERVER', 'DATABASE_URL']) delete env[name];
 
 function odc(args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: any }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
       let json: unknown;
       try {
         json = JSON.parse(stdout);

@@ -12,17 +12,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { addClient, caller, tokenFor } from './support/credentials.js';
 import { STORES, type StoreKind } from './support/stores.js';
 import { startTestServer, type TestResponse } from './support/test-server.js';
+import { BUILT_CLI } from './support/built-cli.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/index.ts', import.meta.url));
+const CLI = BUILT_CLI;
 const MERCHANT = 'move-merchant';
 
 function odc(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -25,6 +25,7 @@ import { createAuthService } from '../src/auth/auth-service.js';
 import { postgresMigrations } from '../src/store/postgres/postgres-migrations.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { createPgDatabase, STORES } from './support/stores.js';
+import { BUILT_CLI } from './support/built-cli.js';
 
 const skip = STORES.some((s) => s.name === 'postgres') ? false : 'PostgreSQL not available';
 const root = join(import.meta.dirname, '..');
@@ -35,7 +36,7 @@ type Res = { status: number; headers: Headers; text: string; json: any };
 
 /** Spawns `odc serve` and resolves with its URL once it prints "odc listening on URL". */
 function startInstance(name: string, database: string, secretKey: Buffer, started: Instance[]): Promise<Instance> {
-  const args = ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--database', database, '--port', '0', '--rate-limit', '0', '--log-level', 'warn'];
+  const args = [BUILT_CLI, 'serve', '--database', database, '--port', '0', '--rate-limit', '0', '--log-level', 'warn'];
   const child = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],

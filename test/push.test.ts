@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { OdcClient } from '../src/client/odc-client.js';
+import { BUILT_CLI } from './support/built-cli.js';
 
 const root = join(import.meta.dirname, '..');
 
@@ -32,7 +33,7 @@ interface Served {
 async function startServe(dir: string): Promise<Served> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--dev', '--port', '0', '--rate-limit', '0', '--log-level', 'warn', '--database', join(dir, 'odc.db')],
+    [BUILT_CLI, 'serve', '--dev', '--port', '0', '--rate-limit', '0', '--log-level', 'warn', '--database', join(dir, 'odc.db')],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
+import { BUILT_CLI } from './support/built-cli.js';
 
 for (const kind of STORES) {
   describe(`restart (${kind.name})`, () => {
@@ -65,14 +66,10 @@ describe('odc serve process', () => {
   it('prints its URL, finishes an in-flight request on SIGTERM, then exits 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'odc-serve-'));
     const database = join(dir, 'odc.db');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/index.ts', 'serve', '--dev', '--port', '0', '--database', database, '--log-level', 'info'],
-      {
-        cwd: join(import.meta.dirname, '..'),
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const child = spawn(process.execPath, [BUILT_CLI, 'serve', '--dev', '--port', '0', '--database', database, '--log-level', 'info'], {
+      cwd: join(import.meta.dirname, '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const lines = createInterface({ input: child.stdout });

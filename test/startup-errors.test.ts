@@ -11,16 +11,16 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { PG_ADMIN_URL, STORES } from './support/stores.js';
+import { BUILT_CLI } from './support/built-cli.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/index.ts', import.meta.url));
+const CLI = BUILT_CLI;
 const baseEnv = { ...process.env };
 for (const name of ['ODC_SECRET_KEY', 'ODC_SECRET_KEY_FILE', 'DATABASE_URL', 'PORT', 'ODC_ADMIN_KEY']) delete baseEnv[name];
 
 function odc(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...baseEnv, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...baseEnv, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -14,12 +14,13 @@ import { validatePayload } from '../src/cli/validate-command.js';
 import type { ResourceKind } from '../src/contract/validation.js';
 import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
+import { BUILT_CLI } from './support/built-cli.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/index.ts', import.meta.url));
+const CLI = BUILT_CLI;
 
 function odc(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

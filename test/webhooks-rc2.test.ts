@@ -21,6 +21,7 @@ import { addSubscription, listSubscriptions } from '../src/sync/webhook-subscrip
 import { addClient, caller, tokenFor } from './support/credentials.js';
 import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
+import { BUILT_CLI } from './support/built-cli.js';
 
 interface Received {
   path: string;
@@ -186,7 +187,7 @@ describe('odc webhooks add --format', () => {
     const dir = mkdtempSync(join(tmpdir(), 'odc-wh-format-'));
     const cli = (args: string[]) =>
       new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args, '--database', join(dir, 'odc.db')], {
+        const child = spawn(process.execPath, [BUILT_CLI, ...args, '--database', join(dir, 'odc.db')], {
           cwd: join(import.meta.dirname, '..'),
         });
         let out = '';

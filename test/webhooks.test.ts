@@ -20,6 +20,7 @@ import { addClient, caller, tokenFor } from './support/credentials.js';
 import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
 import { waitFor } from './support/wait-for.js';
+import { BUILT_CLI } from './support/built-cli.js';
 
 interface Received {
   body: string;
@@ -165,7 +166,7 @@ describe('webhooks end to end (odc serve process)', () => {
     const database = join(dir, 'odc.db');
     const cli = (args: string[]) =>
       new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args, '--database', database], {
+        const child = spawn(process.execPath, [BUILT_CLI, ...args, '--database', database], {
           cwd: join(import.meta.dirname, '..'),
         });
         let out = '';
@@ -179,9 +180,7 @@ describe('webhooks end to end (odc serve process)', () => {
     const serve = spawn(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        'src/cli/index.ts',
+        BUILT_CLI,
         'serve',
         '--dev',
         '--port',

@@ -1,5 +1,5 @@
 /**
- * A real `odc serve` child process (`node --import tsx src/cli/index.ts serve ...`) on a given
+ * A real `odc serve` child process (`node dist/src/cli/index.js serve ...`, test/support/built-cli.ts) on a given
  * database, for the tests that kill, stop and restart the server: crash safety, shutdown,
  * rolling restarts. The first start takes a free port; later starts reuse it, so clients keep
  * one base URL across restarts. Each test stops its processes in `after`/`finally`.
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { IssuedCredentials } from '../../src/auth/client-registry.js';
 import { openStoreWithAuth } from '../../src/cli/store-options.js';
+import { BUILT_CLI } from './built-cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -104,9 +105,7 @@ export function serverProcess(options: ServerProcessOptions): ServerProcess {
     async start() {
       if (this.running) throw new Error('already running');
       const args = [
-        '--import',
-        'tsx',
-        'src/cli/index.ts',
+        BUILT_CLI,
         'serve',
         '--port',
         String(port),
