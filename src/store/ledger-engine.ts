@@ -153,3 +153,27 @@ export function ledgerListConditions(query: LedgerList, activeIsTrue: string): {
   const present = pairs.filter((p): p is [string, string] => p[1] !== undefined);
   return { where: [...present.map((p) => p[0]), ...fixed], params: present.map((p) => p[1]) };
 }
+
+/** The ledger tables' columns in the order of the row types, one list for both engines. */
+export const LEDGER_COLUMNS = {
+  loyalty_programs: ['id', 'data', 'rules', 'merchant_id', 'updated_at'],
+  loyalty_accounts: ['id', 'program_id', 'customer_id', 'status', 'balance', 'pending', 'tier', 'created_at', 'updated_at'],
+  loyalty_entries: ['id', 'account_id', 'type', 'amount', 'source_key', 'related_order_id', 'occurred_at', 'metadata'],
+  loyalty_rewards: ['id', 'program_id', 'cost', 'active', 'data'],
+  loyalty_pending: ['account_id', 'order_id', 'points'],
+  loyalty_coupons: [
+    'id',
+    'code',
+    'merchant_id',
+    'program_id',
+    'account_id',
+    'customer_id',
+    'status',
+    'related_order_id',
+    'expires_at',
+    'metadata',
+    'created_at',
+    'updated_at',
+  ],
+} as const;
+export type LedgerTable = keyof typeof LEDGER_COLUMNS;

@@ -13,33 +13,13 @@ import {
   type LedgerPage,
   type LedgerProgram,
   type LedgerStep,
+  LEDGER_COLUMNS as COLUMNS,
+  type LedgerTable,
   ledgerListConditions,
 } from '../ledger-engine.js';
 import { isUnavailable, translatePgError } from './postgres-errors.js';
 
-/** Columns in the order of the row types; numeric ones read as float8 so they come back as numbers. */
-const COLUMNS = {
-  loyalty_programs: ['id', 'data', 'rules', 'merchant_id', 'updated_at'],
-  loyalty_accounts: ['id', 'program_id', 'customer_id', 'status', 'balance', 'pending', 'tier', 'created_at', 'updated_at'],
-  loyalty_entries: ['id', 'account_id', 'type', 'amount', 'source_key', 'related_order_id', 'occurred_at', 'metadata'],
-  loyalty_rewards: ['id', 'program_id', 'cost', 'active', 'data'],
-  loyalty_pending: ['account_id', 'order_id', 'points'],
-  loyalty_coupons: [
-    'id',
-    'code',
-    'merchant_id',
-    'program_id',
-    'account_id',
-    'customer_id',
-    'status',
-    'related_order_id',
-    'expires_at',
-    'metadata',
-    'created_at',
-    'updated_at',
-  ],
-} as const;
-type LedgerTable = keyof typeof COLUMNS;
+/** Numeric columns read as float8 so they come back as numbers. */
 const NUMERIC = new Set(['balance', 'pending', 'amount', 'cost', 'points']);
 const selectList = (table: LedgerTable): string => COLUMNS[table].map((c) => (NUMERIC.has(c) ? `${c}::float8 AS ${c}` : c)).join(', ');
 

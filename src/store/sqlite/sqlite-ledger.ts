@@ -11,32 +11,11 @@ import {
   type LedgerPage,
   type LedgerProgram,
   type LedgerStep,
+  LEDGER_COLUMNS as COLUMNS,
+  type LedgerTable,
   ledgerListConditions,
   type RewardRow,
 } from '../ledger-engine.js';
-
-const COLUMNS = {
-  loyalty_programs: ['id', 'data', 'rules', 'merchant_id', 'updated_at'],
-  loyalty_accounts: ['id', 'program_id', 'customer_id', 'status', 'balance', 'pending', 'tier', 'created_at', 'updated_at'],
-  loyalty_entries: ['id', 'account_id', 'type', 'amount', 'source_key', 'related_order_id', 'occurred_at', 'metadata'],
-  loyalty_rewards: ['id', 'program_id', 'cost', 'active', 'data'],
-  loyalty_pending: ['account_id', 'order_id', 'points'],
-  loyalty_coupons: [
-    'id',
-    'code',
-    'merchant_id',
-    'program_id',
-    'account_id',
-    'customer_id',
-    'status',
-    'related_order_id',
-    'expires_at',
-    'metadata',
-    'created_at',
-    'updated_at',
-  ],
-} as const;
-type LedgerTable = keyof typeof COLUMNS;
 
 const LIST_TABLES = {
   programs: 'loyalty_programs',
