@@ -22,9 +22,9 @@ import type {
   LoyaltyTransactionListResponse,
 } from '../contract/rc2/loyalty.js';
 import { rc2Operation, type Rc2OperationId } from '../contract/rc2/operations.js';
-import { OdcError } from './client-errors.js';
+import { expectAnswer } from './expected-answer.js';
 import { outboundRequest, responseCaps, type OutboundResponse } from './outbound-request.js';
-import { defaultRetryPolicy, retryAfterMs, withRetries, type RetryPolicy } from './retry.js';
+import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 import { clientCredentials, staticToken, type ClientCredentials, type TokenProvider } from './token-provider.js';
 
 export interface LoyaltyClientOptions {
@@ -129,18 +129,6 @@ export class LoyaltyClient {
         maxBytes: responseCaps.listPage,
       });
     };
-    let renewed = false;
-    return withRetries(this.retry, async () => {
-      let response = await send();
-      if (response.status === 401 && this.tokens && this.options.credentials && !renewed) {
-        renewed = true;
-        this.tokens.invalidate();
-        response = await send();
-      }
-      if (response.status === op.status) return response;
-      const error = await OdcError.from(response);
-      Object.assign(error, { retryAfterMs: retryAfterMs(response.headers.get('retry-after')) });
-      throw error;
-    });
+    return expectAnswer(send, op.status, { retry: this.retry, renewable: this.options.credentials ? this.tokens : undefined });
   }
 }

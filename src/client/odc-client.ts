@@ -25,9 +25,10 @@ import { operation, type OperationId } from '../contract/operations.js';
 import { rc2Operation } from '../contract/rc2/operations.js';
 import type { Review } from '../contract/review.js';
 import { OdcError } from './client-errors.js';
+import { expectAnswer } from './expected-answer.js';
 import { linkTarget } from './link-header.js';
 import { OutboundError, outboundRequest, requireSameOrigin, responseCaps, type OutboundResponse } from './outbound-request.js';
-import { defaultRetryPolicy, retryAfterMs, withRetries, type RetryPolicy } from './retry.js';
+import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 import { contractFromDiscovery, itemsToSeed, rc2NextPage, rc2Wire, readRc2ListBody, type ContractName, type Rc2Resource } from './rc2-wire.js';
 import { clientCredentials, staticToken, type ClientCredentials, type TokenProvider } from './token-provider.js';
 
@@ -227,23 +228,11 @@ export class OdcClient {
       if (this.options.merchantId) headers['x-app-merchantid'] = this.options.merchantId;
       return outboundRequest(url, { method: op.method, headers, body, fetch: this.fetch, timeoutMs: this.options.timeoutMs ?? 60_000, maxBytes });
     };
-    let renewed = false;
-    return withRetries(
-      this.retry,
-      async () => {
-        let response = await send();
-        if (response.status === 401 && this.tokens && this.options.credentials && !renewed) {
-          renewed = true;
-          this.tokens.invalidate();
-          response = await send();
-        }
-        if (response.status === op.status) return response;
-        const error = await OdcError.from(response);
-        Object.assign(error, { retryAfterMs: retryAfterMs(response.headers.get('retry-after')) });
-        throw error;
-      },
-      this.options.onRetry,
-    );
+    return expectAnswer(send, op.status, {
+      retry: this.retry,
+      renewable: this.options.credentials ? this.tokens : undefined,
+      onRetry: this.options.onRetry,
+    });
   }
 
   private async send(operationId: OperationId, call: Call): Promise<void> {
