@@ -7,7 +7,7 @@
  */
 import type { PoolClient } from 'pg';
 import type { WriteProgram } from '../engine.js';
-import { pgApply, pgLookup } from './postgres-tables.js';
+import { pgApply, pgLookup, type TransactionReads } from './postgres-tables.js';
 
 /** One write waiting for (or running in) a group transaction. */
 export interface GroupWrite {
@@ -72,6 +72,7 @@ export async function runWriteProgram(
   tenant: string,
   program: WriteProgram<unknown>,
   stamp: () => number,
+  reads: TransactionReads,
 ): Promise<{ result: unknown; rows: number }> {
   const advance = (steps: ReturnType<WriteProgram<unknown>>, found?: Parameters<typeof steps.next>[0]) => {
     try {
@@ -87,7 +88,7 @@ export async function runWriteProgram(
     throw new ProgramError(error);
   }
   let step = advance(steps);
-  while (!step.done) step = advance(steps, await pgLookup(db, tenant, step.value));
+  while (!step.done) step = advance(steps, await pgLookup(db, tenant, step.value, reads));
   const rows = await pgApply(db, tenant, step.value.plan);
   return { result: step.value.result, rows };
 }

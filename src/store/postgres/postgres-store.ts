@@ -20,7 +20,7 @@ import { isUnavailable, translatePgError } from './postgres-errors.js';
 import { runPgListSpec } from './postgres-list.js';
 import { migratePostgres, postgresMigrations } from './postgres-migrations.js';
 import { GroupCommit, type GroupWrite, MAX_GROUP, type Outcome, ProgramError, runWriteProgram, settleWithError } from './postgres-group-commit.js';
-import { pgLookup } from './postgres-tables.js';
+import { pgLookup, type TransactionReads } from './postgres-tables.js';
 import { PostgresTransfer } from './postgres-transfer.js';
 import { PostgresLedger } from './postgres-ledger.js';
 import { PostgresWebhookStore } from './postgres-webhooks.js';
@@ -149,15 +149,15 @@ export class PostgresEngine implements StoreEngine {
   }
 
   /**
-   * One group transaction (postgres-group-commit.ts): lock the tenant's clock row, then take
-   * writes from `queue` and run each program in turn, record the last stamp, commit, settle.
+   * One group transaction (postgres-group-commit.ts): take the writes waiting in `queue`, lock
+   * the tenant's clock row, take those that arrived meanwhile, run each program in turn, record the last stamp, commit, settle.
    * A write whose program throws wrote nothing and fails alone. One whose statement fails
    * aborts the transaction: it fails alone and the others run again in a new transaction.
    * A deadlock or serialization failure runs the whole group again. Nothing is settled
    * before COMMIT returned, and nothing is answered as stored when COMMIT did not return.
    */
   private async commitGroup(tenant: string, queue: GroupWrite[]): Promise<void> {
-    // The writes waiting now are this group's whatever happens; more join once the lock is held.
+    // The writes waiting now are this group's whatever happens.
     let jobs = queue.splice(0, MAX_GROUP);
     for (let attempt = 1; ; ) {
       let db: PoolClient | undefined;
@@ -170,20 +170,20 @@ export class PostgresEngine implements StoreEngine {
         db = await this.pool.connect();
         db.on('error', ignore);
         let next = await this.begin(db, tenant);
+        const reads: TransactionReads = {};
         let last = next - 1;
         const stamp = () => {
           last = next;
           next += 1;
           return last;
         };
-        for (let i = 0; ; i += 1) {
-          if (i === jobs.length) {
-            const more = jobs.length < MAX_GROUP ? queue.shift() : undefined;
-            if (!more) break;
-            jobs.push(more);
-          }
+        // Writes that arrived while the lock was awaited join now, before anything is read,
+        // so every read of the group (the subscriptions read once) happens after each of its
+        // writes arrived; later ones wait for the next transaction.
+        jobs.push(...queue.splice(0, MAX_GROUP - jobs.length));
+        for (let i = 0; i < jobs.length; i += 1) {
           try {
-            outcomes.push({ ok: true, ...(await runWriteProgram(db, tenant, jobs[i].program, stamp)) });
+            outcomes.push({ ok: true, ...(await runWriteProgram(db, tenant, jobs[i].program, stamp, reads)) });
           } catch (error) {
             if (!(error instanceof ProgramError)) {
               poisoned = i;
