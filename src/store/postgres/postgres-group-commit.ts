@@ -3,7 +3,7 @@
  * transaction at a time takes them all. The tenant's clock row serializes its writes anyway
  * (postgres-store.ts), so one transaction per write paid a lock, a round trip per statement
  * of BEGIN/clock/COMMIT and an fsync each; a group pays them once. Each write still answers
- * only after the COMMIT that stored it returned (a 2xx means committed, docs/contract.md §7).
+ * only after the COMMIT that stored it returned (a 2xx means committed, docs/contract.md §7.4).
  */
 import type { PoolClient } from 'pg';
 import type { WriteProgram } from '../engine.js';
@@ -58,8 +58,14 @@ export class GroupCommit {
   }
 
   private async drain(tenant: string, queue: GroupWrite[]): Promise<void> {
-    while (queue.length > 0) await this.commit(tenant, queue);
-    this.queues.delete(tenant);
+    try {
+      while (queue.length > 0) await this.commit(tenant, queue);
+    } catch (error) {
+      // `commit` settles what it took; should it ever throw, no write is left waiting.
+      for (const write of queue.splice(0)) write.reject(error);
+    } finally {
+      this.queues.delete(tenant);
+    }
   }
 }
 
