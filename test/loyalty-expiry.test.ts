@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { scheduleLoyaltyExpiry } from '../src/cli/loyalty-expiry-schedule.js';
 import type { DomainStore } from '../src/domain/domain-store.js';
 import type { LoyaltyLedger } from '../src/domain/loyalty/loyalty-ledger.js';
 import { accountToRc2 } from '../src/domain/loyalty/loyalty-wire.js';
@@ -236,6 +237,26 @@ for (const kind of STORES) {
         }),
         { numRuns: 12 },
       );
+    });
+
+    it('the serve schedule runs the expiry for every tenant holding a program, and stops', async () => {
+      await ledger.upsertPrograms('tenant-y', [{ id: 'p-y', name: 'Other tenant', merchantId: 'm-2' }]);
+      await ledger.setProgramRules('tenant-y', 'p-y', { pointsExpireAfterDays: 1 });
+      const here = await ledger.enrol(T, 'p-exp', 'cust-schedule');
+      const there = await ledger.enrol('tenant-y', 'p-y', 'cust-schedule');
+      await ledger.post(T, here.id, { type: 'earn', amount: 10, sourceKey: 'order:s' });
+      await ledger.post('tenant-y', there.id, { type: 'earn', amount: 20, sourceKey: 'order:s' });
+      const logged: object[] = [];
+      const log = { info: (fields: object) => logged.push(fields), error: (fields: object) => logged.push(fields) };
+      const schedule = scheduleLoyaltyExpiry(store, 3600, log, () => new Date(Date.now() + 31 * DAY));
+      try {
+        await waitFor(async () => (await ledger.getAccount('tenant-y', there.id))?.balance === 0, 'the first run');
+        await schedule.stop();
+        assert.equal((await ledger.getAccount(T, here.id))?.balance, 0);
+        assert.ok(logged.some((f) => 'loyaltyExpiry' in f));
+      } finally {
+        await schedule.stop();
+      }
     });
 
     it('tiers follow qualifying points up and down, with a tier_change entry each time', async () => {

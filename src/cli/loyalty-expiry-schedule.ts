@@ -22,11 +22,17 @@ export async function runLoyaltyExpiry(store: Store, now = new Date(), log?: Ret
   return out;
 }
 
-export function scheduleLoyaltyExpiry(store: Store, intervalSeconds: number, log: RetentionLog): { stop(): Promise<void> } {
+/** `clock`: the time each run expires as of (tests move it forward). */
+export function scheduleLoyaltyExpiry(
+  store: Store,
+  intervalSeconds: number,
+  log: RetentionLog,
+  clock: () => Date = () => new Date(),
+): { stop(): Promise<void> } {
   let running: Promise<void> | undefined;
   const tick = () => {
     if (running) return;
-    running = runLoyaltyExpiry(store, new Date(), log)
+    running = runLoyaltyExpiry(store, clock(), log)
       .then((results) => {
         const any = Object.values(results).some((r) => r.expiredPoints + r.expiredCoupons > 0);
         if (any) log.info({ loyaltyExpiry: results }, 'loyalty expiry: expired points and coupons');
