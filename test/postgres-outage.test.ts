@@ -338,6 +338,27 @@ describe('PostgreSQL outage', { skip }, () => {
     });
   }
 
+  it('concurrent events sharing group transactions, one COMMIT cut: every 202 stored, every 503 not', async () => {
+    let hit = false;
+    void proxy.tripOn('COMMIT').then(() => (hit = true));
+    const ids = Array.from({ length: 24 }, (_, i) => `ev-group-${i}`);
+    const answers = await Promise.all(ids.map((id) => request('POST', '/customer/events', event(id)))).finally(() => proxy.disarm());
+    assert.ok(hit, 'a COMMIT was cut');
+    const stored = new Set(((await eventually('GET', '/customer/events?pageSize=500')).json as { id: string }[]).map((e) => e.id));
+    let refused = 0;
+    answers.forEach((res, i) => {
+      if (res.status === 202) assert.ok(stored.has(ids[i]), `${ids[i]} answered 202 and is stored`);
+      else {
+        assertUnavailable(res, ids[i]);
+        assert.ok(!stored.has(ids[i]), `${ids[i]} answered 503 and is not stored`);
+        refused += 1;
+      }
+    });
+    assert.ok(refused > 0, 'the events of the cut transaction answered 503');
+    for (const [i, id] of ids.entries()) if (answers[i].status !== 202) assert.equal((await eventually('POST', '/customer/events', event(id))).status, 202);
+    for (const list of LISTS) snapshot.set(list, (await request('GET', list)).text);
+  });
+
   it('a database that stops answering (network partition) gets a bounded 503, not a hang', async () => {
     // Open several connections first, so that the pool holds idle ones when the partition starts.
     for (const res of await Promise.all(Array.from({ length: 4 }, () => request('GET', '/customers')))) assert.equal(res.status, 200);

@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { customerDocumentBytes, customerDocumentSizeIssues } from '../src/contract/record-size.js';
 import { MAX_CONTACTS_PER_LIST, MAX_CUSTOMER_DOCUMENT_BYTES, MAX_EXTERNAL_IDS, MAX_KEY_LENGTH } from '../src/contract/limits.js';
 import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
@@ -95,3 +97,26 @@ for (const kind of STORES) {
     });
   });
 }
+
+describe('customer document size check', () => {
+  it('refuses exactly the documents whose stored bytes pass the bound, near it and far from it (property)', () => {
+    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: MAX_CUSTOMER_DOCUMENT_BYTES / 4 - 200, max: MAX_CUSTOMER_DOCUMENT_BYTES + 200 }),
+        fc.constantFrom('a', 'é', '中', '😀'),
+        fc.record({ id: fc.option(text, { nil: undefined }), updatedAt: fc.option(text, { nil: undefined }), name: fc.option(text, { nil: undefined }) }),
+        (units, char, extra) => {
+          const document: Record<string, unknown> = {
+            identifier: { type: 'email', value: 'x@example.com' },
+            notes: char.repeat(Math.ceil(units / char.length)),
+          };
+          for (const [key, value] of Object.entries(extra)) if (value !== undefined) document[key] = value;
+          const issues = customerDocumentSizeIssues(document, '/0');
+          assert.equal(issues.length > 0, customerDocumentBytes(document) > MAX_CUSTOMER_DOCUMENT_BYTES);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

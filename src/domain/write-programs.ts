@@ -42,9 +42,11 @@ export function* customerUpsertProgram(
   stamp: () => number,
   privacy?: PrivacySettings,
 ): Program<{ plan: WritePlan; result: WriteSummary }> {
-  const markers = privacy ? customers.map((c) => payloadMarkers(privacy.markerKey, c)) : [];
+  // Markers are keyed hashes of every identifier (an HMAC each): made only when the tenant
+  // holds any marker and refuses erased identifiers (docs/contract.md §14).
+  const checkErasure = privacy !== undefined && privacy.afterErasure !== 'accept';
   const first = yield {
-    erasureMarkers: markers.flat(),
+    anyErasureMarker: checkErasure,
     identities: customers.flatMap((c) => {
       const value = normalizedOrUndefined(c.identifier.type, c.identifier.value);
       return value === undefined ? [] : [{ type: c.identifier.type, value }];
@@ -54,8 +56,10 @@ export function* customerUpsertProgram(
   // Several customers may hold one external id (merges): the smallest id, by UTF-16 code units, matches.
   const externalHolder = new Map([...first.externalIds].map(([key, holders]) => [key, [...holders].sort()[0]]));
   const ids = [...new Set([...customers.flatMap((c) => (c.id ? [c.id] : [])), ...first.identities.values(), ...externalHolder.values()])];
-  const stored = (yield { customers: ids }).customers;
-  if (privacy?.afterErasure !== 'accept' && first.erasureMarkers.size > 0) refuseErased(customers, markers, first, externalHolder, stored);
+  const markers = checkErasure && first.anyErasureMarker ? customers.map((c) => payloadMarkers(privacy.markerKey, c)) : [];
+  const second = yield { customers: ids, erasureMarkers: markers.flat() };
+  const stored = second.customers;
+  if (second.erasureMarkers.size > 0) refuseErased(customers, markers, second.erasureMarkers, first.identities, externalHolder, stored);
   const plan = planCustomerUpsert(
     customers,
     {
@@ -116,17 +120,18 @@ export function* customerUpsertProgram(
 function refuseErased(
   customers: Customer[],
   markers: string[][],
-  found: LookupResult,
+  erased: Set<string>,
+  identities: Map<string, string>,
   externalHolder: Map<string, string>,
   stored: Map<string, CustomerRow>,
 ): void {
   const details: string[] = [];
   customers.forEach((c, i) => {
-    if (!markers[i].some((m) => found.erasureMarkers.has(m))) return;
+    if (!markers[i].some((m) => erased.has(m))) return;
     const value = normalizedOrUndefined(c.identifier.type, c.identifier.value);
     const held =
       (c.id !== undefined && stored.has(c.id)) ||
-      (value !== undefined && found.identities.has(identityKey(c.identifier.type, value))) ||
+      (value !== undefined && identities.has(identityKey(c.identifier.type, value))) ||
       (c.externalIds ?? []).some((e) => externalHolder.has(externalIdKey(e.source, e.key ?? '', e.value)));
     if (!held) details.push(`/${i}: names a person whose data was erased`);
   });

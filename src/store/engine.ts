@@ -81,6 +81,8 @@ export interface LookupRequest {
   deliveriesOf?: string[];
   /** Which of these erasure markers the tenant holds. */
   erasureMarkers?: string[];
+  /** Whether the tenant holds any erasure marker at all (a write makes its markers only then). */
+  anyErasureMarker?: boolean;
   /** The last audit entry of the tenant (its sequence number and hash), to chain the next one. */
   auditTail?: boolean;
   /** Audit entries of the tenant in sequence order, filtered (§14). */
@@ -140,6 +142,7 @@ export interface LookupResult {
   allLeads: RecordRow[];
   deliveries: DeliveryRow[];
   erasureMarkers: Set<string>;
+  anyErasureMarker: boolean;
   auditTail: AuditRow | undefined;
   audit: AuditRow[];
   expired: RecordRow[];
@@ -172,7 +175,7 @@ export interface ErasurePlan {
 /** The privacy parts of a look-up result when nothing of them was asked. */
 export const emptyPrivacyResult = (): Pick<
   LookupResult,
-  'recordsByRef' | 'allLeads' | 'deliveries' | 'erasureMarkers' | 'auditTail' | 'audit' | 'expired' | 'consentHistory'
+  'recordsByRef' | 'allLeads' | 'deliveries' | 'erasureMarkers' | 'anyErasureMarker' | 'auditTail' | 'audit' | 'expired' | 'consentHistory'
 > => ({
   consentHistory: [],
   expired: [],
@@ -180,6 +183,7 @@ export const emptyPrivacyResult = (): Pick<
   allLeads: [],
   deliveries: [],
   erasureMarkers: new Set(),
+  anyErasureMarker: false,
   auditTail: undefined,
   audit: [],
 });

@@ -59,6 +59,13 @@ export async function pgPrivacyLookup(db: Db, tenant: string, request: LookupReq
         }),
     );
   }
+  if (request.anyErasureMarker) {
+    jobs.push(
+      db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM erasure_markers WHERE tenant = $1) AS any', [tenant]).then((r) => {
+        out.anyErasureMarker = r.rows[0].any;
+      }),
+    );
+  }
   if (request.erasureMarkers && request.erasureMarkers.length > 0) {
     jobs.push(
       db

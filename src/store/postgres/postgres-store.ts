@@ -19,7 +19,8 @@ import { PostgresAuthStore } from './postgres-auth.js';
 import { isUnavailable, translatePgError } from './postgres-errors.js';
 import { runPgListSpec } from './postgres-list.js';
 import { migratePostgres, postgresMigrations } from './postgres-migrations.js';
-import { pgApply, pgLookup } from './postgres-tables.js';
+import { GroupCommit, type GroupWrite, MAX_GROUP, type Outcome, ProgramError, runWriteProgram, settleWithError } from './postgres-group-commit.js';
+import { pgLookup, type TransactionReads } from './postgres-tables.js';
 import { PostgresTransfer } from './postgres-transfer.js';
 import { PostgresLedger } from './postgres-ledger.js';
 import { PostgresWebhookStore } from './postgres-webhooks.js';
@@ -89,6 +90,8 @@ export class PostgresEngine implements StoreEngine {
   private written = 0;
   private analyzeAt = FIRST_ANALYZE_ROWS;
   private analyzing: Promise<unknown> | undefined;
+  /** Writes waiting for their tenant's next transaction (group commit). */
+  private readonly groups = new GroupCommit((tenant, queue) => this.commitGroup(tenant, queue));
 
   private constructor(readonly pool: Pool) {
     this.auth = new PostgresAuthStore(pool);
@@ -131,46 +134,98 @@ export class PostgresEngine implements StoreEngine {
   }
 
   /**
-   * One write transaction for a tenant: lock its clock row, hand out stamps above both its
-   * last stamp and the database clock, run `fn`, record the last stamp, commit.
+   * Begins a write transaction for a tenant: locks its clock row and returns the first stamp
+   * above both its last stamp and the database clock.
    */
-  private async transaction<T>(tenant: string, fn: (db: PoolClient, stamp: () => number) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
+  private async begin(db: PoolClient, tenant: string): Promise<number> {
+    await db.query('BEGIN');
+    const { rows } = await db.query<{ next: number }>(
+      `INSERT INTO tenant_clocks (tenant, stamp) VALUES ($1, 0)
+       ON CONFLICT (tenant) DO UPDATE SET stamp = tenant_clocks.stamp
+       RETURNING greatest(stamp + 1, (extract(epoch from clock_timestamp()) * 1000000)::bigint) AS next`,
+      [tenant],
+    );
+    return rows[0].next;
+  }
+
+  /**
+   * One group transaction (postgres-group-commit.ts): take the writes waiting in `queue`, lock
+   * the tenant's clock row, take those that arrived meanwhile, run each program in turn, record the last stamp, commit, settle.
+   * A write whose program throws wrote nothing and fails alone. One whose statement fails
+   * aborts the transaction: it fails alone and the others run again in a new transaction.
+   * A deadlock or serialization failure runs the whole group again. Nothing is settled
+   * before COMMIT returned, and nothing is answered as stored when COMMIT did not return.
+   */
+  private async commitGroup(tenant: string, queue: GroupWrite[]): Promise<void> {
+    // The writes waiting now are this group's whatever happens.
+    let jobs = queue.splice(0, MAX_GROUP);
+    for (let attempt = 1; ; ) {
       let db: PoolClient | undefined;
       let broken: Error | undefined;
       // A connection that fails between two statements emits 'error'; the statement fails too.
       const ignore = () => undefined;
+      const outcomes: Outcome[] = [];
+      let poisoned: number | undefined;
       try {
         db = await this.pool.connect();
         db.on('error', ignore);
-        await db.query('BEGIN');
-        const { rows } = await db.query<{ next: number }>(
-          `INSERT INTO tenant_clocks (tenant, stamp) VALUES ($1, 0)
-           ON CONFLICT (tenant) DO UPDATE SET stamp = tenant_clocks.stamp
-           RETURNING greatest(stamp + 1, (extract(epoch from clock_timestamp()) * 1000000)::bigint) AS next`,
-          [tenant],
-        );
-        let next = rows[0].next;
+        let next = await this.begin(db, tenant);
+        const reads: TransactionReads = {};
         let last = next - 1;
-        const result = await fn(db, () => {
+        const stamp = () => {
           last = next;
           next += 1;
           return last;
-        });
+        };
+        // Writes that arrived while the lock was awaited join now, before anything is read,
+        // so every read of the group (the subscriptions read once) happens after each of its
+        // writes arrived; later ones wait for the next transaction.
+        jobs.push(...queue.splice(0, MAX_GROUP - jobs.length));
+        for (let i = 0; i < jobs.length; i += 1) {
+          try {
+            outcomes.push({ ok: true, ...(await runWriteProgram(db, tenant, jobs[i].program, stamp, reads)) });
+          } catch (error) {
+            if (!(error instanceof ProgramError)) {
+              poisoned = i;
+              throw error;
+            }
+            outcomes.push({ ok: false, error: error.cause });
+          }
+        }
         await db.query('UPDATE tenant_clocks SET stamp = greatest(stamp, $2) WHERE tenant = $1', [tenant, last]);
         await db.query('COMMIT');
-        return result;
       } catch (error) {
         if (isUnavailable(error)) broken = error as Error;
         else await db?.query('ROLLBACK').catch(() => undefined);
         const code = (error as { code?: string }).code;
-        if (code && RETRYABLE.has(code) && attempt < 5) continue;
-        return translatePgError(error);
+        if (!broken && code && RETRYABLE.has(code) && attempt < 5) {
+          attempt += 1;
+          continue;
+        }
+        if (broken || poisoned === undefined) {
+          // Unavailable, or COMMIT itself failed: none of the group is known to be stored.
+          for (const job of jobs) settleWithError(job, () => translatePgError(error));
+          return;
+        }
+        // One write's statement failed: it alone fails; the others run again without it.
+        settleWithError(jobs[poisoned], () => translatePgError(error));
+        jobs = jobs.filter((_, i) => i !== poisoned);
+        if (jobs.length === 0) return;
+        continue;
       } finally {
         db?.off('error', ignore);
         // A broken connection is discarded, not returned to the pool.
         db?.release(broken);
       }
+      let rows = 0;
+      outcomes.forEach((outcome, i) => {
+        if (outcome.ok) {
+          rows += outcome.rows;
+          jobs[i].resolve(outcome.result);
+        } else jobs[i].reject(outcome.error);
+      });
+      this.wrote(rows);
+      return;
     }
   }
 
@@ -191,18 +246,13 @@ export class PostgresEngine implements StoreEngine {
     return fn().catch(translatePgError);
   }
 
-  /** Runs the program with one round trip per look-up round, then applies its plan; one transaction. */
-  async write<T>(tenant: string, program: WriteProgram<T>): Promise<T> {
-    let rows = 0;
-    const result = await this.transaction(tenant, async (db, stamp) => {
-      const steps = program(stamp);
-      let step = steps.next();
-      while (!step.done) step = steps.next(await pgLookup(db, tenant, step.value));
-      rows = await pgApply(db, tenant, step.value.plan);
-      return step.value.result;
-    });
-    this.wrote(rows);
-    return result;
+  /**
+   * Runs the program with one round trip per look-up round, then applies its plan, and
+   * resolves after COMMIT. Writes of one tenant that arrive while its transaction is in
+   * flight wait and share the next one (group commit): one clock lock and one COMMIT for all.
+   */
+  write<T>(tenant: string, program: WriteProgram<T>): Promise<T> {
+    return this.groups.add(tenant, program as WriteProgram<unknown>) as Promise<T>;
   }
 
   read<T>(tenant: string, program: ReadProgram<T>): Promise<T> {

@@ -38,7 +38,16 @@ const COLUMN_TYPES: Record<string, string> = {
 
 const recordColumns = (table: RecordTable): string[] => ['id', 'data', 'stamp', ...RECORD_COLUMNS[table]];
 
-export async function pgLookup(db: Db, tenant: string, request: LookupRequest): Promise<LookupResult> {
+/**
+ * What one transaction has read already and may read again without a round trip. Only the
+ * tenant's webhook subscriptions: no write program changes them, so within one (group)
+ * transaction the first answer stands; every event of a group asks for them.
+ */
+export interface TransactionReads {
+  subscriptions?: Promise<{ rows: { id: string; event_types: string[]; format: WebhookFormat }[] }>;
+}
+
+export async function pgLookup(db: Db, tenant: string, request: LookupRequest, reads: TransactionReads = {}): Promise<LookupResult> {
   const none = Promise.resolve(undefined);
   const customers = request.customers?.length
     ? db.query<CustomerRow>('SELECT id, data, created_at, stamp, consent FROM customers WHERE tenant = $1 AND id = ANY($2::text[])', [
@@ -80,12 +89,13 @@ export async function pgLookup(db: Db, tenant: string, request: LookupRequest): 
         [tenant, [...new Set(request.records.ids)]],
       )
     : none;
-  const subscriptions = request.subscriptions
-    ? db.query<{ id: string; event_types: string[]; format: WebhookFormat }>(
-        'SELECT id, event_types, format FROM webhook_subscriptions WHERE tenant = $1 ORDER BY created_at, id',
-        [tenant],
-      )
-    : none;
+  if (request.subscriptions && !reads.subscriptions) {
+    reads.subscriptions = db.query<{ id: string; event_types: string[]; format: WebhookFormat }>(
+      'SELECT id, event_types, format FROM webhook_subscriptions WHERE tenant = $1 ORDER BY created_at, id',
+      [tenant],
+    );
+  }
+  const subscriptions = request.subscriptions ? reads.subscriptions : none;
   const [c, i, e, o, v, r, s, privacy] = await Promise.all([
     customers,
     identities,

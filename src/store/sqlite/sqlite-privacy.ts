@@ -46,6 +46,9 @@ export class SqlitePrivacyTables {
         .prepare(`SELECT ${DELIVERY_COLUMNS} FROM webhook_outbox WHERE tenant = ? AND event_id IN (SELECT value FROM json_each(?)) ORDER BY id`)
         .all(tenant, JSON.stringify(request.deliveriesOf)) as DeliveryRow[];
     }
+    if (request.anyErasureMarker) {
+      result.anyErasureMarker = db.prepare('SELECT EXISTS (SELECT 1 FROM erasure_markers WHERE tenant = ?)').pluck().get(tenant) === 1;
+    }
     if (request.erasureMarkers && request.erasureMarkers.length > 0) {
       const found = db
         .prepare('SELECT marker FROM erasure_markers WHERE tenant = ? AND marker IN (SELECT value FROM json_each(?))')
