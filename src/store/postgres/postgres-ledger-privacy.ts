@@ -26,20 +26,19 @@ export async function pgLoyaltyOf(db: Db, tenant: string, request: NonNullable<L
     )
   ).rows;
   const ids = accounts.map((a) => a.id);
-  const [entries, pending, coupons] = await Promise.all([
-    db.query<EntryRow>(
-      `SELECT ${selectList('loyalty_entries')} FROM loyalty_entries WHERE tenant = $1 AND account_id = ANY($2::text[]) ORDER BY occurred_at, id`,
-      [tenant, ids],
-    ),
-    db.query<PendingRow>(
-      `SELECT ${selectList('loyalty_pending')} FROM loyalty_pending WHERE tenant = $1 AND account_id = ANY($2::text[]) ORDER BY account_id, order_id`,
-      [tenant, ids],
-    ),
-    db.query<CouponRow>(`SELECT ${selectList('loyalty_coupons')} FROM loyalty_coupons WHERE tenant = $1 AND customer_id = ANY($2::text[]) ORDER BY id`, [
-      tenant,
-      request.customerIds,
-    ]),
-  ]);
+  // One statement at a time: a client runs them in turn anyway (pg deprecates overlapping them).
+  const entries = await db.query<EntryRow>(
+    `SELECT ${selectList('loyalty_entries')} FROM loyalty_entries WHERE tenant = $1 AND account_id = ANY($2::text[]) ORDER BY occurred_at, id`,
+    [tenant, ids],
+  );
+  const pending = await db.query<PendingRow>(
+    `SELECT ${selectList('loyalty_pending')} FROM loyalty_pending WHERE tenant = $1 AND account_id = ANY($2::text[]) ORDER BY account_id, order_id`,
+    [tenant, ids],
+  );
+  const coupons = await db.query<CouponRow>(
+    `SELECT ${selectList('loyalty_coupons')} FROM loyalty_coupons WHERE tenant = $1 AND customer_id = ANY($2::text[]) ORDER BY id`,
+    [tenant, request.customerIds],
+  );
   return { accounts, entries: entries.rows, pending: pending.rows, coupons: coupons.rows };
 }
 
