@@ -117,6 +117,11 @@ for (const kind of STORES) {
     let fixture: StoreFixture;
     let store: DomainStore;
     let ledger: LoyaltyLedger;
+    /** Accounts open only for customers the tenant holds (docs/contract.md §14.4). */
+    const enrol = async (tenant: string, programId: string, customerId: string) => {
+      await store.upsertCustomers(tenant, [{ id: customerId, identifier: { type: 'external_id', value: customerId } }]);
+      return ledger.enrol(tenant, programId, customerId);
+    };
 
     before(async () => {
       fixture = await kind.create();
@@ -142,7 +147,7 @@ for (const kind of STORES) {
     });
 
     it('expires what remains of each due credit, oldest spent first, once', async () => {
-      const account = await ledger.enrol(T, 'p-exp', 'cust-fifo');
+      const account = await enrol(T, 'p-exp', 'cust-fifo');
       const first = await ledger.post(T, account.id, { type: 'earn', amount: 100, sourceKey: 'order:f-1' });
       // The second credit a few milliseconds later, so that a time exists where only the first is due.
       await waitFor(() => Date.now() > Date.parse(first.entry.occurred_at) + 5, 'the clock to move on');
@@ -173,7 +178,7 @@ for (const kind of STORES) {
     });
 
     it('marks coupons past expiresAt as expired, once; a used coupon stays used', async () => {
-      const account = await ledger.enrol(T, 'p-exp', 'cust-coupon');
+      const account = await enrol(T, 'p-exp', 'cust-coupon');
       await ledger.post(T, account.id, { type: 'adjust', amount: 90, sourceKey: 'adjust:seed' });
       const kept = await ledger.redeem(T, { accountId: account.id, rewardId: 'r-exp', quantity: 1, key: 'c-1' });
       const used = await ledger.redeem(T, { accountId: account.id, rewardId: 'r-exp', quantity: 1, key: 'c-2' });
@@ -193,7 +198,7 @@ for (const kind of STORES) {
     });
 
     it('two runs racing (two stores on one database) expire each credit once', async () => {
-      const accounts = await Promise.all([1, 2, 3].map((i) => ledger.enrol(T, 'p-exp', `cust-race-${i}`)));
+      const accounts = await Promise.all([1, 2, 3].map((i) => enrol(T, 'p-exp', `cust-race-${i}`)));
       for (const a of accounts) await ledger.post(T, a.id, { type: 'earn', amount: 40, sourceKey: 'order:race' });
       const other = (await fixture.open()) as unknown as DomainStore;
       try {
@@ -220,7 +225,7 @@ for (const kind of STORES) {
       await fc.assert(
         fc.asyncProperty(fc.array(op, { maxLength: 10 }), async (ops) => {
           run += 1;
-          const account = await ledger.enrol(T, 'p-exp', `cust-prop-${run}`);
+          const account = await enrol(T, 'p-exp', `cust-prop-${run}`);
           for (const [i, o] of ops.entries()) {
             const attempt =
               o.kind === 'earn'
@@ -242,8 +247,8 @@ for (const kind of STORES) {
     it('the serve schedule runs the expiry for every tenant holding a program, and stops', async () => {
       await ledger.upsertPrograms('tenant-y', [{ id: 'p-y', name: 'Other tenant', merchantId: 'm-2' }]);
       await ledger.setProgramRules('tenant-y', 'p-y', { pointsExpireAfterDays: 1 });
-      const here = await ledger.enrol(T, 'p-exp', 'cust-schedule');
-      const there = await ledger.enrol('tenant-y', 'p-y', 'cust-schedule');
+      const here = await enrol(T, 'p-exp', 'cust-schedule');
+      const there = await enrol('tenant-y', 'p-y', 'cust-schedule');
       await ledger.post(T, here.id, { type: 'earn', amount: 10, sourceKey: 'order:s' });
       await ledger.post('tenant-y', there.id, { type: 'earn', amount: 20, sourceKey: 'order:s' });
       const logged: object[] = [];
@@ -260,7 +265,7 @@ for (const kind of STORES) {
     });
 
     it('tiers follow qualifying points up and down, with a tier_change entry each time', async () => {
-      const account = await ledger.enrol(T, 'p-tier', 'cust-tier');
+      const account = await enrol(T, 'p-tier', 'cust-tier');
       const silver = await ledger.post(T, account.id, { type: 'earn', amount: 150, sourceKey: 'order:t-1' });
       assert.equal(silver.account.tier, 'Silver');
       assert.equal(accountToRc2(silver.account).metadata && (accountToRc2(silver.account).metadata as { tier?: string }).tier, 'Silver');

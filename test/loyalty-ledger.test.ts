@@ -36,6 +36,11 @@ for (const kind of STORES) {
     let fixture: StoreFixture;
     let store: DomainStore;
     let ledger: LoyaltyLedger;
+    /** Accounts open only for customers the tenant holds (docs/contract.md §14.4). */
+    const enrol = async (tenant: string, programId: string, customerId: string) => {
+      await store.upsertCustomers(tenant, [{ id: customerId, identifier: { type: 'external_id', value: customerId } }]);
+      return ledger.enrol(tenant, programId, customerId);
+    };
 
     before(async () => {
       fixture = await kind.create();
@@ -50,9 +55,9 @@ for (const kind of STORES) {
     });
 
     it('enrols once, earns once per source, redeems with a coupon, and keeps balance = sum', async () => {
-      const account = await ledger.enrol(T, 'prog-1', 'cust-1');
+      const account = await enrol(T, 'prog-1', 'cust-1');
       assert.equal(account.status, 'ENROLLED');
-      assert.equal((await ledger.enrol(T, 'prog-1', 'cust-1')).id, account.id);
+      assert.equal((await enrol(T, 'prog-1', 'cust-1')).id, account.id);
       const earn = { type: 'earn' as const, amount: 250, sourceKey: 'order:o-1', relatedOrderId: 'o-1' };
       const first = await ledger.post(T, account.id, earn);
       const again = await ledger.post(T, account.id, earn);
@@ -76,7 +81,7 @@ for (const kind of STORES) {
     });
 
     it('uses a coupon idempotently by (coupon, order); other order, cancelled → 409', async () => {
-      const account = await ledger.enrol(T, 'prog-1', 'cust-2');
+      const account = await enrol(T, 'prog-1', 'cust-2');
       await ledger.post(T, account.id, { type: 'adjust', amount: 300, sourceKey: 'welcome' });
       const { coupon } = await ledger.redeem(T, { accountId: account.id, rewardId: 'r-10', quantity: 1 });
       const used = await ledger.useCoupon(T, coupon.id, 'o-9');
@@ -100,7 +105,7 @@ for (const kind of STORES) {
     });
 
     it('a suspended account refuses earn, redeem and coupon use, and moves again once reactivated', async () => {
-      const account = await ledger.enrol(T, 'prog-1', 'cust-3');
+      const account = await enrol(T, 'prog-1', 'cust-3');
       await ledger.post(T, account.id, { type: 'adjust', amount: 500, sourceKey: 'seed' });
       const { coupon } = await ledger.redeem(T, { accountId: account.id, rewardId: 'r-10', quantity: 1 });
       assert.equal((await ledger.setStatus(T, account.id, 'SUSPENDED')).status, 'SUSPENDED');
@@ -113,7 +118,7 @@ for (const kind of STORES) {
     });
 
     it('racing redemptions for the last points: exactly one succeeds', async () => {
-      const account = await ledger.enrol(T, 'prog-1', 'cust-race');
+      const account = await enrol(T, 'prog-1', 'cust-race');
       await ledger.post(T, account.id, { type: 'adjust', amount: 100, sourceKey: 'seed' });
       // A second store on the same database: on PostgreSQL another pool, as a second instance.
       const other = (await fixture.open()) as unknown as DomainStore;
@@ -134,7 +139,7 @@ for (const kind of STORES) {
       await store.upsertCustomers(T, [{ id: 'c-ord', identifier: { type: 'email', value: 'ord@example.com' } }]);
       await ledger.upsertPrograms(T, [{ id: 'prog-auto', name: 'Auto', merchantId: 'm-1' }]);
       await ledger.setProgramRules(T, 'prog-auto', { enrolment: 'automatic', pointsPerCurrencyUnit: 2 });
-      const account = await ledger.enrol(T, 'prog-1', 'c-ord');
+      const account = await enrol(T, 'prog-1', 'c-ord');
       const order = (id: string, lastEvent: string, value: number) => ({
         id,
         lastEvent,
@@ -173,7 +178,7 @@ for (const kind of STORES) {
       await fc.assert(
         fc.asyncProperty(fc.array(movement, { maxLength: 12 }), async (moves) => {
           run += 1;
-          const account = await ledger.enrol(T, 'prog-1', `cust-prop-${run}`);
+          const account = await enrol(T, 'prog-1', `cust-prop-${run}`);
           let expected = 0;
           const seen = new Set<number>();
           for (const m of moves) {

@@ -130,7 +130,18 @@ for (const kind of STORES) {
       it('erases the person: nothing about them is served afterwards, ratings stay anonymous', async () => {
         const erased = await del(privacyToken, '/privacy/customers/c-ana');
         assert.equal(erased.status, 200, erased.text);
-        assert.deepEqual(erased.json.removed, { customers: 1, leads: 2, orders: 2, events: 2, webhookDeliveries: 2 });
+        assert.deepEqual(erased.json.removed, {
+          customers: 1,
+          leads: 2,
+          orders: 2,
+          events: 2,
+          webhookDeliveries: 2,
+          loyaltyAccounts: 0,
+          loyaltyTransactions: 0,
+          loyaltyPendingOrders: 0,
+          loyaltyCoupons: 0,
+          loyaltyWebhookDeliveries: 0,
+        });
         assert.deepEqual(erased.json.anonymized, { reviews: 1 });
         for (const path of ['/customers/c-ana', '/customers/ext-ana', '/customers/email:ana.silva@example.com', '/orders/o-ana', '/privacy/customers/c-ana']) {
           const as = path.startsWith('/privacy') ? privacy : crm;

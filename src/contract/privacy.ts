@@ -28,6 +28,17 @@ export const ConsentChange = Type.Object({
   source: Type.Object({ kind: Type.Literal('event'), eventType: Type.String(), eventId: Type.String() }),
 });
 
+const Delivery = Type.Object({
+  id: Type.Integer(),
+  subscriptionId: Type.String(),
+  eventId: Type.String(),
+  status: Type.String(),
+  attempts: Type.Integer(),
+  createdAt: Type.String(),
+  deliveredAt: Type.Union([Type.String(), Type.Null()]),
+  body: Json,
+});
+
 export const PrivacyExport = Type.Object(
   {
     format: Type.Literal('odc.privacy-export/1'),
@@ -49,17 +60,16 @@ export const PrivacyExport = Type.Object(
         ),
       ),
     }),
-    webhookDeliveries: Type.Array(
-      Type.Object({
-        id: Type.Integer(),
-        subscriptionId: Type.String(),
-        eventId: Type.String(),
-        status: Type.String(),
-        attempts: Type.Integer(),
-        createdAt: Type.String(),
-        deliveredAt: Type.Union([Type.String(), Type.Null()]),
-        body: Json,
-      }),
+    webhookDeliveries: Type.Array(Delivery),
+    loyalty: Type.Object(
+      {
+        accounts: Type.Array(Json, { description: 'rc.2 LoyaltyAccount.' }),
+        transactions: Type.Array(Json, { description: 'rc.2 LoyaltyTransaction, in ledger order.' }),
+        pendingPoints: Type.Array(Type.Object({ accountId: Type.String(), orderId: Type.String(), points: Type.Integer({ minimum: 0 }) })),
+        coupons: Type.Array(Json, { description: 'rc.2 LoyaltyCoupon.' }),
+        webhookDeliveries: Type.Array(Delivery, { description: 'Deliveries of loyaltyEvent envelopes naming the person.' }),
+      },
+      { description: 'The loyalty ledger held under the customer id (docs/contract.md §14.3, §15).' },
     ),
     audit: Type.Array(AuditEntry),
   },
@@ -73,7 +83,18 @@ export const ErasureReceipt = Type.Object(
   {
     erasedAt: Type.String({ format: 'date-time' }),
     subject: Type.String({ description: 'Keyed hash the audit trail names the person by.' }),
-    removed: counts(['customers', 'leads', 'orders', 'events', 'webhookDeliveries'] as const),
+    removed: counts([
+      'customers',
+      'leads',
+      'orders',
+      'events',
+      'webhookDeliveries',
+      'loyaltyAccounts',
+      'loyaltyTransactions',
+      'loyaltyPendingOrders',
+      'loyaltyCoupons',
+      'loyaltyWebhookDeliveries',
+    ] as const),
     anonymized: counts(['reviews'] as const),
     auditSeq: Type.Integer({ minimum: 1 }),
   },

@@ -7,9 +7,19 @@
 import type { JsonObject } from '../contract/merge.js';
 import type { ErasureReceipt } from '../contract/privacy.js';
 import { stampToIso } from '../store/change-clock.js';
-import { emptyPlan, type AuditQuery, type AuditRow, type LookupRequest, type LookupResult, type RecordPut, type WritePlan } from '../store/engine.js';
+import {
+  emptyPlan,
+  type AuditQuery,
+  type AuditRow,
+  type DeliveryRow,
+  type LookupRequest,
+  type LookupResult,
+  type RecordPut,
+  type WritePlan,
+} from '../store/engine.js';
 import { chainEntry, renderAuditEntry, type AuditDraft } from './audit-chain.js';
 import { externalIdMarker, identityMarker, subjectMarker, type PrivacySettings } from './erasure-marker.js';
+import { loyaltyCounts, loyaltyErasure, loyaltySection } from './loyalty/loyalty-privacy.js';
 import { collectSubject, consentHistory } from './privacy-subject.js';
 import { renderRow } from './wire.js';
 
@@ -28,6 +38,18 @@ function* appendAudit(draft: AuditDraft, at: string): Program<AuditRow> {
 
 const parse = (text: string): unknown => JSON.parse(text);
 
+/** An outbox row as the export shows it (§14.3). */
+const renderDelivery = (d: DeliveryRow) => ({
+  id: Number(d.id),
+  subscriptionId: d.subscription_id,
+  eventId: d.event_id,
+  status: d.status,
+  attempts: d.attempts,
+  createdAt: d.created_at,
+  deliveredAt: d.delivered_at,
+  body: parse(d.body),
+});
+
 export function* exportProgram(
   tenant: string,
   ref: string,
@@ -35,7 +57,7 @@ export function* exportProgram(
   requester: Requester,
   stamp: () => number,
 ): Program<{ plan: WritePlan; result: string | undefined }> {
-  const subject = yield* collectSubject(ref);
+  const subject = yield* collectSubject(ref, false);
   if (!subject) return { plan: emptyPlan(), result: undefined };
   const marker = subjectMarker(settings.markerKey, subject.customer.id);
   const earlier = (yield { audit: { customerId: marker, limit: 10_000 } }).audit;
@@ -45,7 +67,13 @@ export function* exportProgram(
       ...requester,
       action: 'privacy.export',
       subject: marker,
-      details: { leads: subject.leads.length, orders: subject.orders.length, reviews: subject.reviews.length, events: subject.events.length },
+      details: {
+        leads: subject.leads.length,
+        orders: subject.orders.length,
+        reviews: subject.reviews.length,
+        events: subject.events.length,
+        ...loyaltyCounts(subject.loyalty),
+      },
     },
     at,
   );
@@ -65,16 +93,8 @@ export function* exportProgram(
       history,
       lists: subject.consentLists.map((c) => ({ at: c.at, source: c.source, consents: parse(c.data) })),
     },
-    webhookDeliveries: subject.deliveries.map((d) => ({
-      id: Number(d.id),
-      subscriptionId: d.subscription_id,
-      eventId: d.event_id,
-      status: d.status,
-      attempts: d.attempts,
-      createdAt: d.created_at,
-      deliveredAt: d.delivered_at,
-      body: parse(d.body),
-    })),
+    webhookDeliveries: subject.deliveries.map(renderDelivery),
+    loyalty: loyaltySection(subject.loyalty, renderDelivery),
     audit: [...earlier, entry].map(renderAuditEntry),
   };
   return { plan: { ...emptyPlan(), audit: [entry] }, result: JSON.stringify(document) };
@@ -110,9 +130,10 @@ export function* eraseProgram(
   requester: Requester,
   stamp: () => number,
 ): Program<{ plan: WritePlan; result: ErasureReceipt | undefined }> {
-  const subject = yield* collectSubject(ref);
+  const subject = yield* collectSubject(ref, true);
   if (!subject) return { plan: emptyPlan(), result: undefined };
   const key = settings.markerKey;
+  const loyalty = loyaltyCounts(subject.loyalty);
   const at = stampToIso(stamp());
   const marker = subjectMarker(key, subject.customer.id);
   const entry = yield* appendAudit(
@@ -126,6 +147,7 @@ export function* eraseProgram(
         reviews: subject.reviews.length,
         events: subject.events.length,
         webhookDeliveries: subject.deliveries.length,
+        ...loyalty,
       },
     },
     at,
@@ -144,6 +166,7 @@ export function* eraseProgram(
       deliveriesOfEvents: subject.events.map((e) => e.id),
       markers: [...subject.identities.map((i) => identityMarker(key, i)), ...subject.externalIds.map((e) => externalIdMarker(key, e))],
       erasedAt: at,
+      loyalty: loyaltyErasure(subject.loyalty),
     },
     audit: [entry],
   };
@@ -158,6 +181,7 @@ export function* eraseProgram(
         orders: subject.orders.length,
         events: subject.events.length,
         webhookDeliveries: subject.deliveries.length,
+        ...loyalty,
       },
       anonymized: { reviews: subject.reviews.length },
       auditSeq: entry.seq,

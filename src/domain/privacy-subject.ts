@@ -3,7 +3,8 @@
  * either rendered as the export document or planned for erasure. Which records belong to the
  * person is decided here, once: the customer and its identities; leads whose contact or
  * external ids match one of its identifiers; orders, reviews and events whose customer
- * reference is one of the refs it is known by; the webhook deliveries of those events.
+ * reference is one of the refs it is known by; the webhook deliveries of those events; its
+ * loyalty ledger (loyalty/loyalty-privacy.ts).
  */
 import { normalizeIdentifierValue } from '../contract/identity.js';
 import type { ExternalIdKey, IdentityKey, LookupRequest, LookupResult, RecordRow, CustomerRow, DeliveryRow, ConsentHistoryRow } from '../store/engine.js';
@@ -11,6 +12,7 @@ import { CONSENT_EVENT_TYPES, compareConsent, consentFromEvent, type ConsentStat
 import { resolveCustomers } from './customer-resolution.js';
 import { externalIdsOf } from './customer-upsert.js';
 import type { JsonObject } from '../contract/merge.js';
+import { collectLoyalty, type LoyaltySubject } from './loyalty/loyalty-privacy.js';
 
 type Program<T> = Generator<LookupRequest, T, LookupResult>;
 
@@ -27,6 +29,8 @@ export interface Subject {
   deliveries: DeliveryRow[];
   /** Changes of the customer's consent list (rc.2 `consents[]`), oldest first. */
   consentLists: ConsentHistoryRow[];
+  /** Its loyalty accounts, entries, pending points, coupons and loyalty deliveries. */
+  loyalty: LoyaltySubject;
 }
 
 /** Whether a lead names one of the person's identifiers (its contact, or one of its external ids). */
@@ -51,8 +55,11 @@ export function leadMatches(lead: JsonObject, identities: readonly IdentityKey[]
   );
 }
 
-/** Everything held on the person `ref` resolves to, or undefined when it resolves to no customer. */
-export function* collectSubject(ref: string): Program<Subject | undefined> {
+/**
+ * Everything held on the person `ref` resolves to, or undefined when it resolves to no customer.
+ * `forErasure` locks its loyalty accounts against ledger movements until the transaction ends.
+ */
+export function* collectSubject(ref: string, forErasure: boolean): Program<Subject | undefined> {
   const customer = (yield* resolveCustomers([ref])).get(ref);
   if (!customer) return undefined;
   const first = yield { identitiesOf: [customer.id], allLeads: true, consentHistoryOf: [customer.id] };
@@ -66,7 +73,8 @@ export function* collectSubject(ref: string): Program<Subject | undefined> {
   const reviews = (yield { recordsByRef: { table: 'reviews', refs } }).recordsByRef;
   const events = (yield { recordsByRef: { table: 'events', refs } }).recordsByRef;
   const deliveries = events.length > 0 ? (yield { deliveriesOf: events.map((e) => e.id) }).deliveries : [];
-  return { customer, identities, externalIds, refs, leads, orders, reviews, events, deliveries, consentLists: first.consentHistory };
+  const loyalty = yield* collectLoyalty(customer.id, forErasure);
+  return { customer, identities, externalIds, refs, leads, orders, reviews, events, deliveries, consentLists: first.consentHistory, loyalty };
 }
 
 export interface ConsentChange extends ConsentState {

@@ -8,7 +8,7 @@
  * filter means) lives in src/domain/ and reaches the engine as data.
  */
 import type { AuthStore } from './auth-store.js';
-import type { LedgerEngine } from './ledger-engine.js';
+import type { AccountRow, CouponRow, EntryRow, LedgerEngine, PendingRow } from './ledger-engine.js';
 import type { PageRequest, PoolUse, StoreStatus, TimeRange } from './store.js';
 import type { CountedTable } from './stamp-counts.js';
 import type { TenantTransfer } from './tenant-transfer.js';
@@ -91,6 +91,22 @@ export interface LookupRequest {
   consentHistoryOf?: string[];
   /** At most `limit` rows of `table` whose `column` (epoch ms) is below `beforeMs`, oldest first (retention, §14.8). */
   expired?: { table: 'orders' | 'events'; column: 'created_ms' | 'occurred_ms'; beforeMs: number; limit: number };
+  /**
+   * The loyalty ledger rows of these customers (§14.2): their accounts, those accounts' entries
+   * in ledger order and pending rows, and their coupons. With `lock`, the customer rows and the
+   * accounts stay locked to the end of the transaction against ledger movements and enrolments.
+   */
+  loyaltyOf?: { customerIds: string[]; lock: boolean };
+  /** Outbox rows whose body contains this text: candidates only, the domain reads each body. */
+  deliveriesMentioning?: string;
+}
+
+/** A person's loyalty ledger rows, as a `loyaltyOf` look-up answers. */
+export interface LoyaltyHoldings {
+  accounts: AccountRow[];
+  entries: EntryRow[];
+  pending: PendingRow[];
+  coupons: CouponRow[];
 }
 
 /** One row of the webhook outbox, as the privacy export shows it. */
@@ -147,6 +163,8 @@ export interface LookupResult {
   audit: AuditRow[];
   expired: RecordRow[];
   consentHistory: ConsentHistoryRow[];
+  loyalty: LoyaltyHoldings;
+  deliveriesMentioning: DeliveryRow[];
 }
 
 /** One change of a customer's consent list (rc.2 `consents[]`), as stored (§14.5). */
@@ -170,13 +188,17 @@ export interface ErasurePlan {
   /** Keyed hashes of the person's identifiers, kept so a later write of them is recognized. */
   markers: string[];
   erasedAt: string;
+  /** Loyalty accounts removed with their entries and pending rows; coupons; outbox rows by id. */
+  loyalty?: { accountIds: string[]; couponIds: string[]; deliveryIds: number[] };
 }
 
 /** The privacy parts of a look-up result when nothing of them was asked. */
 export const emptyPrivacyResult = (): Pick<
   LookupResult,
-  'recordsByRef' | 'allLeads' | 'deliveries' | 'erasureMarkers' | 'anyErasureMarker' | 'auditTail' | 'audit' | 'expired' | 'consentHistory'
+  'recordsByRef' | 'allLeads' | 'deliveries' | 'erasureMarkers' | 'anyErasureMarker' | 'auditTail' | 'audit' | 'expired' | 'consentHistory' | 'loyalty' | 'deliveriesMentioning'
 > => ({
+  loyalty: { accounts: [], entries: [], pending: [], coupons: [] },
+  deliveriesMentioning: [],
   consentHistory: [],
   expired: [],
   recordsByRef: [],

@@ -99,6 +99,11 @@ export type LedgerStep =
   | { op: 'account'; id: string; lock: boolean }
   | { op: 'accountOf'; programId: string; customerId: string; lock: boolean }
   | { op: 'entry'; accountId: string; sourceKey: string }
+  /**
+   * Whether the tenant holds this customer; PostgreSQL reads it `FOR SHARE`, so an erasure
+   * (which locks the customer row, §14.4) waits for the program or the program for the erasure.
+   */
+  | { op: 'customerHeld'; customerId: string }
   /** Every entry of the account, in ledger order (`occurred_at`, then `id`). */
   | { op: 'entries'; accountId: string }
   /** The sum of the account's entries of these types (0 when none). */
@@ -135,6 +140,7 @@ export type LedgerAnswer =
   | LedgerSubscription[]
   | string[]
   | number
+  | boolean
   | undefined;
 
 export type LedgerProgram<T> = () => Generator<LedgerStep, T, LedgerAnswer>;

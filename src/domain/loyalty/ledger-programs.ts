@@ -120,11 +120,15 @@ export function* post(account: AccountRow, movement: Movement): Steps<{ entry: E
   return { entry, account: next, repeated: false };
 }
 
-/** Opens the customer's account in the program, or answers the one already open. */
+/**
+ * Opens the customer's account in the program, or answers the one already open. A customer
+ * no longer held (erased since the caller resolved it) gets no account (docs/contract.md §14.4).
+ */
 export function* enrol(programId: string, customerId: string): Steps<AccountRow> {
   yield* programRow(programId);
   const existing = (yield { op: 'accountOf', programId, customerId, lock: false }) as AccountRow | undefined;
   if (existing) return existing;
+  if (!((yield { op: 'customerHeld', customerId }) as boolean)) throw notFound('customer', customerId);
   const at = nowIso();
   const row: AccountRow = {
     id: v7(),

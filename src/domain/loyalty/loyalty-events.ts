@@ -31,6 +31,13 @@ export const ENTRY_EVENT: Readonly<Record<EntryType, LoyaltyEventType>> = {
   expire: 'loyalty.points.expired',
 };
 
+/** Every loyalty event type odc raises: the entries' and the coupons' terminal states. */
+export const LOYALTY_EVENT_TYPES: ReadonlySet<string> = new Set<LoyaltyEventType>([
+  ...Object.values(ENTRY_EVENT),
+  'loyalty.coupon.expired',
+  'loyalty.coupon.cancelled',
+]);
+
 /** rc.2 `LoyaltyEventEnvelope`. */
 export interface LoyaltyEnvelope {
   /** UUIDv7, unique per event; also the delivery's `X-Odc-Event-Id`. */

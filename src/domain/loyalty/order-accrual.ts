@@ -38,6 +38,8 @@ export function* accrueOrder(programId: string, customerId: string, order: Order
   let found = (yield { op: 'accountOf', programId, customerId, lock: false }) as AccountRow | undefined;
   if (!found) {
     if (order.phase !== 'completed' || rules.enrolment !== 'automatic') return;
+    // Erased since the order was stored: nothing to open an account for (§14.4).
+    if (!((yield { op: 'customerHeld', customerId }) as boolean)) return;
     found = yield* enrol(programId, customerId);
   }
   const locked = yield* lockedAccount(found.id);

@@ -22,7 +22,7 @@ import { enqueuePgDeliveries } from './postgres-webhooks.js';
 
 /** Numeric columns read as float8 so they come back as numbers. */
 const NUMERIC = new Set(['balance', 'pending', 'amount', 'cost', 'points']);
-const selectList = (table: LedgerTable): string => COLUMNS[table].map((c) => (NUMERIC.has(c) ? `${c}::float8 AS ${c}` : c)).join(', ');
+export const selectList = (table: LedgerTable): string => COLUMNS[table].map((c) => (NUMERIC.has(c) ? `${c}::float8 AS ${c}` : c)).join(', ');
 
 const LIST_TABLES = {
   programs: 'loyalty_programs',
@@ -65,6 +65,10 @@ async function runStep(db: PoolClient, tenant: string, step: LedgerStep): Promis
       return get(db, tenant, 'loyalty_accounts', 'program_id = $2 AND customer_id = $3', [step.programId, step.customerId], step.lock);
     case 'entry':
       return get(db, tenant, 'loyalty_entries', 'account_id = $2 AND source_key = $3', [step.accountId, step.sourceKey]);
+    case 'customerHeld': {
+      const { rowCount } = await db.query('SELECT 1 FROM customers WHERE tenant = $1 AND id = $2 FOR SHARE', [tenant, step.customerId]);
+      return (rowCount ?? 0) > 0;
+    }
     case 'entries':
       return all(db, tenant, 'loyalty_entries', 'account_id = $2', [step.accountId], 'ORDER BY occurred_at, id');
     case 'entrySum': {

@@ -16,6 +16,7 @@ import {
   type RecordTable,
   type WritePlan,
 } from '../engine.js';
+import { pgEraseLoyalty, pgLoyaltyOf } from './postgres-ledger-privacy.js';
 
 type Db = Pool | PoolClient;
 
@@ -63,6 +64,25 @@ export async function pgPrivacyLookup(db: Db, tenant: string, request: LookupReq
     jobs.push(
       db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM erasure_markers WHERE tenant = $1) AS any', [tenant]).then((r) => {
         out.anyErasureMarker = r.rows[0].any;
+      }),
+    );
+  }
+  if (request.deliveriesMentioning !== undefined) {
+    jobs.push(
+      db
+        .query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_outbox WHERE tenant = $1 AND strpos(body, $2) > 0 ORDER BY id`, [
+          tenant,
+          request.deliveriesMentioning,
+        ])
+        .then((r) => {
+          out.deliveriesMentioning = r.rows;
+        }),
+    );
+  }
+  if (request.loyaltyOf && request.loyaltyOf.customerIds.length > 0) {
+    jobs.push(
+      pgLoyaltyOf(db, tenant, request.loyaltyOf).then((holdings) => {
+        out.loyalty = holdings;
       }),
     );
   }
@@ -150,6 +170,7 @@ export async function pgPrivacyApply(db: PoolClient, tenant: string, plan: Write
         erase.erasedAt,
       ]);
     }
+    if (erase.loyalty) await pgEraseLoyalty(db, tenant, erase.loyalty);
   }
   if (plan.consentChanges && plan.consentChanges.length > 0) {
     await db.query(

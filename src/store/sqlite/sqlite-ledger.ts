@@ -74,6 +74,8 @@ export class SqliteLedger implements LedgerEngine {
         return this.get(tenant, 'loyalty_accounts', 'program_id = ? AND customer_id = ?', [step.programId, step.customerId]);
       case 'entry':
         return this.get(tenant, 'loyalty_entries', 'account_id = ? AND source_key = ?', [step.accountId, step.sourceKey]);
+      case 'customerHeld':
+        return this.db.prepare('SELECT 1 FROM customers WHERE tenant = ? AND id = ?').get(tenant, step.customerId) !== undefined;
       case 'entries':
         return this.all(tenant, 'loyalty_entries', 'account_id = ?', [step.accountId], 'ORDER BY occurred_at, id');
       case 'entrySum':

@@ -16,6 +16,7 @@ import {
   type RecordTable,
   type WritePlan,
 } from '../engine.js';
+import { sqliteEraseLoyalty, sqliteLoyaltyOf } from './sqlite-ledger-privacy.js';
 import type { SqliteStampCounts } from './sqlite-stamp-counts.js';
 
 const DELIVERY_COLUMNS = 'id, subscription_id, event_id, body, status, attempts, created_at, delivered_at, last_error';
@@ -49,6 +50,12 @@ export class SqlitePrivacyTables {
     if (request.anyErasureMarker) {
       result.anyErasureMarker = db.prepare('SELECT EXISTS (SELECT 1 FROM erasure_markers WHERE tenant = ?)').pluck().get(tenant) === 1;
     }
+    if (request.deliveriesMentioning !== undefined) {
+      result.deliveriesMentioning = db
+        .prepare(`SELECT ${DELIVERY_COLUMNS} FROM webhook_outbox WHERE tenant = ? AND instr(body, ?) > 0 ORDER BY id`)
+        .all(tenant, request.deliveriesMentioning) as DeliveryRow[];
+    }
+    if (request.loyaltyOf && request.loyaltyOf.customerIds.length > 0) result.loyalty = sqliteLoyaltyOf(db, tenant, request.loyaltyOf);
     if (request.erasureMarkers && request.erasureMarkers.length > 0) {
       const found = db
         .prepare('SELECT marker FROM erasure_markers WHERE tenant = ? AND marker IN (SELECT value FROM json_each(?))')
@@ -120,6 +127,7 @@ export class SqlitePrivacyTables {
       for (const eventId of erase.deliveriesOfEvents) outbox.run(tenant, eventId);
       const mark = this.db.prepare('INSERT OR IGNORE INTO erasure_markers (tenant, marker, erased_at) VALUES (?, ?, ?)');
       for (const marker of erase.markers) mark.run(tenant, marker, erase.erasedAt);
+      if (erase.loyalty) sqliteEraseLoyalty(this.db, tenant, erase.loyalty);
     }
     const append = this.db.prepare(
       `INSERT INTO privacy_audit (tenant, ${AUDIT_COLUMNS}) VALUES (@tenant, @seq, @at, @actor, @request_id, @action, @customer_id, @details, @prev_hash, @hash)`,
