@@ -195,7 +195,17 @@ export interface ErasurePlan {
 /** The privacy parts of a look-up result when nothing of them was asked. */
 export const emptyPrivacyResult = (): Pick<
   LookupResult,
-  'recordsByRef' | 'allLeads' | 'deliveries' | 'erasureMarkers' | 'anyErasureMarker' | 'auditTail' | 'audit' | 'expired' | 'consentHistory' | 'loyalty' | 'deliveriesMentioning'
+  | 'recordsByRef'
+  | 'allLeads'
+  | 'deliveries'
+  | 'erasureMarkers'
+  | 'anyErasureMarker'
+  | 'auditTail'
+  | 'audit'
+  | 'expired'
+  | 'consentHistory'
+  | 'loyalty'
+  | 'deliveriesMentioning'
 > => ({
   loyalty: { accounts: [], entries: [], pending: [], coupons: [] },
   deliveriesMentioning: [],
