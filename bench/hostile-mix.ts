@@ -74,7 +74,12 @@ async function main(): Promise<void> {
   const readers = Number(process.argv[5] ?? 4);
   const writers = Number(process.argv[6] ?? 4);
   const database = await prepareDatabase(kind);
-  const child = fork(import.meta.filename, ['--server'], { execArgv: ['--import', 'tsx'], env: { ...process.env, ODC_MIX_DATABASE: database.location } });
+  // ODC_MIX_CPU_PROF=DIR profiles the server child (summarize with bench/profile-summary.ts).
+  const profile = process.env.ODC_MIX_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.ODC_MIX_CPU_PROF] : [];
+  const child = fork(import.meta.filename, ['--server'], {
+    execArgv: ['--import', 'tsx', ...profile],
+    env: { ...process.env, ODC_MIX_DATABASE: database.location },
+  });
   const next = () => new Promise<unknown>((resolve) => child.once('message', resolve));
   try {
     const { url } = (await next()) as { url: string };
@@ -109,6 +114,8 @@ async function main(): Promise<void> {
     await Promise.all([...Array.from({ length: writers }, writer), ...Array.from({ length: readers }, reader)]);
     child.send('stop');
     const loop = (await next()) as Record<string, number>;
+    // The child closes and exits by itself (writing its CPU profile, when asked).
+    if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
     const p = (xs: number[], q: number) => Math.round(xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? 0);
     console.log(
       JSON.stringify(
