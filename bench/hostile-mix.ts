@@ -15,7 +15,8 @@
  */
 import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { createHistogram, monitorEventLoopDelay, type RecordableHistogram } from 'node:perf_hooks';
 import { MAX_ADDRESSES, MAX_CONTACTS_PER_LIST, MAX_CUSTOMER_DOCUMENT_BYTES, MAX_EXTERNAL_IDS } from '../src/contract/limits.js';
 import { customerDocumentBytes } from '../src/contract/record-size.js';
 import { prepareDatabase } from './setup.js';
@@ -42,6 +43,47 @@ export function customerAtCaps(n: number): Record<string, unknown> {
   return customer;
 }
 
+/**
+ * What the event-loop delay would be on a core of its own (Linux only): every 10 ms tick records
+ * the CPU time the main thread used since the previous tick (from /proc schedstat, in ns), so a
+ * synchronous stretch counts for its own length, not for the time the process also waited for
+ * a core while other processes ran. Also sums that wait (the run-queue time).
+ */
+class MainThreadCpu {
+  private readonly file = `/proc/self/task/${process.pid}/schedstat`;
+  readonly histogram = createHistogram();
+  private timer: NodeJS.Timeout | undefined;
+  private waitedAtStart = 0;
+
+  private read(): [number, number] | undefined {
+    try {
+      const [run, wait] = readFileSync(this.file, 'utf8').split(' ').map(Number);
+      return [run, wait];
+    } catch {
+      return undefined;
+    }
+  }
+
+  start(): void {
+    let last = this.read();
+    if (!last) return;
+    this.waitedAtStart = last[1];
+    const tick = () => {
+      const now = this.read() as [number, number];
+      this.histogram.record(Math.max(1, now[0] - (last as [number, number])[0]));
+      last = now;
+      this.timer = setTimeout(tick, 10);
+    };
+    this.timer = setTimeout(tick, 10);
+  }
+
+  stop(): { histogram: RecordableHistogram; waitedNs: number } | undefined {
+    clearTimeout(this.timer);
+    const now = this.read();
+    return this.timer && now ? { histogram: this.histogram, waitedNs: now[1] - this.waitedAtStart } : undefined;
+  }
+}
+
 async function serverChild(): Promise<void> {
   const { buildApp } = await import('../src/server/app.js');
   const { openStore } = await import('../src/store/open-store.js');
@@ -49,20 +91,27 @@ async function serverChild(): Promise<void> {
   const app = await buildApp({ store, bodyLimit: 16 * 1024 * 1024 });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const histogram = monitorEventLoopDelay({ resolution: 10 });
+  const onCpu = new MainThreadCpu();
   let cpuAtStart = process.cpuUsage();
   process.on('message', async (message: string) => {
     if (message === 'start') {
       histogram.reset();
       histogram.enable();
+      onCpu.start();
       cpuAtStart = process.cpuUsage();
       process.send?.('started');
     } else if (message === 'stop') {
       histogram.disable();
+      const cpu = onCpu.stop();
       const ms = (ns: number) => Math.round(ns / 1e4) / 100;
       process.send?.({
         p50: ms(histogram.percentile(50)),
         p99: ms(histogram.percentile(99)),
         max: ms(histogram.max),
+        ...(cpu && {
+          onCpuBetweenTicks: { p50: ms(cpu.histogram.percentile(50)), p99: ms(cpu.histogram.percentile(99)), max: ms(cpu.histogram.max) },
+          runQueueWaitSeconds: Math.round(cpu.waitedNs / 1e7) / 100,
+        }),
         serverCpuSeconds: Math.round((process.cpuUsage(cpuAtStart).user + process.cpuUsage(cpuAtStart).system) / 1e4) / 100,
         rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
       });
