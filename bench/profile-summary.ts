@@ -1,6 +1,7 @@
 /**
  * Summarizes a V8 CPU profile (`node --cpu-prof`) as the functions with the most self time,
- * and the same time grouped by source file: `tsx bench/profile-summary.ts FILE.cpuprofile [N]`.
+ * and the same time grouped by source file, then the longest busy stretches:
+ * `tsx bench/profile-summary.ts FILE.cpuprofile [N] [STRETCHES]`.
  * Used to say where a benchmark figure's time goes before changing anything.
  */
 import { readFileSync } from 'node:fs';
@@ -44,7 +45,54 @@ export function summarize(profile: Profile, top = 25): string {
   return lines.join('\n');
 }
 
+/**
+ * The longest stretches of consecutive non-idle samples: what held the event loop without a
+ * break (issue 13 §1 asks for none over ~50 ms), each with the functions that took most of it.
+ * Times are wall time, so on a loaded machine they include time the process waited for a core.
+ */
+export function longestStretches(profile: Profile, top = 10): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const frameOf = (id: number) => byId.get(id)!.callFrame;
+  /** The innermost project frame (src/) on the sample's stack, else its own frame. */
+  const label = (id: number): string => {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const f = frameOf(at);
+      const m = /\/(src\/.*)$/.exec(f.url);
+      if (m) return `${f.functionName || '(anonymous)'} ${m[1]}:${f.lineNumber + 1}`;
+    }
+    const f = frameOf(id);
+    return f.functionName || '(native)';
+  };
+  const stretches: { us: number; parts: Map<string, number> }[] = [];
+  let current: { us: number; parts: Map<string, number> } | undefined;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i + 1] ?? 0;
+    if (frameOf(id).functionName === '(idle)') {
+      if (current) stretches.push(current);
+      current = undefined;
+      return;
+    }
+    current ??= { us: 0, parts: new Map() };
+    current.us += us;
+    const key = label(id);
+    current.parts.set(key, (current.parts.get(key) ?? 0) + us);
+  });
+  if (current) stretches.push(current);
+  const lines = [`busy stretches: ${stretches.length}, over 50 ms: ${stretches.filter((s) => s.us > 50_000).length}`, 'longest:'];
+  for (const s of stretches.sort((a, b) => b.us - a.us).slice(0, top)) {
+    const parts = [...s.parts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([k, us]) => `${k} ${(us / 1000).toFixed(0)}`);
+    lines.push(`  ${(s.us / 1000).toFixed(1).padStart(7)} ms  ${parts.join('; ')}`);
+  }
+  return lines.join('\n');
+}
+
 if (process.argv[2]) {
   const profile = JSON.parse(readFileSync(process.argv[2], 'utf8')) as Profile;
   console.log(summarize(profile, Number(process.argv[3] ?? 25)));
+  console.log(`\n${longestStretches(profile, Number(process.argv[4] ?? 10))}`);
 }

@@ -18,7 +18,7 @@ export const USER_AGENT = `odc/${version}`;
 
 /** Caps, in bytes, for the kinds of answers odc reads. */
 export const responseCaps = {
-  /** A list page: odc's own are at most 4 MiB (docs/contract.md §9); room for a less careful peer. */
+  /** A list page: odc's own are at most 1 MiB (docs/contract.md §9); room for a less careful peer. */
   listPage: 16 * 1024 * 1024,
   /** A single record, a write's answer, an error body. */
   record: 4 * 1024 * 1024,

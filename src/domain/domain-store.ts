@@ -181,7 +181,7 @@ export class DomainStore implements Store {
    * item sent (docs/contract.md §9).
    */
   protected async page(tenant: string, spec: ListSpec, maxBytes = MAX_PAGE_BYTES): Promise<PageResult> {
-    const listed = await this.engine.list<CustomerRow | RecordRow>(tenant, spec);
+    const listed = await this.engine.list<CustomerRow | RecordRow>(tenant, { ...spec, dataBudget: maxBytes });
     const items = listed.rows.map((row) => renderRow(spec.table, row));
     const kept = itemsWithinBytes(items, maxBytes);
     const last = listed.rows[kept - 1];

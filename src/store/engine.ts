@@ -287,6 +287,29 @@ export interface ListSpec {
   countFromBuckets?: { table: CountedTable; range: TimeRange | undefined };
   /** The conditions pick few rows by id: read those and sort, rather than walk in stamp order. */
   selective?: boolean;
+  /**
+   * Stop reading once the documents read (`data`, counted in the engine's unit: UTF-16 code
+   * units or UTF-8 bytes, never more than the rendered bytes) pass this: the domain's page byte
+   * bound (docs/contract.md §9.4) cuts there anyway, so the rest of `limit` is never read.
+   */
+  dataBudget?: number;
+}
+
+/**
+ * The rows of a page read in (stamp, id) order from `source` (which may offer one row more than
+ * `limit`): at most `limit`, and none after the row whose document passes `budget` (counted by
+ * `size`); `hasMore` when a row follows the last one kept. Reading stops at the first row not
+ * kept, so a lazy source is read no further.
+ */
+export function takeWithinBudget<Row>(source: Iterable<Row>, limit: number, budget: number, size: (row: Row) => number): { rows: Row[]; hasMore: boolean } {
+  const rows: Row[] = [];
+  let used = 0;
+  for (const row of source) {
+    if (rows.length === limit || used > budget) return { rows, hasMore: true };
+    rows.push(row);
+    used += size(row);
+  }
+  return { rows, hasMore: false };
 }
 
 export interface ListRows<Row> {

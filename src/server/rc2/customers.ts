@@ -27,7 +27,7 @@ export const rc2CustomerRoutes: FastifyPluginAsync<Rc2PluginOptions> = async (ap
         ),
       query,
     );
-    return sendRc2Page(reply, query, items.map(customerFromSeed), total);
+    return sendRc2Page(reply, query, items, total, customerFromSeed);
   });
 
   rc2Route(app, 'upsertCustomers', async (request, reply) => {

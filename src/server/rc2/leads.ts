@@ -13,7 +13,7 @@ export const rc2LeadRoutes: FastifyPluginAsync<Rc2PluginOptions> = async (app, {
       (page) => app.store.listLeads(request.tenant, { updated: rc2Range(query, 'updatedFrom', 'updatedTo') }, page),
       query,
     );
-    return sendRc2Page(reply, query, items.map(leadFromSeed), total);
+    return sendRc2Page(reply, query, items, total, leadFromSeed);
   });
 
   rc2Route(app, 'upsertLeads', async (request, reply) => {

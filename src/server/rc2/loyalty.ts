@@ -41,7 +41,7 @@ export const rc2LoyaltyRoutes: FastifyPluginAsync<Rc2PluginOptions> = async (app
   rc2Route(app, 'listLoyaltyPrograms', async (request, reply) => {
     const query = queryOf('listLoyaltyPrograms', request);
     const { rows, total } = await ledger.list<ProgramRow>(request.tenant, { table: 'programs' }, pageRequest(query));
-    return sendRc2Page(reply, query, rows.map(programToRc2), total);
+    return sendRc2Page(reply, query, rows, total, programToRc2);
   });
 
   rc2Route(app, 'upsertLoyaltyPrograms', async (request, reply) => {
@@ -87,14 +87,14 @@ export const rc2LoyaltyRoutes: FastifyPluginAsync<Rc2PluginOptions> = async (app
       { table: 'entries', accountId, occurredFrom: bound('createdFrom'), occurredTo: bound('createdTo') },
       pageRequest(query),
     );
-    return sendRc2Page(reply, query, rows.map(entryToRc2), total);
+    return sendRc2Page(reply, query, rows, total, entryToRc2);
   });
 
   rc2Route(app, 'listLoyaltyRewards', async (request, reply) => {
     const query = queryOf('listLoyaltyRewards', request);
     const programId = query.values.programId as string | undefined;
     const { rows, total } = await ledger.list<RewardRow>(request.tenant, { table: 'rewards', programId, activeOnly: true }, pageRequest(query));
-    return sendRc2Page(reply, query, rows.map(rewardToRc2), total);
+    return sendRc2Page(reply, query, rows, total, rewardToRc2);
   });
 
   rc2Route(app, 'listLoyaltyCoupons', async (request, reply) => {
@@ -103,7 +103,7 @@ export const rc2LoyaltyRoutes: FastifyPluginAsync<Rc2PluginOptions> = async (app
     const customerId = ref === undefined ? undefined : ((await customerIdOf(app.store, request.tenant, ref)) ?? ref);
     const programId = query.values.programId as string | undefined;
     const { rows, total } = await ledger.list<CouponRow>(request.tenant, { table: 'coupons', customerId, programId }, pageRequest(query));
-    return sendRc2Page(reply, query, rows.map(couponToRc2), total);
+    return sendRc2Page(reply, query, rows, total, couponToRc2);
   });
 
   rc2Route(app, 'useLoyaltyCoupon', async (request, reply) => {

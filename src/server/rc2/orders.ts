@@ -30,13 +30,13 @@ export const rc2OrderRoutes: FastifyPluginAsync<Rc2PluginOptions> = async (app, 
     const filter: OrderFilter = { customerRefs, created: rc2Range(query, 'createdFrom', 'createdTo'), updated: rc2Range(query, 'updatedFrom', 'updatedTo') };
     if (v.storeId === undefined && v.originChannel === undefined) {
       const { items, total } = await readPage((page) => app.store.listOrders(request.tenant, filter, page), query);
-      return sendRc2Page(reply, query, items.map(orderFromCanonical), total);
+      return sendRc2Page(reply, query, items, total, orderFromCanonical);
     }
     const keep = (order: JsonObject) =>
       (v.storeId === undefined || (isPlainObject(order.merchant) && order.merchant.id === v.storeId)) &&
       (v.originChannel === undefined || order.salesChannel === v.originChannel);
     const { items, total } = await scanPage((page) => app.store.listOrders(request.tenant, filter, page), keep, query);
-    return sendRc2Page(reply, query, items.map(orderFromCanonical), total);
+    return sendRc2Page(reply, query, items, total, orderFromCanonical);
   });
 
   rc2Route(app, 'upsertOrders', async (request, reply) => {

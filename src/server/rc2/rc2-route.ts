@@ -13,6 +13,7 @@ import { identifierTypes } from '../../contract/customer.js';
 import { originChannels } from '../../contract/rc2/order.js';
 import { StoreConflictError, type PageRequest, type PageResult, type Store, type TimeRange, type WriteSummary } from '../../store/store.js';
 import { parseDateTime } from '../../contract/date-time.js';
+import { nextTurn, renderJsonArray, sendChunked } from '../page-body.js';
 
 export type Rc2Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
@@ -95,9 +96,19 @@ export function pageRequest(query: Rc2Query): PageRequest {
   return { limit: query.pageSize, offset: (query.page - 1) * query.pageSize };
 }
 
-/** Sends an rc.2 page: the stored records mapped to rc.2, with the page and the total. */
-export function sendRc2Page(reply: FastifyReply, query: Rc2Query, items: JsonObject[], total: number): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(JSON.stringify({ items, page: query.page, pageSize: query.pageSize, total }));
+/**
+ * Sends an rc.2 page: the stored records mapped to rc.2 by `toRc2`, with the page and the total,
+ * as `JSON.stringify({items, page, pageSize, total})` would, rendered in slices (page-body.ts).
+ */
+export async function sendRc2Page<T>(
+  reply: FastifyReply,
+  query: Rc2Query,
+  items: readonly T[],
+  total: number,
+  toRc2: (item: T) => JsonObject,
+): Promise<FastifyReply> {
+  const tail = `],"page":${query.page},"pageSize":${query.pageSize},"total":${total}}`;
+  return sendChunked(reply, await renderJsonArray('{"items":[', items, toRc2, tail));
 }
 
 export function parseItems(result: PageResult): JsonObject[] {
@@ -114,6 +125,8 @@ export async function readPage(read: (page: PageRequest) => Promise<PageResult>,
   const items = parseItems(first);
   let last = first;
   while (items.length < query.pageSize && last.hasMore && last.last) {
+    // Each read is one bounded page (1 MiB): let the loop turn between them.
+    await nextTurn();
     last = await read({ limit: query.pageSize - items.length, offset: 0, after: last.last });
     if (last.items.length === 0) break;
     items.push(...parseItems(last));
@@ -147,6 +160,7 @@ export async function scanPage(
     }
     if (!result.hasMore || !result.last) break;
     after = result.last;
+    await nextTurn();
   }
   return { items, total };
 }

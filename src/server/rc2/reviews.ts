@@ -37,7 +37,7 @@ export const rc2ReviewRoutes: FastifyPluginAsync<Rc2PluginOptions> = async (app,
         ),
       query,
     );
-    return sendRc2Page(reply, query, items.map(reviewFromSeed), total);
+    return sendRc2Page(reply, query, items, total, reviewFromSeed);
   });
 
   rc2Route(app, 'createReviews', async (request, reply) => {

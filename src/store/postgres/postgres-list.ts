@@ -4,7 +4,7 @@
  * array binds.
  */
 import type { Pool } from 'pg';
-import type { DataTable, ListCondition, ListRows, ListSpec } from '../engine.js';
+import { takeWithinBudget, type DataTable, type ListCondition, type ListRows, type ListSpec } from '../engine.js';
 import { planStampRange, type AtLeastPlan, type CountedTable } from '../stamp-counts.js';
 import type { TimeRange } from '../store.js';
 
@@ -87,7 +87,11 @@ async function countAtLeast(pool: Pool, table: CountedTable, tenant: string, pla
   return Number(rows[0].n);
 }
 
-export async function runPgListSpec<Row extends { stamp: number; id: string }>(pool: Pool, tenant: string, spec: ListSpec): Promise<ListRows<Row>> {
+export async function runPgListSpec<Row extends { stamp: number; id: string; data: string }>(
+  pool: Pool,
+  tenant: string,
+  spec: ListSpec,
+): Promise<ListRows<Row>> {
   const params = new Params();
   params.add(tenant);
   const conditions = spec.conditions.flatMap((c) => toSql(params, c));
@@ -104,16 +108,27 @@ export async function runPgListSpec<Row extends { stamp: number; id: string }>(p
   }
   const limit = page.add(spec.page.limit + 1);
   const skip = page.add(offset);
+  const pageSql = `SELECT ${LIST_COLUMNS[spec.table]} FROM ${spec.table} WHERE ${pageWhere} ORDER BY stamp, id LIMIT ${limit} OFFSET ${skip}`;
+  const budget = spec.dataBudget;
   const buckets = spec.countFromBuckets;
   const [total, rows] = await Promise.all([
     buckets
       ? countStampRange(pool, buckets.table, tenant, buckets.range)
       : pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${spec.table} WHERE ${where}`, countParams).then((r) => r.rows[0].n),
-    pool.query<Row>(`SELECT ${LIST_COLUMNS[spec.table]} FROM ${spec.table} WHERE ${pageWhere} ORDER BY stamp, id LIMIT ${limit} OFFSET ${skip}`, page.values),
+    pool.query<Row & { data_bytes: number }>(budget === undefined ? pageSql : withinBudget(LIST_COLUMNS[spec.table], pageSql, page.add(budget)), page.values),
   ]);
-  const list = rows.rows;
   // One row more than asked tells whether a next page exists without a second query.
-  const hasMore = list.length > spec.page.limit;
-  if (hasMore) list.pop();
-  return { rows: list, total, hasMore };
+  const read = takeWithinBudget(rows.rows, spec.page.limit, budget ?? Number.POSITIVE_INFINITY, (row) => row.data_bytes);
+  for (const row of read.rows) delete (row as Partial<typeof row>).data_bytes;
+  return { rows: read.rows, total, hasMore: read.hasMore };
+}
+
+/**
+ * Only the rows of a page that takeWithinBudget can keep or look at: those whose preceding
+ * rows but one stay within the budget (the one after the row that passes it tells whether
+ * more follow). Sizes are `octet_length`, read from the TOAST header without decompressing,
+ * so documents that would be cut are never sent to (nor parsed by) the server.
+ */
+function withinBudget(columns: string, pageSql: string, budget: string): string {
+  return `SELECT ${columns}, data_bytes FROM (SELECT page.*, octet_length(data) AS data_bytes, coalesce(sum(octet_length(data)) OVER (ORDER BY stamp, id ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING), 0) AS before_previous FROM (${pageSql}) AS page) AS sized WHERE before_previous <= ${budget} ORDER BY stamp, id`;
 }

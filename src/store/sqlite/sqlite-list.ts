@@ -8,7 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import { planStampRange, type AtLeastPlan, type CountedTable } from '../stamp-counts.js';
-import type { DataTable, ListCondition, ListRows, ListSpec } from '../engine.js';
+import { takeWithinBudget, type DataTable, type ListCondition, type ListRows, type ListSpec } from '../engine.js';
 import type { TimeRange } from '../store.js';
 
 interface Condition {
@@ -126,7 +126,11 @@ function countAtLeast(statements: StatementCache, table: CountedTable, tenant: s
     .get(...params) as number;
 }
 
-export function runListSpec<Row extends { stamp: number; id: string }>(statements: StatementCache, tenant: string, spec: ListSpec): ListRows<Row> {
+export function runListSpec<Row extends { stamp: number; id: string; data: string }>(
+  statements: StatementCache,
+  tenant: string,
+  spec: ListSpec,
+): ListRows<Row> {
   const conditions = spec.conditions.flatMap((c) => toSql(tenant, c));
   const where = ['tenant = ?', ...conditions.map((c) => c.sql)];
   const params = [tenant, ...conditions.flatMap((c) => c.params)];
@@ -137,22 +141,37 @@ export function runListSpec<Row extends { stamp: number; id: string }>(statement
 
   const pageWhere = [...where];
   const pageParams = [...params];
+  const order = spec.selective ? '+stamp, +id' : 'stamp, id';
   let offset = spec.page.offset;
-  if (spec.page.after) {
+  let after = spec.page.after;
+  if (!after && offset > 0) {
+    // OFFSET would step through every skipped row's record, overflow pages of large documents
+    // included (a page at offset 500 of customers at the caps read 32 MB to skip them): find
+    // the last skipped position from the index alone, then read the page after it.
+    const skipped = statements
+      .get(`SELECT stamp, id FROM ${spec.table} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT 1 OFFSET ?`)
+      .get(...params, offset - 1) as { stamp: number; id: string } | undefined;
+    if (!skipped) return { rows: [], total, hasMore: false };
+    after = skipped;
+  }
+  if (after) {
     // Written so the (tenant, stamp, id) index seeks to the position: a bare OR of the two
     // cases makes SQLite scan the tenant from its first row on every page.
     pageWhere.push('stamp >= ? AND (stamp > ? OR id > ?)');
-    pageParams.push(spec.page.after.stamp, spec.page.after.stamp, spec.page.after.id);
+    pageParams.push(after.stamp, after.stamp, after.id);
     offset = 0;
   }
-  const rows = statements
+  const statement = statements
     // Unary + keeps SQLite from choosing the stamp index just to avoid sorting a few rows.
-    .get(
-      `SELECT ${LIST_COLUMNS[spec.table]} FROM ${spec.table} WHERE ${pageWhere.join(' AND ')} ORDER BY ${spec.selective ? '+stamp, +id' : 'stamp, id'} LIMIT ? OFFSET ?`,
-    )
-    .all(...pageParams, spec.page.limit + 1, offset) as Row[];
-  // One row more than asked tells whether a next page exists without a second query.
-  const hasMore = rows.length > spec.page.limit;
-  if (hasMore) rows.pop();
-  return { rows, total, hasMore };
+    .get(`SELECT ${LIST_COLUMNS[spec.table]} FROM ${spec.table} WHERE ${pageWhere.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`);
+  // One row more than asked tells whether a next page exists without a second query. Rows are
+  // stepped one by one, so a page of large documents stops at the data budget instead of
+  // reading (and holding the event loop for) every row of `limit`.
+  const read = takeWithinBudget(
+    statement.iterate(...pageParams, spec.page.limit + 1, offset) as Iterable<Row>,
+    spec.page.limit,
+    spec.dataBudget ?? Number.POSITIVE_INFINITY,
+    (row) => row.data.length,
+  );
+  return { rows: read.rows, total, hasMore: read.hasMore };
 }

@@ -31,6 +31,8 @@ export interface SqliteStoreOptions {
   synchronous?: 'full' | 'normal';
   /** Called with the SQL of every statement run (parameters expanded), for tracing and tests. */
   trace?: (sql: string) => void;
+  /** How long one group commit keeps taking jobs, in milliseconds (default 10; see `transaction`). */
+  groupSliceMs?: number;
 }
 
 /** The SQLite engine (src/store/engine.ts): transactions, stamps, look-ups, plans, list specs. */
@@ -51,6 +53,7 @@ export class SqliteEngine implements StoreEngine {
   private readonly readClock: Database.Statement;
   private readonly saveClock: Database.Statement;
   private readonly stampCounts: SqliteStampCounts;
+  private readonly groupSliceMs: number;
 
   constructor(options: SqliteStoreOptions) {
     if (options.filename !== ':memory:') preparePrivateDatabaseFile(options.filename);
@@ -58,6 +61,7 @@ export class SqliteEngine implements StoreEngine {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
+    this.groupSliceMs = options.groupSliceMs ?? 10;
     this.migrations = migrateSqlite(this.db);
     const clock = new ChangeClock(0);
     this.clock = clock;
@@ -82,6 +86,10 @@ export class SqliteEngine implements StoreEngine {
    * the COMMIT, so a 2xx still means on disk. The write lock is held from the start, so reading
    * the stored clock here and saving it at the end keeps stamps increasing across every process
    * that writes the file.
+   *
+   * A group takes jobs only while it has run for less than `groupSliceMs`: the rest wait for the
+   * next turn, so four batches of customers at the caps arriving together do not hold the event
+   * loop for all four (issue 13 §1). The first job always runs, so every group moves on.
    */
   private transaction<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -91,39 +99,53 @@ export class SqliteEngine implements StoreEngine {
   }
 
   private commitPending(): void {
-    const jobs = this.pending.splice(0);
-    if (jobs.length === 0) return;
+    const waiting = this.pending.splice(0);
+    if (waiting.length === 0) return;
+    const started = performance.now();
+    let taken = 0;
     let outcomes: { ok: boolean; value?: unknown; error?: unknown }[];
     try {
       outcomes = this.db
         .transaction(() => {
           this.clock.observe(this.readClock.get() as number);
-          const results = jobs.map((job) => {
-            try {
-              // The job's stamp-bucket deltas are applied inside its savepoint, with its rows.
-              const value = this.db.transaction(() => {
-                const result = job.fn();
-                this.stampCounts.flush();
-                return result;
-              })();
-              return { ok: true, value };
-            } catch (error) {
-              this.stampCounts.discard();
-              return { ok: false, error };
-            }
-          });
+          const results: { ok: boolean; value?: unknown; error?: unknown }[] = [];
+          for (const job of waiting) {
+            if (taken > 0 && performance.now() - started >= this.groupSliceMs) break;
+            taken += 1;
+            results.push(this.runJob(job));
+          }
           this.saveClock.run(this.clock.current, this.clock.current);
           return results;
         })
         .immediate();
     } catch (error) {
-      for (const job of jobs) job.reject(error);
+      for (const job of waiting) job.reject(error);
       return;
     }
+    const later = waiting.slice(taken);
+    if (later.length > 0) {
+      this.pending.unshift(...later);
+      setImmediate(() => this.commitPending());
+    }
     outcomes.forEach((outcome, i) => {
-      if (outcome.ok) jobs[i].resolve(outcome.value);
-      else jobs[i].reject(outcome.error);
+      if (outcome.ok) waiting[i].resolve(outcome.value);
+      else waiting[i].reject(outcome.error);
     });
+  }
+
+  /** One job of a group in its own savepoint; its stamp-bucket deltas are applied inside it, with its rows. */
+  private runJob(job: { fn: () => unknown }): { ok: boolean; value?: unknown; error?: unknown } {
+    try {
+      const value = this.db.transaction(() => {
+        const result = job.fn();
+        this.stampCounts.flush();
+        return result;
+      })();
+      return { ok: true, value };
+    } catch (error) {
+      this.stampCounts.discard();
+      return { ok: false, error };
+    }
   }
 
   private run<T>(fn: () => T): Promise<T> {
@@ -178,7 +200,7 @@ export class SqliteEngine implements StoreEngine {
 
   close(): Promise<void> {
     if (this.db.open) {
-      this.commitPending();
+      while (this.pending.length > 0) this.commitPending();
       this.db.close();
     }
     return Promise.resolve();
