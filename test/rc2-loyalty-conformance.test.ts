@@ -5,17 +5,27 @@
  * that answers 200 where 409 is due.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { before, describe, it } from 'node:test';
 import { rc2LoyaltyChecks } from '../src/conformance/checks/rc2-loyalty.js';
 import { runConformance, type ConformanceReport } from '../src/conformance/runner.js';
+import { BUILT_CLI } from './support/built-cli.js';
 import { addClient, tokenFor } from './support/credentials.js';
 import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
 
 const M = 'm1';
 const ADMIN_KEY = 'loyalty-conformance-admin-key-0123';
+
+function odc(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BUILT_CLI, ...args], { timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
 
 const notPassed = (report: ConformanceReport) =>
   report.results.filter((r) => r.outcome !== 'pass').map((r) => `${r.outcome} ${r.id}: ${r.message} ${r.expected ?? ''} ${r.got ?? ''}`);
@@ -133,6 +143,18 @@ for (const kind of STORES) {
       } finally {
         await proxy.close();
       }
+    });
+
+    it('odc conformance --profile rc2 takes the account and reward by option, both or neither', async () => {
+      await admin('POST', `/accounts/${fixture.accountId}/adjustments`, { amount: 300, key: 'for-the-cli' });
+      const base = [`${server.url}/od/v2`, '--profile', 'rc2', '--token', token, '--only', 'rc2.loyalty'];
+      const run = await odc(['conformance', ...base, '--loyalty-account', fixture.accountId, '--loyalty-reward', fixture.rewardId, '--verbose']);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, /rc2\.loyalty\.coupon-use\.idempotent-by-order/);
+      assert.doesNotMatch(run.stdout, /skipped: needs/);
+      const half = await odc(['conformance', ...base, '--loyalty-account', fixture.accountId]);
+      assert.equal(half.code, 1);
+      assert.match(half.stderr, /--loyalty-account and --loyalty-reward go together: give both/);
     });
   });
 }
