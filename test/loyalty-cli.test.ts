@@ -95,6 +95,9 @@ function operatorSession(target: () => string[], programFile: () => string) {
     const unknownCustomer = await odc(loyalty('accounts', '--customer', 'email:nobody@example.com'));
     assert.equal(unknownCustomer.code, 1);
     assert.match(unknownCustomer.stderr, /nobody@example\.com[\s\S]*fix: the customer must be stored first/);
+    const negativeCost = await odc(loyalty('rewards', 'put', 'bad', '--program', 'clube', '--cost=-5'));
+    assert.equal(negativeCost.code, 1);
+    assert.match(negativeCost.stderr, /VALIDATION_ERROR|invalid body[\s\S]*\/cost/);
     const noRule = await odc(loyalty('programs', 'rules', 'clube'));
     assert.equal(noRule.code, 1);
     assert.match(noRule.stderr, /give at least one rule/);

@@ -4,6 +4,8 @@
  * (`--server`, docs/contract.md §15.8). Both answer the same rc.2 shapes (§15.6), so the
  * command prints them the same way whichever target acted.
  */
+import { Adjustment, adjustmentSourceKey, ProgramRulesPatch, readAdminBody, RewardPut } from '../contract/loyalty-admin.js';
+import { LoyaltyProgram } from '../contract/rc2/loyalty.js';
 import type { ProgramDocument, RewardDocument } from '../domain/loyalty/loyalty-ledger.js';
 import { accountToRc2, entryToRc2, programToRc2, rewardToRc2, couponToRc2 } from '../domain/loyalty/loyalty-wire.js';
 import { parseRules, type ProgramRules } from '../domain/loyalty/program-rules.js';
@@ -70,7 +72,10 @@ export interface LoyaltyOperator {
 
 class NotFound extends Error {}
 
-/** The ledger of an open store; the store is the caller's to close. */
+/**
+ * The ledger of an open store; the store is the caller's to close. Inputs are checked with the
+ * admin API's own schemas, so both targets refuse the same things with the same messages.
+ */
 export function databaseOperator(store: Store, tenant: string): LoyaltyOperator {
   const ledger = store.loyalty;
   const customerId = async (ref: string): Promise<string> => {
@@ -88,15 +93,19 @@ export function databaseOperator(store: Store, tenant: string): LoyaltyOperator 
       return { items: rows.map(withRules), total };
     },
     async putProgram(program) {
-      const [row] = await ledger.upsertPrograms(tenant, [program]);
+      const [row] = await ledger.upsertPrograms(tenant, [readAdminBody(LoyaltyProgram, program)]);
       return withRules(row);
     },
-    setRules: (programId, rules) => ledger.setProgramRules(tenant, programId, rules),
-    putReward: async (reward, active) => rewardToRc2(await ledger.putReward(tenant, reward, active)),
+    setRules: (programId, rules) => ledger.setProgramRules(tenant, programId, readAdminBody(ProgramRulesPatch, rules)),
+    async putReward(reward, active) {
+      const { active: _active, ...checked } = readAdminBody(RewardPut, { ...reward, active });
+      return rewardToRc2(await ledger.putReward(tenant, checked, active));
+    },
     enrol: async (programId, ref) => account(await ledger.enrol(tenant, programId, await customerId(ref))),
-    async adjust(accountId, { amount, key, reason }) {
+    async adjust(accountId, adjustment) {
+      const { amount, key, reason } = readAdminBody(Adjustment, adjustment);
       const metadata = reason === undefined ? undefined : { reason };
-      const posted = await ledger.post(tenant, accountId, { type: 'adjust', amount, sourceKey: `adjust:${key}`, metadata });
+      const posted = await ledger.post(tenant, accountId, { type: 'adjust', amount, sourceKey: adjustmentSourceKey(key), metadata });
       return { transaction: transaction(posted.entry), account: account(posted.account) };
     },
     setStatus: async (accountId, to) => account(await ledger.setStatus(tenant, accountId, to)),

@@ -6,7 +6,7 @@
  * account's transactions), which the rc.2 reads give only to a client with a token.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { Adjustment, Enrolment, ProgramRulesPatch, readAdminBody, RewardPut } from '../contract/loyalty-admin.js';
+import { Adjustment, adjustmentSourceKey, Enrolment, ProgramRulesPatch, readAdminBody, RewardPut } from '../contract/loyalty-admin.js';
 import { ContractError } from '../contract/errors.js';
 import { LoyaltyProgram } from '../contract/rc2/loyalty.js';
 import { parseRules } from '../domain/loyalty/program-rules.js';
@@ -96,7 +96,7 @@ export const loyaltyAdminRoutes: FastifyPluginAsync = async (app) => {
     const result = await ledger.post(merchantId, accountId as string, {
       type: 'adjust',
       amount: body.amount,
-      sourceKey: `adjust:${body.key}`,
+      sourceKey: adjustmentSourceKey(body.key),
       metadata: body.reason === undefined ? undefined : { reason: body.reason },
     });
     return reply.code(result.repeated ? 200 : 201).send({ transaction: entryToRc2(result.entry), account: accountToRc2(result.account) });
