@@ -26,7 +26,7 @@ for (const kind of STORES) {
       assert.equal(put.status, 200, put.text);
       assert.deepEqual(put.json, {
         program: { id: 'clube', name: 'Clube', merchantId: M },
-        rules: { enrolment: 'explicit', pointsPerCurrencyUnit: 1, couponValidityDays: null },
+        rules: { enrolment: 'explicit', pointsPerCurrencyUnit: 1, couponValidityDays: null, pointsExpireAfterDays: null, tiers: null },
       });
       await admin('PUT', '/programs/clube/rules', { pointsPerCurrencyUnit: 3 });
       const again = await admin('PUT', '/programs/clube', { id: 'clube', name: 'Clube Pizza', merchantId: M });

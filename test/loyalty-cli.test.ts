@@ -52,14 +52,41 @@ function operatorSession(target: () => string[], programFile: () => string) {
   it('registers a program from a file, sets its rules and lists it with them', async () => {
     const put = await ok(loyalty('programs', 'put', programFile()));
     assert.match(put.stdout, /^PROGRAM\s+NAME\s+ENROLMENT/);
-    assert.match(put.stdout, /clube\s+Clube Pizza\s+explicit\s+1\s+-/);
+    assert.match(put.stdout, /clube\s+Clube Pizza\s+explicit\s+1\s+-\s+-\s+-$/m);
     const rules = await ok(
-      loyalty('programs', 'rules', 'clube', '--enrolment', 'automatic', '--points-per-unit', '2', '--coupon-validity-days', '30', '--json'),
+      loyalty(
+        'programs',
+        'rules',
+        'clube',
+        '--enrolment',
+        'automatic',
+        '--points-per-unit',
+        '2',
+        '--coupon-validity-days',
+        '30',
+        '--tiers',
+        'Silver:500,Gold:2000',
+        '--json',
+      ),
     );
-    assert.deepEqual(rules.json, { enrolment: 'automatic', pointsPerCurrencyUnit: 2, couponValidityDays: 30 });
+    assert.deepEqual(rules.json, {
+      enrolment: 'automatic',
+      pointsPerCurrencyUnit: 2,
+      couponValidityDays: 30,
+      pointsExpireAfterDays: null,
+      tiers: [
+        { name: 'Silver', minPoints: 500 },
+        { name: 'Gold', minPoints: 2000 },
+      ],
+    });
     const listed = await ok(loyalty('programs', '--json'));
     assert.deepEqual(listed.json.items, [{ program: { id: 'clube', name: 'Clube Pizza', merchantId: M }, rules: rules.json }]);
-    assert.match((await ok(loyalty('programs'))).stdout, /clube\s+Clube Pizza\s+automatic\s+2\s+30/);
+    assert.match((await ok(loyalty('programs'))).stdout, /clube\s+Clube Pizza\s+automatic\s+2\s+30\s+-\s+Silver:500,Gold:2000/);
+    const badTiers = await odc(loyalty('programs', 'rules', 'clube', '--tiers', 'Silver'));
+    assert.equal(badTiers.code, 1);
+    assert.match(badTiers.stderr, /--tiers takes NAME:MINPOINTS pairs/);
+    // No tiers for the rest of the session: they would add tier_change entries to the transactions shown.
+    assert.equal((await ok(loyalty('programs', 'rules', 'clube', '--tiers', 'none', '--json'))).json.tiers, null);
   });
 
   it('adds a reward, enrols a customer by any reference, adjusts once per key', async () => {
@@ -123,6 +150,21 @@ function operatorSession(target: () => string[], programFile: () => string) {
     assert.equal(json.json.total, 2);
   });
 
+  it('runs expiry as of a time: points past pointsExpireAfterDays expire once', async () => {
+    await ok(loyalty('programs', 'rules', 'clube', '--points-expire-after-days', '1'));
+    const future = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const run = await ok(loyalty('expire', '--as-of', future, '--json'));
+    assert.deepEqual(run.json, { accounts: 1, expiredPoints: 380, expiredCoupons: 0 });
+    const again = await ok(loyalty('expire', '--as-of', future));
+    assert.match(again.stdout, /^accounts\s+0$/m);
+    const [account] = (await ok(loyalty('accounts', '--customer', 'c-1', '--json'))).json.items;
+    assert.equal(account.balance, 0);
+    await ok(loyalty('programs', 'rules', 'clube', '--points-expire-after-days', 'none'));
+    const badTime = await odc(loyalty('expire', '--as-of', 'tomorrow'));
+    assert.equal(badTime.code, 1);
+    assert.match(badTime.stderr, /--as-of must be an ISO 8601 time/);
+  });
+
   return { account: () => account };
 }
 
@@ -156,6 +198,7 @@ for (const kind of STORES) {
       const store = await fixture.open();
       let couponId: string;
       try {
+        await store.loyalty.post(M, session.account(), { type: 'adjust', amount: 300, sourceKey: 'adjust:for-a-coupon' });
         const redemption = await store.loyalty.redeem(M, { accountId: session.account(), rewardId: 'pizza', quantity: 1 });
         couponId = redemption.coupon.id;
       } finally {
@@ -202,12 +245,5 @@ describe('odc loyalty --server (admin API)', () => {
     const wrongKey = await odc(['loyalty', 'programs', '-m', M, '--server', server.url, '--admin-key', 'not-the-key-0123456789']);
     assert.equal(wrongKey.code, 1);
     assert.match(wrongKey.stderr, /401.*the admin key is not that server's/);
-  });
-
-  it('expire calls POST /admin/merchants/{m}/loyalty/expiry-runs', {
-    todo: "the expiry run is h15-ledger's route (store.loyalty.runExpiry); wired at merge",
-  }, async () => {
-    const run = await ok(['loyalty', 'expire', '-m', M, '--server', server.url, '--admin-key-file', keyFile, '--json']);
-    assert.deepEqual(Object.keys(run.json).sort(), ['accounts', 'expiredCoupons', 'expiredPoints']);
   });
 });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ContractError } from '../contract/errors.js';
 import type { ProgramDocument } from '../domain/loyalty/loyalty-ledger.js';
-import type { ProgramRules } from '../domain/loyalty/program-rules.js';
+import type { ProgramRules, Tier } from '../domain/loyalty/program-rules.js';
 import type { ServerTarget } from './admin-client.js';
 import { withServerOptions } from './admin-client.js';
 import { type AccountView, databaseOperator, type LoyaltyOperator, type ProgramWithRules, serverOperator, type TransactionView } from './loyalty-operator.js';
@@ -68,6 +68,8 @@ const programColumns: Column<ProgramWithRules>[] = [
   { header: 'ENROLMENT', cell: (p) => p.rules.enrolment },
   { header: 'POINTS/UNIT', cell: (p) => p.rules.pointsPerCurrencyUnit, right: true },
   { header: 'COUPON DAYS', cell: (p) => p.rules.couponValidityDays ?? '-', right: true },
+  { header: 'EXPIRE DAYS', cell: (p) => p.rules.pointsExpireAfterDays ?? '-', right: true },
+  { header: 'TIERS', cell: (p) => p.rules.tiers?.map((t) => `${t.name}:${t.minPoints}`).join(',') || '-' },
 ];
 
 const accountColumns: Column<AccountView>[] = [
@@ -90,6 +92,16 @@ const transactionColumns: Column<TransactionView>[] = [
 
 const pageFooter = (shown: number, offset: number, total: number) =>
   total > offset + shown ? `\n${shown} of ${total} shown; the next page: --offset ${offset + shown}` : '';
+
+/** `Silver:500,Gold:2000` as rc tiers; `none` clears them. */
+function parseTiers(value: string): Tier[] | 'none' {
+  if (value === 'none') return value;
+  return value.split(',').map((part) => {
+    const match = /^(.+):(\d+)$/.exec(part.trim());
+    if (!match) throw new Error(`--tiers takes NAME:MINPOINTS pairs separated by commas (e.g. Silver:500,Gold:2000) or 'none'; got ${part}`);
+    return { name: match[1], minPoints: Number(match[2]) };
+  });
+}
 
 function readProgramFile(file: string): ProgramDocument[] {
   let parsed: unknown;
@@ -152,14 +164,23 @@ export function loyaltyCommand(): Command {
         return n;
       })
       .option('--coupon-validity-days <days>', "days a redemption's coupon stays valid, or 'none'", (v) =>
-        v === 'none' ? null : wholeNumber('--coupon-validity-days')(v),
-      ),
+        v === 'none' ? v : wholeNumber('--coupon-validity-days')(v),
+      )
+      .option('--points-expire-after-days <days>', "points expire this many days after their credit (FIFO), or 'none'", (v) =>
+        v === 'none' ? v : wholeNumber('--points-expire-after-days')(v),
+      )
+      .option('--tiers <list>', "tiers by lifetime points, e.g. Silver:500,Gold:2000, or 'none'", parseTiers),
   ).action(async (programId: string, opts) => {
     const patch: Partial<ProgramRules> = {};
+    // commander turns a parser's null into '', so 'none' stays a word until here.
+    const orNull = <T>(value: T | 'none'): T | null => (value === 'none' ? null : value);
+    if (opts.pointsExpireAfterDays !== undefined) patch.pointsExpireAfterDays = orNull(opts.pointsExpireAfterDays);
+    if (opts.tiers !== undefined) patch.tiers = orNull(opts.tiers);
     if (opts.enrolment !== undefined) patch.enrolment = opts.enrolment;
     if (opts.pointsPerUnit !== undefined) patch.pointsPerCurrencyUnit = opts.pointsPerUnit;
-    if (opts.couponValidityDays !== undefined) patch.couponValidityDays = opts.couponValidityDays;
-    if (Object.keys(patch).length === 0) throw new Error('give at least one rule: --enrolment, --points-per-unit or --coupon-validity-days');
+    if (opts.couponValidityDays !== undefined) patch.couponValidityDays = orNull(opts.couponValidityDays);
+    if (Object.keys(patch).length === 0)
+      throw new Error('give at least one rule: --enrolment, --points-per-unit, --coupon-validity-days, --points-expire-after-days or --tiers');
     const rules = await withOperator(opts, (o) => o.setRules(programId, patch));
     show(opts, rules, (r) => renderRecord({ program: programId, ...r }));
   });

@@ -6,7 +6,7 @@
  */
 import { Adjustment, adjustmentSourceKey, ProgramRulesPatch, readAdminBody, RewardPut } from '../contract/loyalty-admin.js';
 import { LoyaltyProgram } from '../contract/rc2/loyalty.js';
-import type { ProgramDocument, RewardDocument } from '../domain/loyalty/loyalty-ledger.js';
+import type { ExpiryResult, ProgramDocument, RewardDocument } from '../domain/loyalty/loyalty-ledger.js';
 import { accountToRc2, entryToRc2, programToRc2, rewardToRc2, couponToRc2 } from '../domain/loyalty/loyalty-wire.js';
 import { parseRules, type ProgramRules } from '../domain/loyalty/program-rules.js';
 import type { AccountRow, EntryRow, ProgramRow } from '../store/ledger-engine.js';
@@ -44,13 +44,6 @@ export interface Adjusted {
   account: AccountView;
 }
 
-/** What an expiry run did (h15-ledger's `POST .../loyalty/expiry-runs` and `store.loyalty.runExpiry`). */
-export interface ExpiryRun {
-  accounts: number;
-  expiredPoints: number;
-  expiredCoupons: number;
-}
-
 export interface Page<T> {
   items: T[];
   total: number;
@@ -67,7 +60,8 @@ export interface LoyaltyOperator {
   cancelCoupon(couponId: string): Promise<Json>;
   accounts(customerRef: string): Promise<Page<AccountView>>;
   transactions(accountId: string, page: { offset: number; limit: number }): Promise<Page<TransactionView>>;
-  expire(asOf: Date): Promise<ExpiryRun>;
+  /** An expiry run (docs/contract.md §15.9) as of `asOf`. */
+  expire(asOf: Date): Promise<ExpiryResult>;
 }
 
 class NotFound extends Error {}
@@ -119,12 +113,7 @@ export function databaseOperator(store: Store, tenant: string): LoyaltyOperator 
       const { rows, total } = await ledger.list<EntryRow>(tenant, { table: 'entries', accountId }, page);
       return { items: rows.map(transaction), total };
     },
-    async expire(asOf) {
-      // The expiry run is h15-ledger's (docs/contract.md §15); older ledgers have none.
-      const run = (ledger as unknown as { runExpiry?: (tenant: string, now: Date) => Promise<ExpiryRun> }).runExpiry;
-      if (typeof run !== 'function') throw new Error('this odc has no expiry run yet: upgrade odc');
-      return run.call(ledger, tenant, asOf);
-    },
+    expire: (asOf) => ledger.runExpiry(tenant, asOf),
   };
 }
 

@@ -1,12 +1,12 @@
 /**
  * The operator's side of loyalty (docs/contract.md §15.8), under the admin API's guard: the
  * reward catalog, program rules, enrolment, manual adjustment, suspension and reactivation,
- * and coupon cancellation, per merchant (`/admin/merchants/{merchantId}/loyalty/...`); and the
- * reads `odc loyalty --server` shows (programs with their rules, a customer's accounts, an
- * account's transactions), which the rc.2 reads give only to a client with a token.
+ * and coupon cancellation and the expiry run, per merchant (`/admin/merchants/{merchantId}/loyalty/...`);
+ * and the reads `odc loyalty --server` shows (programs with their rules, a customer's accounts,
+ * an account's transactions), which the rc.2 reads give only to a client with a token.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { Adjustment, adjustmentSourceKey, Enrolment, ProgramRulesPatch, readAdminBody, RewardPut } from '../contract/loyalty-admin.js';
+import { Adjustment, adjustmentSourceKey, Enrolment, ExpiryRun, ProgramRulesPatch, readAdminBody, RewardPut } from '../contract/loyalty-admin.js';
 import { ContractError } from '../contract/errors.js';
 import { LoyaltyProgram } from '../contract/rc2/loyalty.js';
 import { parseRules } from '../domain/loyalty/program-rules.js';
@@ -115,5 +115,12 @@ export const loyaltyAdminRoutes: FastifyPluginAsync = async (app) => {
   app.post(`${BASE}/coupons/:couponId/cancel`, async (request) => {
     const { merchantId, couponId } = request.params as Params;
     return couponToRc2(await ledger.cancelCoupon(merchantId, couponId as string));
+  });
+
+  // The operator's expiry run, now or as of a given time (docs/contract.md §15.9).
+  app.post(`${BASE}/expiry-runs`, async (request) => {
+    const { merchantId } = request.params as Params;
+    const body = request.body === undefined || request.body === null ? {} : readAdminBody(ExpiryRun, request.body);
+    return ledger.runExpiry(merchantId, body.asOf === undefined ? new Date() : new Date(body.asOf));
   });
 };
