@@ -194,7 +194,7 @@ for (const kind of STORES) {
       () => join(dir, 'programs.json'),
     );
 
-    it('names the database on stderr and cancels a coupon (409 once cancelled again is not a use)', async () => {
+    it('names the database on stderr and cancels a coupon; cancelling again changes nothing', async () => {
       const store = await fixture.open();
       let couponId: string;
       try {
