@@ -13,6 +13,13 @@ import { runConformance } from '../conformance/runner.js';
 import { CREDENTIALS_REFUSED_EXIT, refusedCredentials } from './conformance-preflight.js';
 import { withSecretFiles } from './secret-files.js';
 
+/** Both ids or neither: one alone would only make the loyalty checks skip, so say so now. */
+function loyaltyFixture(accountId: string | undefined, rewardId: string | undefined): { accountId: string; rewardId: string } | undefined {
+  if (accountId === undefined && rewardId === undefined) return undefined;
+  if (accountId === undefined || rewardId === undefined) throw new Error('--loyalty-account and --loyalty-reward go together: give both');
+  return { accountId, rewardId };
+}
+
 export function conformanceCommand(): Command {
   const command = new Command('conformance')
     .description('check a Customer capability implementation against the contract, over HTTP')
@@ -31,6 +38,8 @@ export function conformanceCommand(): Command {
         .choices(['seed', 'rc2'])
         .default('seed'),
     )
+    .option('--loyalty-account <id>', 'rc2: an account with points the loyalty checks may redeem from (with --loyalty-reward)')
+    .option('--loyalty-reward <id>', "rc2: an active reward of that account's program; one redemption spends its cost")
     .option('--only <prefixes...>', 'run only checks whose id starts with these prefixes, e.g. auth customers.upsert')
     .option('--json <file>', 'write the report as JSON')
     .option('--junit <file>', 'write the report as JUnit XML')
@@ -58,6 +67,7 @@ export function conformanceCommand(): Command {
         discoveryUrl: opts.discoveryUrl,
         only: opts.only,
         profile: opts.profile,
+        loyalty: loyaltyFixture(opts.loyaltyAccount, opts.loyaltyReward),
         onResult: live ? (result) => process.stderr.write(`${formatResultLine(result, colour)}\n`) : undefined,
       });
       if (opts.json) writeFileSync(opts.json, formatJsonReport(report));

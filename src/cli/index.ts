@@ -10,6 +10,7 @@ import { conformanceCommand } from './conformance-command.js';
 import { exportCommand } from './export-command.js';
 import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
+import { loyaltyCommand } from './loyalty-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { openapiCommand } from './openapi-command.js';
 import { privacyCommand } from './privacy-command.js';
@@ -39,7 +40,8 @@ const program = new Command('odc')
   .addCommand(exportCommand())
   .addCommand(importCommand())
   .addCommand(privacyCommand())
-  .addCommand(retentionCommand());
+  .addCommand(retentionCommand())
+  .addCommand(loyaltyCommand());
 
 /** The message of an error and of each cause under it: "fetch failed" alone says nothing. */
 function describeError(error: unknown): string {

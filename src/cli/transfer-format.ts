@@ -31,6 +31,15 @@ export const TABLE_KINDS: Record<TransferTable, string> = {
   orders: 'order',
   reviews: 'review',
   events: 'event',
+  erasure_markers: 'erasureMarker',
+  privacy_audit: 'privacyAudit',
+  consent_history: 'consentHistory',
+  loyalty_programs: 'loyaltyProgram',
+  loyalty_rewards: 'loyaltyReward',
+  loyalty_accounts: 'loyaltyAccount',
+  loyalty_entries: 'loyaltyEntry',
+  loyalty_pending: 'loyaltyPending',
+  loyalty_coupons: 'loyaltyCoupon',
 };
 
 export const KIND_TABLES = new Map<string, TransferTable>(Object.entries(TABLE_KINDS).map(([table, kind]) => [kind, table as TransferTable]));

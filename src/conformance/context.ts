@@ -51,6 +51,8 @@ export class RunContext {
   readonly validator = new ContractValidator();
   /** Records the run wrote and could not remove (the contract has no DELETE). */
   written = 0;
+  /** The account and reward the operator gave for the rc.2 loyalty checks (checks/rc2-loyalty.ts). */
+  loyaltyFixture?: { accountId: string; rewardId: string };
   private readonly fixtures = new Map<FixtureName, Promise<Json>>();
   private readonly results = new Map<string, CheckResult>();
   private readonly memos = new Map<string, Promise<unknown>>();

@@ -17,6 +17,7 @@ import { operations, type OperationId } from '../contract/operations.js';
 import { CheckFailure, CheckSkip, type Check, type CheckResult, type Level } from './check.js';
 import { allChecks } from './checks/index.js';
 import { rc2Checks } from './checks/rc2.js';
+import { rc2LoyaltyChecks } from './checks/rc2-loyalty.js';
 import { allOperationIds, RunContext, type Discovery } from './context.js';
 import { HttpTarget, type SigningIdentity, type TokenSource } from './http-target.js';
 
@@ -50,6 +51,11 @@ export interface ConformanceOptions {
    * customer module, `baseUrl` being the rc.2 binding's base (docs/bindings.md).
    */
   profile?: 'seed' | 'rc2';
+  /**
+   * rc2 profile: an account with points and an active reward of its program, for the loyalty
+   * checks that redeem (docs/conformance.md "Loyalty"); they skip without it.
+   */
+  loyalty?: { accountId: string; rewardId: string };
   /** Replaces the built-in checks (tests of the runner itself). */
   checks?: readonly Check[];
 }
@@ -181,8 +187,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   target.throttle(manifest?.capabilities?.customer?.requestsPerSecond ?? manifest?.operationalLimits?.rateLimitPerSecond);
   const declared = declaredOperations(manifest);
   const ctx = new RunContext(target, runId, discovery, declared);
+  ctx.loyaltyFixture = options.loyalty;
 
-  const selected = (options.checks ?? (options.profile === 'rc2' ? rc2Checks : allChecks)).filter(
+  const selected = (options.checks ?? (options.profile === 'rc2' ? [...rc2Checks, ...rc2LoyaltyChecks] : allChecks)).filter(
     (check) => !options.only || options.only.some((prefix) => check.id === prefix || check.id.startsWith(`${prefix}.`)),
   );
   const results: CheckResult[] = [];

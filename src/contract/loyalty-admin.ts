@@ -57,6 +57,9 @@ export const ExpiryRun = Type.Object(
   { additionalProperties: false, title: 'LoyaltyExpiryRun' },
 );
 
+/** The ledger source of an operator adjustment: each `key` adjusts once (docs/contract.md §15.3, §15.8). */
+export const adjustmentSourceKey = (key: string): string => `adjust:${key}`;
+
 // ajv and ajv-formats are CommonJS with a default export; under NodeNext the class sits on `.default`.
 const ajv = new AjvModule.default({ allErrors: true, strict: true, allowUnionTypes: true, coerceTypes: false, useDefaults: false });
 addFormatsModule.default(ajv);

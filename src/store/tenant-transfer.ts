@@ -8,14 +8,17 @@
  * rows; the format of the export file lives in src/cli/transfer-format.ts.
  */
 import { RECORD_COLUMNS } from './engine.js';
+import { LEDGER_COLUMNS } from './ledger-engine.js';
 
 /** A table that holds a merchant's data, with its key (keyset paging) and the columns copied. */
 export interface TransferTableSpec {
   /** The primary key after `tenant`, in order: pages are read in this order. */
   key: readonly string[];
   columns: readonly string[];
-  /** Columns that are integers (stamps, milliseconds); all others are text or null. */
+  /** Columns that are integers (stamps, milliseconds, points); all others are text, boolean or null. */
   integers: readonly string[];
+  /** Columns that are booleans (SQLite keeps 0/1; the export file and PostgreSQL true/false). */
+  booleans?: readonly string[];
 }
 
 export const TRANSFER_TABLES = {
@@ -26,13 +29,33 @@ export const TRANSFER_TABLES = {
   orders: { key: ['id'], columns: ['id', 'data', 'stamp', ...RECORD_COLUMNS.orders], integers: ['stamp', 'created_ms'] },
   reviews: { key: ['id'], columns: ['id', 'data', 'stamp', ...RECORD_COLUMNS.reviews], integers: ['stamp', 'review_ms'] },
   events: { key: ['id'], columns: ['id', 'data', 'stamp', ...RECORD_COLUMNS.events], integers: ['stamp', 'occurred_ms'] },
+  // Privacy (docs/contract.md §14): erasure markers, the audit trail (its hash chain travels intact), consent history.
+  erasure_markers: { key: ['marker'], columns: ['marker', 'erased_at'], integers: [] },
+  privacy_audit: {
+    key: ['seq'],
+    columns: ['seq', 'at', 'actor', 'request_id', 'action', 'customer_id', 'details', 'prev_hash', 'hash'],
+    integers: ['seq'],
+  },
+  consent_history: { key: ['customer_id', 'stamp'], columns: ['customer_id', 'stamp', 'at', 'source', 'data'], integers: ['stamp'] },
+  // The loyalty ledger (docs/contract.md §15): balances travel with the entries they sum.
+  loyalty_programs: { key: ['id'], columns: LEDGER_COLUMNS.loyalty_programs, integers: [] },
+  loyalty_rewards: { key: ['id'], columns: LEDGER_COLUMNS.loyalty_rewards, integers: ['cost'], booleans: ['active'] },
+  loyalty_accounts: { key: ['id'], columns: LEDGER_COLUMNS.loyalty_accounts, integers: ['balance', 'pending'] },
+  loyalty_entries: { key: ['id'], columns: LEDGER_COLUMNS.loyalty_entries, integers: ['amount'] },
+  loyalty_pending: { key: ['account_id', 'order_id'], columns: LEDGER_COLUMNS.loyalty_pending, integers: ['points'] },
+  loyalty_coupons: { key: ['id'], columns: LEDGER_COLUMNS.loyalty_coupons, integers: [] },
 } as const satisfies Record<string, TransferTableSpec>;
+
+/** The boolean columns of a table (none for most). */
+export function booleanColumns(table: TransferTable): readonly string[] {
+  return (TRANSFER_TABLES[table] as TransferTableSpec).booleans ?? [];
+}
 
 export type TransferTable = keyof typeof TRANSFER_TABLES;
 export const TRANSFER_TABLE_NAMES = Object.keys(TRANSFER_TABLES) as TransferTable[];
 
 /** One stored row, column name to value, without `tenant`. */
-export type TransferRow = Record<string, string | number | null>;
+export type TransferRow = Record<string, string | number | boolean | null>;
 
 export interface TransferBatch {
   table: TransferTable;

@@ -28,7 +28,7 @@ async function call(ctx: RunContext, method: 'GET' | 'POST', path: string, optio
 }
 
 /** A 202 AsyncAcceptedResponse: status ACCEPTED and a correlationId. */
-function expectAccepted(exchange: Exchange, what: string): void {
+export function expectAccepted(exchange: Exchange, what: string): void {
   expectStatus(exchange, 202, what);
   expectJsonType(exchange, what);
   const body = exchange.json as Json | undefined;
@@ -37,7 +37,7 @@ function expectAccepted(exchange: Exchange, what: string): void {
 }
 
 /** A 200 `{items, page, pageSize, total}` whose items are valid rc.2 records of `kind`. */
-function expectPage(exchange: Exchange, kind: Rc2Resource, what: string): Json[] {
+export function expectPage(exchange: Exchange, kind: Rc2Resource, what: string): Json[] {
   expectStatus(exchange, 200, what);
   expectJsonType(exchange, what);
   const body = exchange.json as Json | undefined;
@@ -49,7 +49,7 @@ function expectPage(exchange: Exchange, kind: Rc2Resource, what: string): Json[]
 }
 
 /** An ErrorResponse with the given status: `code` and `message` strings. */
-function expectError(exchange: Exchange, status: number, what: string): void {
+export function expectError(exchange: Exchange, status: number, what: string): void {
   expectStatus(exchange, status, what);
   const body = exchange.json as Json | undefined;
   if (typeof body?.code !== 'string' || typeof body.message !== 'string')

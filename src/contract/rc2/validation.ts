@@ -9,14 +9,34 @@ import type { TSchema } from '@sinclair/typebox';
 import { ContractError } from '../errors.js';
 import { Customer } from './customer.js';
 import { Lead } from './lead.js';
-import { LoyaltyCouponUseRequest, LoyaltyProgram, LoyaltyRedemptionRequest } from './loyalty.js';
+import {
+  LoyaltyAccount,
+  LoyaltyCoupon,
+  LoyaltyCouponUseRequest,
+  LoyaltyProgram,
+  LoyaltyRedemptionRequest,
+  LoyaltyReward,
+  LoyaltyTransaction,
+} from './loyalty.js';
 import { Order } from './order.js';
 import { Review } from './review.js';
 
 const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
 
-export type Rc2Resource = 'customer' | 'lead' | 'order' | 'review' | 'loyaltyProgram' | 'loyaltyRedemption' | 'loyaltyCouponUse';
+export type Rc2Resource =
+  | 'customer'
+  | 'lead'
+  | 'order'
+  | 'review'
+  | 'loyaltyProgram'
+  | 'loyaltyRedemption'
+  | 'loyaltyCouponUse'
+  // Answers only: the conformance kit checks a target's loyalty answers against them.
+  | 'loyaltyAccount'
+  | 'loyaltyTransaction'
+  | 'loyaltyReward'
+  | 'loyaltyCoupon';
 
 const MAX_ISSUES = 200;
 
@@ -41,6 +61,10 @@ export class Rc2Validator {
       loyaltyProgram: LoyaltyProgram,
       loyaltyRedemption: LoyaltyRedemptionRequest,
       loyaltyCouponUse: LoyaltyCouponUseRequest,
+      loyaltyAccount: LoyaltyAccount,
+      loyaltyTransaction: LoyaltyTransaction,
+      loyaltyReward: LoyaltyReward,
+      loyaltyCoupon: LoyaltyCoupon,
     };
     this.compiled = Object.fromEntries(Object.entries(schemas).map(([kind, schema]) => [kind, ajv.compile(schema)])) as Record<Rc2Resource, ValidateFunction>;
   }

@@ -7,6 +7,7 @@
 import type { Pool } from 'pg';
 import { COUNTED_TABLES } from '../stamp-counts.js';
 import {
+  booleanColumns,
   largestStamp,
   TRANSFER_TABLE_NAMES,
   TRANSFER_TABLES,
@@ -40,7 +41,9 @@ export class PostgresTransfer implements TenantTransfer {
       for (const { table, rows } of batches) {
         if (rows.length === 0) continue;
         const { columns, integers } = TRANSFER_TABLES[table];
-        const types = columns.map((c) => `${c} ${(integers as readonly string[]).includes(c) ? 'bigint' : 'text'}`);
+        const booleans = booleanColumns(table);
+        const typeOf = (c: string) => ((integers as readonly string[]).includes(c) ? 'bigint' : booleans.includes(c) ? 'boolean' : 'text');
+        const types = columns.map((c) => `${c} ${typeOf(c)}`);
         await db.query(
           `INSERT INTO ${table} (tenant, ${columns.join(', ')}) SELECT $1, ${columns.map((c) => `x.${c}`).join(', ')} FROM jsonb_to_recordset($2::jsonb) AS x(${types.join(', ')})`,
           [tenant, JSON.stringify(rows)],

@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { COUNTED_TABLES, type CountedTable } from '../stamp-counts.js';
 import {
+  booleanColumns,
   largestStamp,
   TRANSFER_TABLE_NAMES,
   TRANSFER_TABLES,
@@ -30,7 +31,12 @@ export class SqliteTransfer implements TenantTransfer {
     const keyList = key.join(', ');
     const position = after ? ` AND (${keyList}) > (${key.map(() => '?').join(', ')})` : '';
     const sql = `SELECT ${columns.join(', ')} FROM ${table} WHERE tenant = ?${position} ORDER BY ${keyList} LIMIT ?`;
-    return this.run(() => this.db.prepare(sql).all(tenant, ...(after ? key.map((k) => after[k]) : []), limit) as TransferRow[]);
+    const booleans = booleanColumns(table);
+    return this.run(() => {
+      const rows = this.db.prepare(sql).all(tenant, ...(after ? key.map((k) => after[k]) : []), limit) as TransferRow[];
+      for (const row of rows) for (const c of booleans) row[c] = row[c] === null ? null : row[c] === 1;
+      return rows;
+    });
   }
 
   hasData(tenant: string): Promise<boolean> {
@@ -51,9 +57,15 @@ export class SqliteTransfer implements TenantTransfer {
           try {
             for (const { table, rows } of batches) {
               const { columns } = TRANSFER_TABLES[table];
+              const booleans = booleanColumns(table);
+              // SQLite binds no booleans: they are stored as 0/1.
+              const value = (row: TransferRow, c: string) => {
+                const v = row[c] ?? null;
+                return typeof v === 'boolean' || booleans.includes(c) ? (v === null ? null : v ? 1 : 0) : v;
+              };
               const insert = this.db.prepare(`INSERT INTO ${table} (tenant, ${columns.join(', ')}) VALUES (?, ${columns.map(() => '?').join(', ')})`);
               for (const row of rows) {
-                insert.run(tenant, ...columns.map((c) => row[c] ?? null));
+                insert.run(tenant, ...columns.map((c) => value(row, c)));
                 if (isCounted(table)) this.stampCounts.moved(table, tenant, undefined, row.stamp as number);
               }
             }
