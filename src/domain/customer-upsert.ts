@@ -60,6 +60,26 @@ export function externalIdsOf(data: JsonObject): { source: string; key: string; 
   return list.map((e) => ({ source: String(e.source), key: String(e.key ?? ''), value: String(e.value) }));
 }
 
+type ExternalIdRow = { source: string; key: string; value: string; customerId: string };
+
+/**
+ * The external-id rows a customer's write changes: the keys its new document holds and the
+ * stored one did not, and the reverse (docs/contract.md §5.8: a new `value` for a known
+ * `source` + `key` is one of each). The rows mirror the stored document, so an unchanged key is
+ * left alone: a re-send at the cap of 100 rewrites none of them.
+ */
+export function externalIdChanges(customerId: string, before: JsonObject | undefined, after: JsonObject): { added: ExternalIdRow[]; removed: ExternalIdRow[] } {
+  const keyOf = (e: { source: string; key: string; value: string }) => `${e.source}\u0000${e.key}\u0000${e.value}`;
+  const stored = before ? externalIdsOf(before) : [];
+  const next = externalIdsOf(after);
+  const storedKeys = new Set(stored.map(keyOf));
+  const nextKeys = new Set(next.map(keyOf));
+  return {
+    added: next.filter((e) => !storedKeys.has(keyOf(e))).map((e) => ({ ...e, customerId })),
+    removed: stored.filter((e) => !nextKeys.has(keyOf(e))).map((e) => ({ ...e, customerId })),
+  };
+}
+
 export function planCustomerUpsert(customers: Customer[], stored: CustomerLookups, stamp: () => number): CustomerUpsertPlan {
   const overlay = new Map<string, CustomerWrite>();
   const addedIdentities = new Map<string, string>();
