@@ -68,7 +68,14 @@ export function* customerUpsertProgram(
     if (!row) return undefined;
     let customer = parsed.get(id);
     if (!customer) {
-      customer = { id, data: JSON.parse(row.data) as JsonObject, createdAt: row.created_at, consent: parseConsent(row.consent), stamp: row.stamp };
+      customer = {
+        id,
+        data: JSON.parse(row.data) as JsonObject,
+        text: row.data,
+        createdAt: row.created_at,
+        consent: parseConsent(row.consent),
+        stamp: row.stamp,
+      };
       parsed.set(id, customer);
     }
     return customer;
@@ -101,7 +108,7 @@ export function* customerUpsertProgram(
     const consent = write.isNew ? latestConsent(write.consentRefs.flatMap((ref) => pending.get(ref) ?? [])) : undefined;
     result.customers.push({
       id: write.id,
-      data: JSON.stringify(write.data),
+      data: write.text,
       created_at: write.createdAt,
       stamp: write.stamp,
       consent: write.isNew ? (consent ? JSON.stringify(consent) : null) : (before?.consent ?? null),
