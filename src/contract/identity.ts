@@ -35,6 +35,24 @@ const PHONE_PARSE_PROBLEMS: Record<string, string> = {
  * comparison form: merging on it would join people who share a fragment.
  */
 function normalizePhoneValue(text: string): Normalized {
+  let known = phoneForms.get(text);
+  if (!known) {
+    known = parsePhoneValue(text);
+    if (phoneForms.size >= PHONE_FORMS_KEPT) phoneForms.clear();
+    phoneForms.set(text, known);
+  }
+  return known;
+}
+
+/**
+ * Phone forms already worked out, by text: parsing is the costliest normalization, and a
+ * re-sent customer's 20 phones are parsed again to key the merge of docs/contract.md §5.8 on
+ * every re-send (issue 13 §1). The function is pure, so a bounded memo changes no answer.
+ */
+const phoneForms = new Map<string, Normalized>();
+const PHONE_FORMS_KEPT = 10_000;
+
+function parsePhoneValue(text: string): Normalized {
   try {
     const parsed = parsePhoneNumberWithError(text, { defaultCountry: DEFAULT_PHONE_REGION });
     if (!parsed.isPossible()) return { problem: `is not a possible phone number for country code +${parsed.countryCallingCode}: wrong number of digits` };

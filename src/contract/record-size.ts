@@ -20,10 +20,9 @@ export function customerDocumentBytes(document: Record<string, unknown>): number
  * Checked on every item of every batch, so the common case is cut short: the whole document
  * (server fields included, so never smaller than the stored one) serialized without a
  * replacer, and at most 3 UTF-8 bytes per UTF-16 code unit. Only a document near the bound
- * is measured exactly.
+ * is measured exactly. `whole` is the document as JSON when the caller made it already.
  */
-export function customerDocumentSizeIssues(document: Record<string, unknown>, pointer: string): string[] {
-  const whole = JSON.stringify(document);
+export function customerDocumentSizeIssues(document: Record<string, unknown>, pointer: string, whole = JSON.stringify(document)): string[] {
   if (whole.length * 3 <= MAX_CUSTOMER_DOCUMENT_BYTES || Buffer.byteLength(whole, 'utf8') <= MAX_CUSTOMER_DOCUMENT_BYTES) return [];
   const bytes = customerDocumentBytes(document);
   return bytes > MAX_CUSTOMER_DOCUMENT_BYTES

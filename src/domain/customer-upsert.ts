@@ -25,6 +25,8 @@ export const CUSTOMER_SERVER_FIELDS = ['id', 'updatedAt', 'consent'] as const;
 export interface StoredCustomer {
   id: string;
   data: JsonObject;
+  /** The document as stored (JSON text), when known: an unchanged re-send is told by it. */
+  text?: string;
   createdAt: string | null;
   consent: ConsentState | null;
   /** The stored row's stamp, undefined for a customer the batch created. */
@@ -40,6 +42,8 @@ export interface CustomerLookups {
 export interface CustomerWrite {
   id: string;
   data: JsonObject;
+  /** `data` as JSON text, made once: the size check, the comparison and the row all use it. */
+  text: string;
   createdAt: string | null;
   stamp: number;
   isNew: boolean;
@@ -58,6 +62,26 @@ export interface CustomerUpsertPlan {
 export function externalIdsOf(data: JsonObject): { source: string; key: string; value: string }[] {
   const list = Array.isArray(data.externalIds) ? (data.externalIds as JsonObject[]) : [];
   return list.map((e) => ({ source: String(e.source), key: String(e.key ?? ''), value: String(e.value) }));
+}
+
+type ExternalIdRow = { source: string; key: string; value: string; customerId: string };
+
+/**
+ * The external-id rows a customer's write changes: the keys its new document holds and the
+ * stored one did not, and the reverse (docs/contract.md §5.8: a new `value` for a known
+ * `source` + `key` is one of each). The rows mirror the stored document, so an unchanged key is
+ * left alone: a re-send at the cap of 100 rewrites none of them.
+ */
+export function externalIdChanges(customerId: string, before: JsonObject | undefined, after: JsonObject): { added: ExternalIdRow[]; removed: ExternalIdRow[] } {
+  const keyOf = (e: { source: string; key: string; value: string }) => `${e.source}\u0000${e.key}\u0000${e.value}`;
+  const stored = before ? externalIdsOf(before) : [];
+  const next = externalIdsOf(after);
+  const storedKeys = new Set(stored.map(keyOf));
+  const nextKeys = new Set(next.map(keyOf));
+  return {
+    added: next.filter((e) => !storedKeys.has(keyOf(e))).map((e) => ({ ...e, customerId })),
+    removed: stored.filter((e) => !nextKeys.has(keyOf(e))).map((e) => ({ ...e, customerId })),
+  };
 }
 
 export function planCustomerUpsert(customers: Customer[], stored: CustomerLookups, stamp: () => number): CustomerUpsertPlan {
@@ -81,7 +105,7 @@ export function planCustomerUpsert(customers: Customer[], stored: CustomerLookup
     externalOverlay.get(`${source}\u0000${key}\u0000${value}`) ?? stored.externalId(source, key, value);
   const customerOf = (id: string): StoredCustomer | undefined => {
     const written = overlay.get(id);
-    return written ? { id, data: written.data, createdAt: written.createdAt, consent: null, stamp: written.stamp } : stored.customer(id);
+    return written ? { id, data: written.data, text: written.text, createdAt: written.createdAt, consent: null, stamp: written.stamp } : stored.customer(id);
   };
   const record = (write: CustomerWrite) => {
     overlay.set(write.id, write);
@@ -125,6 +149,7 @@ export function planCustomerUpsert(customers: Customer[], stored: CustomerLookup
       record({
         id,
         data,
+        text: JSON.stringify(data),
         createdAt: data.createdAt === undefined ? stampToIso(at) : null,
         stamp: at,
         isNew: true,
@@ -139,9 +164,12 @@ export function planCustomerUpsert(customers: Customer[], stored: CustomerLookup
     // Matched through another key: the stored identifier stays, the new one becomes an identity.
     if (matchedBy !== 'identifier') delete patch.identifier;
     const merged = mergeCustomer(before.data, patch);
-    assertCustomerWithinLimits(merged, `/${index}`);
+    const text = JSON.stringify(merged);
+    assertCustomerWithinLimits(merged, `/${index}`, text);
     const newIdentity = addIdentity(type, norm, existingId);
-    if (JSON.stringify(merged) === JSON.stringify(before.data)) {
+    // docs/contract.md §5.9: the stored text is the JSON the domain wrote, so equal text is an
+    // unchanged document without serializing the stored one again (only a change pays for it).
+    if (text === before.text || text === JSON.stringify(before.data)) {
       summary[newIdentity ? 'updated' : 'unchanged'] += 1;
       return;
     }
@@ -150,6 +178,7 @@ export function planCustomerUpsert(customers: Customer[], stored: CustomerLookup
     record({
       id: existingId,
       data: merged,
+      text,
       createdAt: merged.createdAt === undefined ? (before.createdAt ?? stampToIso(at)) : null,
       stamp: at,
       isNew: previous?.isNew ?? false,

@@ -23,8 +23,11 @@ function at(document: Record<string, unknown>, path: readonly string[]): unknown
   return value;
 }
 
-/** The caps a merged customer document breaks, as `pointer/field: reason` lines; empty when within. */
-export function customerLimitIssues(merged: Record<string, unknown>, pointer: string): string[] {
+/**
+ * The caps a merged customer document breaks, as `pointer/field: reason` lines; empty when
+ * within. `text` is `merged` as JSON when the caller made it already.
+ */
+export function customerLimitIssues(merged: Record<string, unknown>, pointer: string, text?: string): string[] {
   const issues: string[] = [];
   for (const cap of LIST_CAPS) {
     const list = at(merged, cap.path);
@@ -33,13 +36,13 @@ export function customerLimitIssues(merged: Record<string, unknown>, pointer: st
         `${pointer}/${cap.path.join('/')}: the merge with the stored customer would hold ${list.length} entries; at most ${cap.limit} are allowed (docs/contract.md §9)`,
       );
   }
-  issues.push(...customerDocumentSizeIssues(merged, pointer));
+  issues.push(...customerDocumentSizeIssues(merged, pointer, text));
   return issues;
 }
 
 /** Throws LIMIT_EXCEEDED (422) when the merged customer breaks a cap; the caller writes nothing. */
-export function assertCustomerWithinLimits(merged: Record<string, unknown>, pointer: string): void {
-  const issues = customerLimitIssues(merged, pointer);
+export function assertCustomerWithinLimits(merged: Record<string, unknown>, pointer: string, text?: string): void {
+  const issues = customerLimitIssues(merged, pointer, text);
   if (issues.length > 0)
     throw new ContractError('LIMIT_EXCEEDED', 'a merged customer would exceed a limit of docs/contract.md §9; nothing was written', issues);
 }

@@ -21,7 +21,7 @@ import { stampToIso } from '../store/change-clock.js';
 import { StoreConflictError, type WriteSummary } from '../store/store.js';
 import { CONSENT_EVENT_TYPES, consentFromEvent, consentSupersedes, latestConsent, type ConsentState } from './consent.js';
 import { normalizedOrUndefined, resolveCustomers } from './customer-resolution.js';
-import { externalIdsOf, planCustomerUpsert, type StoredCustomer } from './customer-upsert.js';
+import { externalIdChanges, planCustomerUpsert, type StoredCustomer } from './customer-upsert.js';
 import { eventDraft, type leadDraft, planEventWrites, planReplacingWrites } from './record-rules.js';
 import { payloadMarkers, SubjectErasedError, type PrivacySettings } from './erasure-marker.js';
 import { planDeliveries } from './webhook-deliveries.js';
@@ -60,15 +60,32 @@ export function* customerUpsertProgram(
   const second = yield { customers: ids, erasureMarkers: markers.flat() };
   const stored = second.customers;
   if (second.erasureMarkers.size > 0) refuseErased(customers, markers, second.erasureMarkers, first.identities, externalHolder, stored);
+  // Each stored document is parsed once: the plan, the consent history and the external-id
+  // changes below all read it.
+  const parsed = new Map<string, StoredCustomer>();
+  const storedCustomer = (id: string): StoredCustomer | undefined => {
+    const row = stored.get(id);
+    if (!row) return undefined;
+    let customer = parsed.get(id);
+    if (!customer) {
+      customer = {
+        id,
+        data: JSON.parse(row.data) as JsonObject,
+        text: row.data,
+        createdAt: row.created_at,
+        consent: parseConsent(row.consent),
+        stamp: row.stamp,
+      };
+      parsed.set(id, customer);
+    }
+    return customer;
+  };
   const plan = planCustomerUpsert(
     customers,
     {
       identity: (type, value) => first.identities.get(identityKey(type, value)),
       externalId: (source, key, value) => externalHolder.get(externalIdKey(source, key, value)),
-      customer: (id): StoredCustomer | undefined => {
-        const row = stored.get(id);
-        return row && { id, data: JSON.parse(row.data) as JsonObject, createdAt: row.created_at, consent: parseConsent(row.consent), stamp: row.stamp };
-      },
+      customer: storedCustomer,
     },
     stamp,
   );
@@ -91,7 +108,7 @@ export function* customerUpsertProgram(
     const consent = write.isNew ? latestConsent(write.consentRefs.flatMap((ref) => pending.get(ref) ?? [])) : undefined;
     result.customers.push({
       id: write.id,
-      data: JSON.stringify(write.data),
+      data: write.text,
       created_at: write.createdAt,
       stamp: write.stamp,
       consent: write.isNew ? (consent ? JSON.stringify(consent) : null) : (before?.consent ?? null),
@@ -99,14 +116,15 @@ export function* customerUpsertProgram(
     });
     // docs/contract.md §14.5: a change of the consent list (rc.2 `consents[]`) is kept with its time.
     const consents = JSON.stringify(write.data.consents ?? null);
-    const consentsBefore = before ? JSON.stringify((JSON.parse(before.data) as JsonObject).consents ?? null) : 'null';
+    const beforeData = storedCustomer(write.id)?.data;
+    const consentsBefore = beforeData ? JSON.stringify(beforeData.consents ?? null) : 'null';
     if (consents !== consentsBefore) {
       result.consentChanges = result.consentChanges ?? [];
       result.consentChanges.push({ customer_id: write.id, stamp: write.stamp, at: stampToIso(write.stamp), source: 'customer.consents', data: consents });
     }
-    // Only customers that existed have external ids to resynchronise.
-    if (!write.isNew) result.externalIdsReplacedFor.push(write.id);
-    for (const e of externalIdsOf(write.data)) result.externalIds.push({ ...e, customerId: write.id });
+    const externalIds = externalIdChanges(write.id, beforeData, write.data);
+    result.externalIds.push(...externalIds.added);
+    result.externalIdsRemoved.push(...externalIds.removed);
   }
   result.identities = plan.identities;
   return { plan: result, result: plan.summary };

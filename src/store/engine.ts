@@ -235,9 +235,12 @@ export interface RecordPut extends RecordRow {
 /** Everything one write transaction changes, decided by the domain; the engine only applies it. */
 export interface WritePlan {
   customers: CustomerPut[];
-  /** Customers whose external-id rows are replaced by `externalIds` entries for them. */
-  externalIdsReplacedFor: string[];
+  /**
+   * External-id rows to add and to remove: only the keys a written customer's document gained
+   * or lost (docs/contract.md §5), so an unchanged key is never deleted and inserted again.
+   */
   externalIds: (ExternalIdKey & { customerId: string })[];
+  externalIdsRemoved: (ExternalIdKey & { customerId: string })[];
   /** Identities to add (an identity already held is left as it is). */
   identities: (IdentityKey & { customerId: string })[];
   records?: { table: RecordTable; rows: RecordPut[] };
@@ -258,7 +261,7 @@ export interface DeliveryPut {
   createdAt: string;
 }
 
-export const emptyPlan = (): WritePlan => ({ customers: [], externalIdsReplacedFor: [], externalIds: [], identities: [], deliveries: [] });
+export const emptyPlan = (): WritePlan => ({ customers: [], externalIds: [], externalIdsRemoved: [], identities: [], deliveries: [] });
 
 /**
  * A write as a program: it yields look-up rounds and returns the plan and its answer. The

@@ -140,8 +140,12 @@ export async function pgApply(db: PoolClient, tenant: string, plan: WritePlan): 
       [tenant, JSON.stringify(plan.customers.map(({ previousStamp: _, ...row }) => row))],
     );
   }
-  if (plan.externalIdsReplacedFor.length > 0) {
-    await db.query('DELETE FROM customer_external_ids WHERE tenant = $1 AND customer_id = ANY($2::text[])', [tenant, plan.externalIdsReplacedFor]);
+  if (plan.externalIdsRemoved.length > 0) {
+    await db.query(
+      `DELETE FROM customer_external_ids AS ce USING jsonb_to_recordset($2::jsonb) AS x(source text, key text, value text, "customerId" text)
+       WHERE ce.tenant = $1 AND ce.source = x.source AND ce.key = x.key AND ce.value = x.value AND ce.customer_id = x."customerId"`,
+      [tenant, JSON.stringify(plan.externalIdsRemoved)],
+    );
   }
   if (plan.externalIds.length > 0) {
     await db.query(

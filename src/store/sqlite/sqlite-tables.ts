@@ -33,7 +33,7 @@ export class SqliteTables {
   private readonly eventsByCustomer: Database.Statement;
   private readonly recordById: Record<RecordTable, Database.Statement>;
   private readonly putCustomer: Database.Statement;
-  private readonly deleteExternalIds: Database.Statement;
+  private readonly deleteExternalId: Database.Statement;
   private readonly addExternalId: Database.Statement;
   private readonly addIdentity: Database.Statement;
   private readonly putRecord: Record<RecordTable, Database.Statement>;
@@ -62,7 +62,7 @@ export class SqliteTables {
       `INSERT INTO customers (tenant, id, data, created_at, stamp, consent) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, id) DO UPDATE SET data = excluded.data, created_at = excluded.created_at, stamp = excluded.stamp, consent = excluded.consent`,
     );
-    this.deleteExternalIds = db.prepare('DELETE FROM customer_external_ids WHERE tenant = ? AND customer_id = ?');
+    this.deleteExternalId = db.prepare('DELETE FROM customer_external_ids WHERE tenant = ? AND source = ? AND key = ? AND value = ? AND customer_id = ?');
     this.addExternalId = db.prepare('INSERT OR IGNORE INTO customer_external_ids (tenant, source, key, value, customer_id) VALUES (?, ?, ?, ?, ?)');
     this.addIdentity = db.prepare('INSERT OR IGNORE INTO customer_identities (tenant, type, value, customer_id) VALUES (?, ?, ?, ?)');
     this.putRecord = Object.fromEntries(
@@ -130,7 +130,7 @@ export class SqliteTables {
       this.stampCounts.moved('customers', tenant, c.previousStamp, c.stamp);
       this.putCustomer.run(tenant, c.id, c.data, c.created_at, c.stamp, c.consent);
     }
-    for (const id of plan.externalIdsReplacedFor) this.deleteExternalIds.run(tenant, id);
+    for (const e of plan.externalIdsRemoved) this.deleteExternalId.run(tenant, e.source, e.key, e.value, e.customerId);
     for (const e of plan.externalIds) this.addExternalId.run(tenant, e.source, e.key, e.value, e.customerId);
     for (const i of plan.identities) this.addIdentity.run(tenant, i.type, i.value, i.customerId);
     if (plan.records) {
