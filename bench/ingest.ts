@@ -11,11 +11,15 @@ import { postBatches } from './measure.js';
 export interface Target {
   url: string;
   auth: string;
+  /** The server process's CPU seconds so far (server-process.ts `cpu`), when it is ours to read. */
+  cpu?: () => number;
 }
 
 export interface Growth {
   /** customers/s of each segment, per target, in the order given. */
   rates: number[][];
+  /** customers per CPU-second of the server process, same layout (0 without `cpu`). */
+  cpuRates: number[][];
   segment: number;
 }
 
@@ -26,11 +30,20 @@ export interface Growth {
  */
 export async function growStore(
   targets: Target[],
-  options: { stored: number; segments: number; batch: number; inFlight: number; pause?: { at: number; run(): Promise<void> } },
+  options: {
+    stored: number;
+    segments: number;
+    batch: number;
+    inFlight: number;
+    pause?: { at: number; run(): Promise<void> };
+    /** Called after each segment with the count reached and each target's rate over it. */
+    progress?(count: number, rates: number[]): void;
+  },
 ): Promise<Growth> {
   const { stored, segments, batch, inFlight, pause } = options;
   const segment = Math.ceil(stored / segments);
   const rates: number[][] = targets.map(() => []);
+  const cpuRates: number[][] = targets.map(() => []);
   const post = (target: Target, from: number, to: number) =>
     postBatches(
       target.url,
@@ -43,13 +56,23 @@ export async function growStore(
     const to = Math.min(stored, from + segment);
     for (const [t, target] of targets.entries()) {
       let seconds: number;
+      const cpuOf = () => target.cpu?.() ?? 0;
+      let cpu = -cpuOf();
       if (t === 0 && pause && pause.at > from && pause.at <= to) {
         seconds = await post(target, from, pause.at);
+        cpu += cpuOf();
         await pause.run();
+        cpu -= cpuOf();
         seconds += await post(target, pause.at, to);
       } else seconds = await post(target, from, to);
       rates[t].push((to - from) / seconds);
+      cpu += cpuOf();
+      cpuRates[t].push(cpu > 0 ? (to - from) / cpu : 0);
     }
+    options.progress?.(
+      to,
+      rates.map((r) => r[s]),
+    );
   }
-  return { rates, segment };
+  return { rates, cpuRates, segment };
 }

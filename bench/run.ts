@@ -76,8 +76,15 @@ async function benchStore(kind: 'sqlite' | 'postgres'): Promise<void> {
     ceiling = await startCeilingProcess(kind, ceilingDb.location);
     const authFor = async (url: string, i = 0) => `Bearer ${await token(url, creds[i])}`;
     const auth = await authFor(server.url);
-    const odc = { url: server.url, auth };
-    const top: Target = { url: ceiling.url, auth: '' };
+    const first = server;
+    const odc: Target = { url: server.url, auth, cpu: () => first.cpu() };
+    const top: Target = { url: ceiling.url, auth: '', cpu: () => ceiling!.cpu() };
+    /** Runs `work` (which answers how many units it did) and counts the CPU seconds `target`'s server spent. */
+    const perCpu = async (target: Target, work: () => Promise<number>) => {
+      const before = target.cpu?.() ?? 0;
+      const units = await work();
+      return units / Math.max(0.01, (target.cpu?.() ?? 0) - before);
+    };
     const filterP99 = async (size: number) => ({
       external: (await measureFilter(server!.url, auth, size, 'externalId', seconds)).latency.p99,
       updated: (await measureFilter(server!.url, auth, size, 'updatedFrom', seconds, updatedFrom)).latency.p99,
@@ -91,6 +98,7 @@ async function benchStore(kind: 'sqlite' | 'postgres'): Promise<void> {
       segments: SEGMENTS,
       batch: BATCH,
       inFlight: 4,
+      progress: (at, r) => console.log(`    ${kind} at ${count(at)}: ${r.map((x) => Math.round(x)).join(' / ceiling ')} customers/s`),
       pause: skip.has('filters')
         ? undefined
         : {
@@ -105,6 +113,9 @@ async function benchStore(kind: 'sqlite' | 'postgres'): Promise<void> {
     const growthName = `POST /customers, POS batches (no id), per ${count(growth.segment)} to ${count(stored)}`;
     table.record(kind, growthName, rates, 'customers/s', { target: kind === 'sqlite' ? '>= 0.6 ceiling' : '>= 0.6 pg ceiling', ceiling: ceilingRates });
     table.record('ceiling', growthName, ceilingRates, 'customers/s');
+    const [cpuRates, ceilingCpuRates] = growth.cpuRates;
+    table.record(kind, `${growthName}, per server CPU-second`, cpuRates, 'customers/cpu-s', { ceiling: ceilingCpuRates });
+    table.record('ceiling', `${growthName}, per server CPU-second`, ceilingCpuRates, 'customers/cpu-s');
     console.log(`    ${kind} per ${count(growth.segment)}: ${rates.map((r) => Math.round(r)).join(', ')}`);
     console.log(`    ceiling per ${count(growth.segment)}: ${ceilingRates.map((r) => Math.round(r)).join(', ')}`);
     table.record(kind, `ingest rate, last / first ${count(growth.segment)}`, [rates[rates.length - 1] / rates[0]], 'x', {
@@ -121,10 +132,19 @@ async function benchStore(kind: 'sqlite' | 'postgres'): Promise<void> {
     table.record(kind, `list walk of ${count(stored)} ids, 500 a page`, [Number(process.hrtime.bigint() - walkBegan) / 1e9], 's');
 
     // 3. Reads by id at `stored`, odc then the ceiling (by its key) in each round.
-    const reads = await times(rounds, async () => [
-      await measureReads(server!.url, auth, () => pick(ids), seconds),
-      await measureReads(top.url, '', () => identifierKey(Math.floor(Math.random() * stored)), seconds),
-    ]);
+    const readCpu: number[][] = [];
+    const reads = await times(rounds, async () => {
+      const both: Awaited<ReturnType<typeof measureReads>>[] = [];
+      const cpu = [
+        await perCpu(odc, async () => (both[0] = await measureReads(odc.url, auth, () => pick(ids), seconds)).requests.total),
+        await perCpu(
+          top,
+          async () => (both[1] = await measureReads(top.url, '', () => identifierKey(Math.floor(Math.random() * stored)), seconds)).requests.total,
+        ),
+      ];
+      readCpu.push(cpu);
+      return both;
+    });
     for (const r of reads) if (r[0].non2xx + r[1].non2xx > 0) throw new Error(`reads: ${r[0].non2xx} + ${r[1].non2xx} non-2xx answers`);
     const readName = `GET /customers/{id} at ${count(stored)}, 16 conns`;
     table.record(
@@ -139,6 +159,13 @@ async function benchStore(kind: 'sqlite' | 'postgres'): Promise<void> {
       readName,
       reads.map((r) => r[1].requests.average),
       'req/s',
+    );
+    table.record(
+      kind,
+      `${readName}, per server CPU-second`,
+      readCpu.map((c) => c[0]),
+      'req/cpu-s',
+      { ceiling: readCpu.map((c) => c[1]) },
     );
     table.record(
       kind,
@@ -183,34 +210,53 @@ async function benchStore(kind: 'sqlite' | 'postgres'): Promise<void> {
           shape.key === 'mixed' ? mixedBatchBody(next + i * shape.fresh, BATCH, stored, r * 1000 + i, 'pos') : batchBody(next + i * BATCH, BATCH),
         );
         next += shape.batches * shape.fresh;
-        const rate = async (t: Target) =>
-          (shape.batches * BATCH) /
-          (await postBatches(
-            t.url,
-            t.auth,
-            bodies.map((b) => () => b),
-            4,
-          ));
+        const rate = async (t: Target) => {
+          let wall = 0;
+          const cpu = await perCpu(t, async () => {
+            wall = await postBatches(
+              t.url,
+              t.auth,
+              bodies.map((b) => () => b),
+              4,
+            );
+            return shape.batches * BATCH;
+          });
+          return [(shape.batches * BATCH) / wall, cpu];
+        };
         return [await rate(odc), await rate(top)];
       });
+      const name = `${shape.name}, 1000 a batch`;
       table.record(
         kind,
-        `${shape.name}, 1000 a batch`,
-        samples.map((s) => s[0]),
+        name,
+        samples.map((s) => s[0][0]),
         'customers/s',
-        { target: shape.target, ceiling: samples.map((s) => s[1]) },
+        { target: shape.target, ceiling: samples.map((s) => s[1][0]) },
       );
       table.record(
         'ceiling',
-        `${shape.name}, 1000 a batch`,
-        samples.map((s) => s[1]),
+        name,
+        samples.map((s) => s[1][0]),
         'customers/s',
+      );
+      table.record(
+        kind,
+        `${name}, per server CPU-second`,
+        samples.map((s) => s[0][1]),
+        'customers/cpu-s',
+        { ceiling: samples.map((s) => s[1][1]) },
       );
     }
 
     // 6. Events, one per request.
     if (!skip.has('events')) {
-      const events = await times(rounds, () => measureEvents(server!.url, auth, seconds, ids));
+      const eventCpu: number[] = [];
+      const events = await times(rounds, async () => {
+        let result: Awaited<ReturnType<typeof measureEvents>> | undefined;
+        eventCpu.push(await perCpu(odc, async () => (result = await measureEvents(odc.url, auth, seconds, ids)).requests.total));
+        return result!;
+      });
+      table.record(kind, 'POST /customer/events, per server CPU-second', eventCpu, 'events/cpu-s');
       for (const e of events) if (e.non2xx > 0) throw new Error(`events: ${e.non2xx} non-2xx answers`);
       const target = kind === 'sqlite' ? '>= 8,000/s' : '>= 3,000/s';
       table.record(
@@ -296,9 +342,11 @@ async function benchStore(kind: 'sqlite' | 'postgres'): Promise<void> {
       });
       const base = flags.get('defaults')!;
       for (const [label, f] of flags) {
-        const vs = label === 'defaults' ? {} : { ratioTo: 'defaults' };
-        table.record(kind, `flags: ${label}, events/s`, f.events, 'events/s', label === 'defaults' ? {} : { ...vs, ceiling: base.events });
-        table.record(kind, `flags: ${label}, reads/s`, f.reads, 'req/s', label === 'defaults' ? {} : { ...vs, ceiling: base.reads });
+        const against = (baseSamples: number[]) => (label === 'defaults' ? {} : { ratioTo: 'defaults', ceiling: baseSamples });
+        table.record(kind, `flags: ${label}, events/s`, f.events, 'events/s', against(base.events));
+        table.record(kind, `flags: ${label}, events per server CPU-second`, f.eventsPerCpu, 'events/cpu-s', against(base.eventsPerCpu));
+        table.record(kind, `flags: ${label}, reads/s`, f.reads, 'req/s', against(base.reads));
+        table.record(kind, `flags: ${label}, reads per server CPU-second`, f.readsPerCpu, 'req/cpu-s', against(base.readsPerCpu));
       }
       table.record(kind, 'flags: defaults, log bytes per request', base.logBytesPerRequest, 'bytes');
     }
@@ -312,6 +360,15 @@ async function benchStore(kind: 'sqlite' | 'postgres'): Promise<void> {
       });
       table.record(kind, `start-up to first answer, ${count(stored)} on disk`, startups, 'ms', { target: '< 1000 ms' });
     }
+  } catch (error) {
+    // The server's log is removed when it stops: show its end first, where the cause is.
+    for (const [name, child] of [
+      ['odc', server],
+      ['second odc', second],
+      ['ceiling', ceiling],
+    ] as const)
+      if (child) console.error(`--- last lines of the ${name} log:\n${child.logTail(30)}`);
+    throw error;
   } finally {
     await second?.stop();
     await server?.stop();
@@ -325,7 +382,12 @@ const began = Date.now();
 table.header(
   `odc bench${quick ? ' (quick: the figures mean nothing)' : ''}: ${stores.join(', ')}; store grown to ${count(stored)}; median of ${rounds} rounds (min–max)`,
 );
-for (const kind of stores) await benchStore(kind as 'sqlite' | 'postgres');
+const failed: string[] = [];
+for (const kind of stores)
+  await benchStore(kind as 'sqlite' | 'postgres').catch((error: unknown) => {
+    console.error(`${kind}: the bench failed: ${error instanceof Error ? error.stack : String(error)}`);
+    failed.push(kind);
+  });
 if (!flag('--no-prism')) await benchPrism(table, { rounds, seconds, batch: BATCH });
 
 const main = (store: string) => table.find(store, 'POST /customers, POS');
@@ -338,3 +400,7 @@ if (prismPost && sqliteIngest)
 console.log(`  the bench took ${Math.round((Date.now() - began) / 1000)} s`);
 table.write(out, { quick, stored, rounds, merchants, seconds: (Date.now() - began) / 1000, machine: { cpus: cpus().length, node: process.version } });
 console.log(`results written to ${out}`);
+if (failed.length > 0) {
+  console.error(`failed: ${failed.join(', ')}`);
+  process.exitCode = 1;
+}

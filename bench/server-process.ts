@@ -15,9 +15,13 @@ export interface RunningOdc {
   stop(): Promise<void>;
   /** Peak resident memory of the process so far, in bytes (Linux /proc). */
   rss(): number;
+  /** CPU time the process has used so far (user + system), in seconds (Linux /proc). */
+  cpu(): number;
   /** Bytes the process has written to its log (stdout) since the last `truncateLog`. */
   logBytes(): number;
   truncateLog(): void;
+  /** The last `lines` lines of the log, to say why a request failed. */
+  logTail(lines: number): string;
 }
 
 const root = join(import.meta.dirname, '..');
@@ -75,8 +79,19 @@ async function startChild(args: string[], env: Record<string, string>, ready: Re
     url,
     child,
     rss: () => peakRss(child.pid),
+    cpu: () => cpuSeconds(child.pid),
     logBytes: () => statSync(log).size,
     truncateLog: () => truncateSync(log, 0),
+    logTail: (lines) => {
+      try {
+        return readFileSync(log, 'utf8')
+          .split('\n')
+          .slice(-lines - 1)
+          .join('\n');
+      } catch {
+        return '';
+      }
+    },
     stop: async () => {
       if (exitCode === undefined) child.kill('SIGTERM');
       await exited;
@@ -94,3 +109,21 @@ export function peakRss(pid: number | undefined): number {
     return 0;
   }
 }
+
+/**
+ * CPU time of a process so far (utime + stime of /proc/PID/stat), in seconds; 0 when
+ * unreadable. Work per CPU-second holds on a machine whose other tenants take the cores, where
+ * a rate per wall-clock second mostly measures how much of a core the process got.
+ */
+export function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc/PID/stat times (100 on every common kernel). */
+const CLOCK_TICKS = 100;
