@@ -141,6 +141,8 @@ describe('discovery declares both bindings', () => {
     // Every committee operation is declared as served or not.
     const all = [...operationsOf(committee).keys()];
     assert.deepEqual([...rc2.supportedOperations, ...rc2.unsupportedOperations].sort(), all.sort());
+    // The guide's two delivery channels (docs/contract.md §15.11).
+    assert.deepEqual(rc2.supportsWebhook, { customerEvent: true, loyaltyEvent: true });
   });
 });
 

@@ -12,6 +12,7 @@ import { WebhookDeliveryWorker } from '../sync/webhook-delivery.js';
 import { closeOnSignals, startServer } from '../server/server.js';
 import { prepareDevCredentials } from './dev-mode.js';
 import { commanderOptions, parseServeConfig, type ServeConfig } from './serve-config.js';
+import { scheduleLoyaltyExpiry } from './loyalty-expiry-schedule.js';
 import { scheduleRetention } from './retention-schedule.js';
 import { explainListenError } from './startup-errors.js';
 import { openStoreWithAuth } from './store-options.js';
@@ -105,6 +106,10 @@ export function serveCommand(): Command {
     if (config.retentionInterval > 0) {
       const retention = scheduleRetention(store, config.retentionInterval, server.app.log);
       shutdown.unshift(() => retention.stop());
+    }
+    if (config.loyaltyExpiryInterval > 0) {
+      const expiry = scheduleLoyaltyExpiry(store, config.loyaltyExpiryInterval, server.app.log);
+      shutdown.unshift(() => expiry.stop());
     }
     if (config.pullFrom) {
       const credentials = config.pullClientId ? { clientId: config.pullClientId, clientSecret: config.pullClientSecret! } : undefined;

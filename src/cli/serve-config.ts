@@ -168,6 +168,11 @@ export const ServeConfigSchema = Type.Object({
     "seconds between runs of the merchants' retention limits (`odc retention set`); 0 for never",
     cli('--retention-interval <seconds>', 'ODC_RETENTION_INTERVAL'),
   ),
+  loyaltyExpiryInterval: whole(
+    3600,
+    "seconds between runs of the loyalty expiry (points past the programs' `pointsExpireAfterDays`, coupons past `expiresAt`, docs/contract.md §15.9); 0 for never",
+    cli('--loyalty-expiry-interval <seconds>', 'ODC_LOYALTY_EXPIRY_INTERVAL'),
+  ),
   dev: Type.Boolean({
     default: false,
     description: 'creates the `dev` client (merchant `default`) and writes a token to `dev-token` beside the database before listening',

@@ -16,6 +16,24 @@ export const ProgramRulesPatch = Type.Object(
     enrolment: Type.Optional(StringEnum(['explicit', 'automatic'] as const)),
     pointsPerCurrencyUnit: Type.Optional(Type.Number({ minimum: 0, maximum: 1_000_000 })),
     couponValidityDays: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.Null()])),
+    pointsExpireAfterDays: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 36_500, description: 'Credited points expire this many days later (FIFO).' }), Type.Null()]),
+    ),
+    tiers: Type.Optional(
+      Type.Union([
+        Type.Array(
+          Type.Object(
+            {
+              name: Type.String({ minLength: 1, maxLength: 100 }),
+              minPoints: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 }),
+            },
+            { additionalProperties: false },
+          ),
+          { minItems: 1, maxItems: 50, description: 'Tiers by lifetime qualifying points; names and thresholds distinct.' },
+        ),
+        Type.Null(),
+      ]),
+    ),
   },
   { additionalProperties: false, title: 'LoyaltyProgramRules' },
 );
@@ -31,6 +49,12 @@ export const Adjustment = Type.Object(
     reason: Type.Optional(Type.String({ maxLength: 1000 })),
   },
   { additionalProperties: false },
+);
+
+/** An operator's expiry run (docs/contract.md §15.9): `asOf` defaults to now. */
+export const ExpiryRun = Type.Object(
+  { asOf: Type.Optional(Type.String({ format: 'date-time', description: 'Expire as of this time (default: now).' })) },
+  { additionalProperties: false, title: 'LoyaltyExpiryRun' },
 );
 
 // ajv and ajv-formats are CommonJS with a default export; under NodeNext the class sits on `.default`.

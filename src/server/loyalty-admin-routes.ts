@@ -1,10 +1,10 @@
 /**
  * The operator's side of loyalty (docs/contract.md §15.8), under the admin API's guard: the
  * reward catalog, program rules, enrolment, manual adjustment, suspension and reactivation,
- * and coupon cancellation, per merchant (`/admin/merchants/{merchantId}/loyalty/...`).
+ * coupon cancellation and the expiry run, per merchant (`/admin/merchants/{merchantId}/loyalty/...`).
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { Adjustment, Enrolment, ProgramRulesPatch, readAdminBody, RewardPut } from '../contract/loyalty-admin.js';
+import { Adjustment, Enrolment, ExpiryRun, ProgramRulesPatch, readAdminBody, RewardPut } from '../contract/loyalty-admin.js';
 import { ContractError } from '../contract/errors.js';
 import { accountToRc2, couponToRc2, entryToRc2, rewardToRc2 } from '../domain/loyalty/loyalty-wire.js';
 
@@ -61,5 +61,12 @@ export const loyaltyAdminRoutes: FastifyPluginAsync = async (app) => {
   app.post(`${BASE}/coupons/:couponId/cancel`, async (request) => {
     const { merchantId, couponId } = request.params as Params;
     return couponToRc2(await ledger.cancelCoupon(merchantId, couponId as string));
+  });
+
+  // The operator's expiry run, now or as of a given time (docs/contract.md §15.9).
+  app.post(`${BASE}/expiry-runs`, async (request) => {
+    const { merchantId } = request.params as Params;
+    const body = request.body === undefined || request.body === null ? {} : readAdminBody(ExpiryRun, request.body);
+    return ledger.runExpiry(merchantId, body.asOf === undefined ? new Date() : new Date(body.asOf));
   });
 };

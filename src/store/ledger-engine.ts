@@ -7,6 +7,8 @@
  * program holds every rule (permissions, balance checks, each source counted once); the
  * engine provides atomicity and the row lock that makes two racing redemptions take turns.
  */
+import type { DeliveryPut } from './engine.js';
+import type { WebhookFormat } from './webhook-store.js';
 
 export interface ProgramRow {
   id: string;
@@ -83,12 +85,32 @@ export interface CouponRow {
   updated_at: string;
 }
 
+/** A webhook subscription as a ledger program matches loyalty events against it. */
+export interface LedgerSubscription {
+  id: string;
+  /** Normalized event types; empty means every type. */
+  eventTypes: string[];
+  format: WebhookFormat;
+}
+
 /** One step of a ledger program; the engine answers it with `LedgerAnswer<step>`. */
 export type LedgerStep =
   | { op: 'program'; id: string }
   | { op: 'account'; id: string; lock: boolean }
   | { op: 'accountOf'; programId: string; customerId: string; lock: boolean }
   | { op: 'entry'; accountId: string; sourceKey: string }
+  /** Every entry of the account, in ledger order (`occurred_at`, then `id`). */
+  | { op: 'entries'; accountId: string }
+  /** The sum of the account's entries of these types (0 when none). */
+  | { op: 'entrySum'; accountId: string; types: EntryType[] }
+  /** Ids of the program's accounts whose balance is above zero, in id order. */
+  | { op: 'accountsWithBalance'; programId: string }
+  /** Coupons in one of `statuses` whose `expires_at` is at or before `at`, at most `limit`, in id order. */
+  | { op: 'couponsExpiring'; statuses: CouponStatus[]; at: string; limit: number }
+  /** The tenant's webhook subscriptions. */
+  | { op: 'subscriptions' }
+  /** Queues webhook deliveries in the program's transaction (the durable outbox). */
+  | { op: 'enqueueDeliveries'; deliveries: DeliveryPut[] }
   | { op: 'reward'; id: string }
   | { op: 'pending'; accountId: string; orderId: string }
   | { op: 'putPending'; row: PendingRow }
@@ -101,7 +123,19 @@ export type LedgerStep =
   | { op: 'putCoupon'; row: CouponRow };
 
 /** What each step answers: a row or undefined for reads, undefined for writes. */
-export type LedgerAnswer = ProgramRow | AccountRow | EntryRow | RewardRow | CouponRow | PendingRow | undefined;
+export type LedgerAnswer =
+  | ProgramRow
+  | AccountRow
+  | EntryRow
+  | RewardRow
+  | CouponRow
+  | PendingRow
+  | EntryRow[]
+  | CouponRow[]
+  | LedgerSubscription[]
+  | string[]
+  | number
+  | undefined;
 
 export type LedgerProgram<T> = () => Generator<LedgerStep, T, LedgerAnswer>;
 
@@ -122,6 +156,8 @@ export interface LedgerEngine {
   /** Runs the program in one transaction of `tenant`; resolves after COMMIT. */
   transact<T>(tenant: string, program: LedgerProgram<T>): Promise<T>;
   list<Row>(tenant: string, query: LedgerList, page: LedgerPage): Promise<{ rows: Row[]; total: number }>;
+  /** The tenants that hold at least one loyalty program. */
+  tenants(): Promise<string[]>;
 }
 
 /**

@@ -18,6 +18,8 @@ export function rc2BindingDeclaration(o: { endpoint: string; openApiUrl: string 
     supportedOperations: rc2Operations.map((op) => op.operationId),
     unsupportedOperations: [...rc2UnsupportedOperations],
     batchForms: ['items'],
+    // The guide's delivery channels: both are sent to `rc2` webhook subscriptions (docs/contract.md §13.6, §15.11).
+    supportsWebhook: { customerEvent: true, loyaltyEvent: true },
     // 202 answers come after the commit; correlationId is the request id (X-Request-Id).
     writeAcknowledgement: { status: 202, durable: true, correlationIdHeader: 'X-Request-Id' },
     pagination: { pageParameter: 'page', pageSizeParameter: 'pageSize', defaultPageSize: PAGE_SIZE_DEFAULT, maxPageSize: PAGE_SIZE_MAX, totalField: 'total' },

@@ -8,7 +8,10 @@
  * - a balance never goes negative (a debit larger than the balance is a 409);
  * - each source counts once: an entry's `source_key` (an order, a redemption key, a coupon)
  *   is unique per account, and a repeated source answers what the first one did;
- * - the account is read with a lock before any movement, so racing debits take turns.
+ * - the account is read with a lock before any movement, so racing debits take turns;
+ * - a movement of qualifying points settles the account's tier in the same transaction
+ *   (tiers.ts), and every movement queues its loyaltyEvent deliveries there too
+ *   (loyalty-events.ts).
  */
 import { randomInt } from 'node:crypto';
 import { v7 } from 'uuid';
@@ -16,7 +19,9 @@ import { ContractError } from '../../contract/errors.js';
 import { stampToIso } from '../../store/change-clock.js';
 import type { AccountRow, CouponRow, EntryRow, EntryType, LedgerAnswer, LedgerStep, ProgramRow, RewardRow } from '../../store/ledger-engine.js';
 import { assertMayMove, statusAfter, statusTransition } from './account-rules.js';
+import { couponEnvelope, emitLoyaltyEvents, entryEnvelope, type LoyaltyEnvelope } from './loyalty-events.js';
 import { parseRules } from './program-rules.js';
+import { QUALIFYING_TYPES, tierFor } from './tiers.js';
 
 export type Steps<T> = Generator<LedgerStep, T, LedgerAnswer>;
 
@@ -46,6 +51,31 @@ export interface Movement {
   sourceKey: string;
   relatedOrderId?: string;
   metadata?: Record<string, unknown>;
+  /** Fields the movement's loyaltyEvent payload carries beside the entry's (coupon, reward). */
+  event?: Record<string, unknown>;
+}
+
+/**
+ * The tier change a movement causes (docs/contract.md §15.10), as a `tier_change` entry of 0
+ * points after `entry`, or undefined. Read after the entry is appended, so its points count.
+ */
+function* tierChange(account: AccountRow, entry: EntryRow): Steps<EntryRow | undefined> {
+  if (!QUALIFYING_TYPES.includes(entry.type) || entry.amount === 0) return undefined;
+  const rules = parseRules((yield* programRow(account.program_id)).rules);
+  if (rules.tiers === null && account.tier === null) return undefined;
+  const qualifying = (yield { op: 'entrySum', accountId: account.id, types: [...QUALIFYING_TYPES] }) as number;
+  const tier = tierFor(qualifying, rules.tiers);
+  if (tier === account.tier) return undefined;
+  return {
+    id: v7(),
+    account_id: account.id,
+    type: 'tier_change',
+    amount: 0,
+    source_key: `tier:${entry.id}`,
+    related_order_id: null,
+    occurred_at: entry.occurred_at,
+    metadata: JSON.stringify({ from: account.tier, to: tier, qualifyingPoints: qualifying }),
+  };
 }
 
 /**
@@ -75,9 +105,18 @@ export function* post(account: AccountRow, movement: Movement): Steps<{ entry: E
     occurred_at: at,
     metadata: movement.metadata ? JSON.stringify(movement.metadata) : null,
   };
-  const next: AccountRow = { ...account, balance, status: statusAfter(account, movement.type), updated_at: at };
+  let next: AccountRow = { ...account, balance, status: statusAfter(account, movement.type), updated_at: at };
   yield { op: 'appendEntry', row: entry };
+  const events: LoyaltyEnvelope[] = [];
+  const change = yield* tierChange(account, entry);
+  if (change) {
+    yield { op: 'appendEntry', row: change };
+    next = { ...next, tier: (JSON.parse(change.metadata ?? '{}') as { to: string | null }).to };
+  }
   yield { op: 'putAccount', row: next };
+  events.push(entryEnvelope(entry, next, movement.event));
+  if (change) events.push(entryEnvelope(change, next, { from: account.tier, to: next.tier }));
+  yield* emitLoyaltyEvents(events);
   return { entry, account: next, repeated: false };
 }
 
@@ -150,6 +189,7 @@ export function* redeem(request: RedemptionRequest, customerId?: string): Steps<
     sourceKey,
     relatedOrderId: request.relatedOrderId,
     metadata: { rewardId: reward.id, quantity: request.quantity, couponId, ...(request.metadata ?? {}) },
+    event: { couponId, rewardId: reward.id, quantity: request.quantity },
   });
   if (posted.repeated) {
     const first = JSON.parse(posted.entry.metadata ?? '{}') as { couponId?: string };
@@ -196,7 +236,13 @@ export function* useCoupon(couponId: string, relatedOrderId: string | undefined)
     const status = coupon.status === 'cancelled' ? 'cancelled' : 'expired';
     throw conflict(`coupon ${coupon.id} is ${status}`, `/couponId: coupon is ${status}`);
   }
-  const posted = yield* post(account, { type: 'coupon_use', amount: 0, sourceKey: `coupon:${coupon.id}`, relatedOrderId: order ?? undefined });
+  const posted = yield* post(account, {
+    type: 'coupon_use',
+    amount: 0,
+    sourceKey: `coupon:${coupon.id}`,
+    relatedOrderId: order ?? undefined,
+    event: { couponId: coupon.id, code: coupon.code },
+  });
   const next: CouponRow = { ...coupon, status: 'used', related_order_id: order, updated_at: posted.entry.occurred_at };
   yield { op: 'putCoupon', row: next };
   return { coupon: next, repeated: false };
@@ -207,7 +253,9 @@ export function* cancelCoupon(couponId: string): Steps<CouponRow> {
   const coupon = (yield { op: 'coupon', id: couponId, lock: true }) as CouponRow | undefined;
   if (!coupon) throw notFound('coupon', couponId);
   if (coupon.status === 'used') throw conflict(`coupon ${coupon.id} was already used`, '/couponId: coupon already used');
+  if (coupon.status === 'cancelled') return coupon;
   const next: CouponRow = { ...coupon, status: 'cancelled', updated_at: nowIso() };
   yield { op: 'putCoupon', row: next };
+  yield* emitLoyaltyEvents([couponEnvelope(next, 'loyalty.coupon.cancelled')]);
   return next;
 }

@@ -3,10 +3,24 @@
  * method runs one program of ledger-programs.ts in one transaction of the engine.
  */
 import { v7 } from 'uuid';
+import { stampToIso } from '../../store/change-clock.js';
 import type { AccountRow, CouponRow, EntryRow, LedgerEngine, LedgerList, LedgerPage, ProgramRow, RewardRow } from '../../store/ledger-engine.js';
 import * as programs from './ledger-programs.js';
 import { accrueOrder, orderFacts } from './order-accrual.js';
+import { expireAccount, expireCoupons } from './points-expiry.js';
 import { parseRules, type ProgramRules } from './program-rules.js';
+import { checkTiers } from './tiers.js';
+
+/** What an expiry run did (docs/contract.md §15.9). */
+export interface ExpiryResult {
+  /** Accounts that lost points. */
+  accounts: number;
+  expiredPoints: number;
+  expiredCoupons: number;
+}
+
+/** Coupons marked expired per transaction. */
+const COUPON_BATCH = 200;
 
 /** A program document as rc.2 names it (`LoyaltyProgram`): `id` and `name` at least. */
 export interface ProgramDocument {
@@ -51,6 +65,7 @@ export class LoyaltyLedger {
   /** Replaces the rules given, keeping the others (operator side). */
   setProgramRules(tenant: string, programId: string, rules: Partial<ProgramRules>): Promise<ProgramRules> {
     return this.engine.transact(tenant, function* () {
+      checkTiers(rules.tiers);
       const program = yield* programs.programRow(programId);
       const next = { ...parseRules(program.rules), ...rules };
       yield { op: 'putProgram', row: { ...program, rules: JSON.stringify(next), updated_at: programs.nowIso() } };
@@ -124,6 +139,43 @@ export class LoyaltyLedger {
       if (customerId === undefined) continue;
       for (const program of rows) await this.engine.transact(tenant, () => accrueOrder(program.id, customerId, order));
     }
+  }
+
+  /**
+   * The expiry run (docs/contract.md §15.9): as of `now`, every account of a program with
+   * `pointsExpireAfterDays` loses what remains of its due credits (one transaction per
+   * account), and coupons past `expires_at` become `expired`. Running it again, or on two
+   * instances at once, expires nothing twice.
+   */
+  async runExpiry(tenant: string, now: Date = new Date()): Promise<ExpiryResult> {
+    const asOf = stampToIso(now.getTime() * 1000);
+    const result: ExpiryResult = { accounts: 0, expiredPoints: 0, expiredCoupons: 0 };
+    const { rows } = await this.engine.list<ProgramRow>(tenant, { table: 'programs' }, { offset: 0, limit: 1000 });
+    for (const program of rows) {
+      const days = parseRules(program.rules).pointsExpireAfterDays;
+      if (days === null) continue;
+      const ids = await this.engine.transact(tenant, function* () {
+        return (yield { op: 'accountsWithBalance', programId: program.id }) as string[];
+      });
+      for (const id of ids) {
+        const points = await this.engine.transact(tenant, () => expireAccount(id, days, asOf));
+        if (points > 0) {
+          result.accounts += 1;
+          result.expiredPoints += points;
+        }
+      }
+    }
+    for (;;) {
+      const batch = await this.engine.transact(tenant, () => expireCoupons(asOf, COUPON_BATCH));
+      result.expiredCoupons += batch.expired;
+      if (batch.seen < COUPON_BATCH) break;
+    }
+    return result;
+  }
+
+  /** The tenants holding loyalty programs (the schedule runs expiry for each). */
+  tenants(): Promise<string[]> {
+    return this.engine.tenants();
   }
 
   list<Row>(tenant: string, query: LedgerList, page: LedgerPage = { offset: 0, limit: 500 }): Promise<{ rows: Row[]; total: number }> {

@@ -11,12 +11,24 @@ export interface ProgramRules {
   pointsPerCurrencyUnit: number;
   /** A coupon issued by a redemption is valid this many days; null: until used or cancelled. */
   couponValidityDays: number | null;
+  /** Points credited expire this many days after their credit, as far as not yet spent (FIFO, docs/contract.md §15.9); null: never. */
+  pointsExpireAfterDays: number | null;
+  /** Tiers by lifetime qualifying points (docs/contract.md §15.10); null: no tiers. */
+  tiers: Tier[] | null;
+}
+
+export interface Tier {
+  name: string;
+  /** The qualifying points from which an account holds this tier. */
+  minPoints: number;
 }
 
 export const DEFAULT_RULES: ProgramRules = {
   enrolment: 'explicit',
   pointsPerCurrencyUnit: 1,
   couponValidityDays: null,
+  pointsExpireAfterDays: null,
+  tiers: null,
 };
 
 /** The stored rules over the defaults: a rule never set keeps its default. */

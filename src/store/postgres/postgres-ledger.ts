@@ -18,6 +18,7 @@ import {
   ledgerListConditions,
 } from '../ledger-engine.js';
 import { isUnavailable, translatePgError } from './postgres-errors.js';
+import { enqueuePgDeliveries } from './postgres-webhooks.js';
 
 /** Numeric columns read as float8 so they come back as numbers. */
 const NUMERIC = new Set(['balance', 'pending', 'amount', 'cost', 'points']);
@@ -49,6 +50,11 @@ async function get(db: PoolClient, tenant: string, table: LedgerTable, where: st
   return rows[0] as LedgerAnswer;
 }
 
+async function all(db: PoolClient, tenant: string, table: LedgerTable, where: string, params: unknown[], tail: string): Promise<LedgerAnswer> {
+  const { rows } = await db.query(`SELECT ${selectList(table)} FROM ${table} WHERE tenant = $1 AND ${where} ${tail}`, [tenant, ...params]);
+  return rows as LedgerAnswer;
+}
+
 async function runStep(db: PoolClient, tenant: string, step: LedgerStep): Promise<LedgerAnswer> {
   switch (step.op) {
     case 'program':
@@ -59,6 +65,41 @@ async function runStep(db: PoolClient, tenant: string, step: LedgerStep): Promis
       return get(db, tenant, 'loyalty_accounts', 'program_id = $2 AND customer_id = $3', [step.programId, step.customerId], step.lock);
     case 'entry':
       return get(db, tenant, 'loyalty_entries', 'account_id = $2 AND source_key = $3', [step.accountId, step.sourceKey]);
+    case 'entries':
+      return all(db, tenant, 'loyalty_entries', 'account_id = $2', [step.accountId], 'ORDER BY occurred_at, id');
+    case 'entrySum': {
+      const { rows } = await db.query<{ n: number }>(
+        'SELECT coalesce(sum(amount), 0)::float8 AS n FROM loyalty_entries WHERE tenant = $1 AND account_id = $2 AND type = ANY($3::text[])',
+        [tenant, step.accountId, step.types],
+      );
+      return rows[0].n;
+    }
+    case 'accountsWithBalance': {
+      const { rows } = await db.query<{ id: string }>('SELECT id FROM loyalty_accounts WHERE tenant = $1 AND program_id = $2 AND balance > 0 ORDER BY id', [
+        tenant,
+        step.programId,
+      ]);
+      return rows.map((r) => r.id);
+    }
+    case 'couponsExpiring':
+      return all(
+        db,
+        tenant,
+        'loyalty_coupons',
+        'status = ANY($2::text[]) AND expires_at IS NOT NULL AND expires_at COLLATE "C" <= $3',
+        [step.statuses, step.at],
+        `ORDER BY id LIMIT ${Math.trunc(step.limit)}`,
+      );
+    case 'subscriptions': {
+      const { rows } = await db.query<{ id: string; event_types: string[]; format: 'seed' | 'rc2' }>(
+        'SELECT id, event_types, format FROM webhook_subscriptions WHERE tenant = $1 ORDER BY created_at, id',
+        [tenant],
+      );
+      return rows.map((r) => ({ id: r.id, eventTypes: r.event_types, format: r.format }));
+    }
+    case 'enqueueDeliveries':
+      await enqueuePgDeliveries(db, tenant, step.deliveries);
+      return undefined;
     case 'reward':
       return get(db, tenant, 'loyalty_rewards', 'id = $2', [step.id]);
     case 'pending':
@@ -131,6 +172,15 @@ export class PostgresLedger implements LedgerEngine {
         page.offset,
       ]);
       return { rows: rows as Row[], total: count.rows[0].n };
+    } catch (error) {
+      return translatePgError(error);
+    }
+  }
+
+  async tenants(): Promise<string[]> {
+    try {
+      const { rows } = await this.pool.query<{ tenant: string }>('SELECT DISTINCT tenant FROM loyalty_programs ORDER BY tenant');
+      return rows.map((r) => r.tenant);
     } catch (error) {
       return translatePgError(error);
     }

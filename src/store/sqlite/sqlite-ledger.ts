@@ -16,6 +16,7 @@ import {
   ledgerListConditions,
   type RewardRow,
 } from '../ledger-engine.js';
+import { prepareDeliveryEnqueue, prepareSubscriptionLookup } from './sqlite-webhooks.js';
 
 const LIST_TABLES = {
   programs: 'loyalty_programs',
@@ -33,7 +34,20 @@ const fromSqlite = (table: LedgerTable, row: Record<string, unknown> | undefined
 };
 
 export class SqliteLedger implements LedgerEngine {
-  constructor(private readonly db: Database.Database) {}
+  private readonly subscriptions: ReturnType<typeof prepareSubscriptionLookup>;
+  private readonly enqueue: ReturnType<typeof prepareDeliveryEnqueue>;
+
+  constructor(private readonly db: Database.Database) {
+    this.subscriptions = prepareSubscriptionLookup(db);
+    this.enqueue = prepareDeliveryEnqueue(db);
+  }
+
+  private all(tenant: string, table: LedgerTable, where: string, params: unknown[], tail: string): LedgerAnswer {
+    return this.db
+      .prepare(`SELECT ${COLUMNS[table].join(', ')} FROM ${table} WHERE tenant = ? AND ${where} ${tail}`)
+      .all(tenant, ...params)
+      .map((r) => fromSqlite(table, r as Record<string, unknown>)) as LedgerAnswer;
+  }
 
   private put(tenant: string, table: LedgerTable, row: object, upsert: boolean): void {
     const columns = COLUMNS[table];
@@ -60,6 +74,31 @@ export class SqliteLedger implements LedgerEngine {
         return this.get(tenant, 'loyalty_accounts', 'program_id = ? AND customer_id = ?', [step.programId, step.customerId]);
       case 'entry':
         return this.get(tenant, 'loyalty_entries', 'account_id = ? AND source_key = ?', [step.accountId, step.sourceKey]);
+      case 'entries':
+        return this.all(tenant, 'loyalty_entries', 'account_id = ?', [step.accountId], 'ORDER BY occurred_at, id');
+      case 'entrySum':
+        return this.db
+          .prepare('SELECT coalesce(sum(amount), 0) FROM loyalty_entries WHERE tenant = ? AND account_id = ? AND type IN (SELECT value FROM json_each(?))')
+          .pluck()
+          .get(tenant, step.accountId, JSON.stringify(step.types)) as number;
+      case 'accountsWithBalance':
+        return this.db
+          .prepare('SELECT id FROM loyalty_accounts WHERE tenant = ? AND program_id = ? AND balance > 0 ORDER BY id')
+          .pluck()
+          .all(tenant, step.programId) as string[];
+      case 'couponsExpiring':
+        return this.all(
+          tenant,
+          'loyalty_coupons',
+          'status IN (SELECT value FROM json_each(?)) AND expires_at IS NOT NULL AND expires_at <= ?',
+          [JSON.stringify(step.statuses), step.at],
+          `ORDER BY id LIMIT ${Math.trunc(step.limit)}`,
+        );
+      case 'subscriptions':
+        return this.subscriptions(tenant);
+      case 'enqueueDeliveries':
+        for (const delivery of step.deliveries) this.enqueue(tenant, delivery);
+        return undefined;
       case 'reward':
         return this.get(tenant, 'loyalty_rewards', 'id = ?', [step.id]);
       case 'pending':
@@ -119,5 +158,9 @@ export class SqliteLedger implements LedgerEngine {
       .all(tenant, ...params, page.limit, page.offset)
       .map((r) => fromSqlite(table, r as Record<string, unknown>) as Row);
     return Promise.resolve({ rows, total });
+  }
+
+  tenants(): Promise<string[]> {
+    return Promise.resolve(this.db.prepare('SELECT DISTINCT tenant FROM loyalty_programs ORDER BY tenant').pluck().all() as string[]);
   }
 }
