@@ -4,7 +4,7 @@
  * for the same requests) and Stoplight Prism mocking the committee's document. One table, also
  * written to bench/results.json (or `--out FILE`).
  *
- * odc runs as `odc serve` with its defaults (log level `info`, `--sync full`, pool of 10), except
+ * odc runs as `odc serve` with its defaults (log level `warn`, `--sync full`, pool of 10), except
  * `--rate-limit 0`: the default limit of 100 requests/s per client would cap a one-client bench.
  * A flags table (`--skip flags` leaves it out) measures what that and the other flags change.
  *
@@ -325,7 +325,7 @@ async function benchStore(kind: 'sqlite' | 'postgres'): Promise<void> {
     if (!skip.has('flags')) {
       const settings = [
         { label: 'defaults', args: [] },
-        { label: '--log-level warn', args: ['--log-level', 'warn'] },
+        { label: '--log-level info', args: ['--log-level', 'info'] },
         { label: '--rate-limit 100000 (on, never reached)', args: ['--rate-limit', '100000'] },
         ...(kind === 'sqlite' ? [{ label: '--sync normal', args: ['--sync', 'normal'] }] : []),
       ];
@@ -348,7 +348,7 @@ async function benchStore(kind: 'sqlite' | 'postgres'): Promise<void> {
         table.record(kind, `flags: ${label}, reads/s`, f.reads, 'req/s', against(base.reads));
         table.record(kind, `flags: ${label}, reads per server CPU-second`, f.readsPerCpu, 'req/cpu-s', against(base.readsPerCpu));
       }
-      table.record(kind, 'flags: defaults, log bytes per request', base.logBytesPerRequest, 'bytes');
+      table.record(kind, 'flags: --log-level info, log bytes per request', flags.get('--log-level info')!.logBytesPerRequest, 'bytes');
     }
 
     // 9. Start-up on the full store.

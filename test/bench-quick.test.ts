@@ -51,7 +51,7 @@ describe('npm run bench -- --quick', () => {
         'POST /customers, new customers with ids',
         'POST /customer/events',
         'POST /customers, 10 merchants at once',
-        'flags: --log-level warn',
+        'flags: --log-level info',
         'start-up',
       ]) {
         assert.ok(
