@@ -20,7 +20,7 @@ for (const figure of keys) {
   const same = runs.map((r) => r.figures.find((f) => f.store === figure.store && f.figure === figure.figure)).filter((f): f is Figure => f !== undefined);
   const values = spread(same.map((f) => f.median));
   const ratios = same.map((f) => f.ratio).filter((r): r is number => r !== undefined);
-  const ratio = ratios.length > 0 ? spread(ratios) : '';
+  const ratio = ratios.length > 0 ? `${spread(ratios)}${figure.ratioTo ? ` to ${figure.ratioTo}` : ''}` : '';
   if (markdown) console.log(`| ${figure.store} | ${figure.figure} | ${values} | ${figure.unit} | ${ratio} | ${figure.target ?? ''} |`);
   else console.log(`  ${figure.store.padEnd(9)} ${figure.figure.padEnd(60)} ${values.padEnd(30)} ${figure.unit.padEnd(12)} ${ratio ? `ratio ${ratio}` : ''}`);
 }

@@ -4,7 +4,6 @@
  * fetch; every figure is timed with the monotonic clock.
  */
 import autocannon from 'autocannon';
-import { customerId } from './data.js';
 import { startOdc, type RunningOdc } from './server-process.js';
 
 export function run(options: autocannon.Options): Promise<autocannon.Result> {
@@ -15,25 +14,52 @@ export function run(options: autocannon.Options): Promise<autocannon.Result> {
 
 /**
  * Posts the batches `bodies` makes (each made when sent, so big loads need no memory),
- * `connections` at a time; returns the seconds it took, timed with the monotonic clock.
+ * `connections` at a time; returns the seconds it took, timed with the monotonic clock. Each
+ * request's time in ms is pushed to `latencies` when given.
  */
-export async function postBatches(url: string, auth: string, bodies: Array<() => string>, connections: number): Promise<number> {
+export async function postBatches(url: string, auth: string, bodies: Array<() => string>, connections: number, latencies?: number[]): Promise<number> {
   let next = 0;
   const began = process.hrtime.bigint();
   const worker = async () => {
     while (next < bodies.length) {
       const body = bodies[next++]();
+      const sent = process.hrtime.bigint();
       const res = await fetch(`${url}/customers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body });
       if (res.status !== 200) throw new Error(`POST /customers answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
       await res.arrayBuffer().catch(() => undefined);
+      latencies?.push(Number(process.hrtime.bigint() - sent) / 1e6);
     }
   };
   await Promise.all(Array.from({ length: connections }, worker));
   return Number(process.hrtime.bigint() - began) / 1e9;
 }
 
-/** GET /customers/{id} for random stored customers, 16 connections. */
-export async function measureReads(url: string, auth: string, count: number, seconds: number): Promise<autocannon.Result> {
+/** The `p`-th percentile (0–100) of `values`, nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+/**
+ * The ids the server made for the stored customers, learned as a client would: a walk of
+ * `GET /customers` pages (500 a page) following the `next` links (docs/contract.md §2.4).
+ */
+export async function learnIds(url: string, auth: string): Promise<string[]> {
+  const ids: string[] = [];
+  let path: string | undefined = '/customers?pageSize=500';
+  while (path) {
+    const res: Response = await fetch(`${url}${path}`, { headers: { authorization: auth } });
+    if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
+    for (const c of (await res.json()) as Array<{ id: string }>) ids.push(c.id);
+    path = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('link') ?? '')?.[1];
+  }
+  return ids;
+}
+
+export const pick = (values: readonly string[]) => values[Math.floor(Math.random() * values.length)];
+
+/** GET /customers/{key} for the keys `nextKey` picks (ids for odc, identifiers for the ceilings), 16 connections. */
+export async function measureReads(url: string, auth: string, nextKey: () => string, seconds: number): Promise<autocannon.Result> {
   return run({
     url,
     connections: 16,
@@ -42,16 +68,16 @@ export async function measureReads(url: string, auth: string, count: number, sec
       {
         method: 'GET',
         headers: { authorization: auth },
-        setupRequest: (req) => ({ ...req, path: `/customers/${customerId(Math.floor(Math.random() * count))}` }),
+        setupRequest: (req) => ({ ...req, path: `/customers/${encodeURIComponent(nextKey())}` }),
       },
     ],
   });
 }
 
-/** POST /customer/events, one new event per request; every 202 is a committed event. */
-export async function measureEvents(url: string, auth: string, seconds: number): Promise<autocannon.Result> {
+/** POST /customer/events, one new event per request for one of `customerIds`; every 202 is a committed event. */
+export async function measureEvents(url: string, auth: string, seconds: number, customerIds: readonly string[]): Promise<autocannon.Result> {
   let n = 0;
-  const runId = Date.now().toString(36);
+  const runId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   return run({
     url,
     connections: 32,
@@ -67,7 +93,7 @@ export async function measureEvents(url: string, auth: string, seconds: number):
             id: `bench-${runId}-${n++}`,
             eventType: 'ORDER_COMPLETED',
             occurredAt: new Date().toISOString(),
-            customerId: customerId(n % 1000),
+            customerId: pick(customerIds),
             data: { totalAmount: 7990, currency: 'BRL' },
           }),
         }),

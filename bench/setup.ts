@@ -37,11 +37,24 @@ export async function prepareDatabase(kind: string): Promise<{ location: string;
 
 /** A client made directly in the database, before the server starts. */
 export async function credentials(location: string, secretKey: Buffer): Promise<{ clientId: string; clientSecret: string }> {
+  return (await merchantCredentials(location, secretKey, ['bench']))[0];
+}
+
+/** One client per merchant (each acting for that merchant only), made in one opening of the store. */
+export async function merchantCredentials(
+  location: string,
+  secretKey: Buffer,
+  merchants: string[],
+): Promise<Array<{ clientId: string; clientSecret: string }>> {
   const store = await openStore({ database: location });
   try {
     const auth = await createAuthService(store, { keyFile: '', secretKey });
-    const issued = await auth.clients.add({ name: 'bench', model: 'merchant', merchants: ['bench'], scopes: ['od.crm'] });
-    return { clientId: issued.clientId, clientSecret: issued.clientSecret };
+    const issued: Array<{ clientId: string; clientSecret: string }> = [];
+    for (const merchant of merchants) {
+      const client = await auth.clients.add({ name: `bench ${merchant}`, model: 'merchant', merchants: [merchant], scopes: ['od.crm'] });
+      issued.push({ clientId: client.clientId, clientSecret: client.clientSecret });
+    }
+    return issued;
   } finally {
     await store.close();
   }
@@ -53,5 +66,6 @@ export async function token(url: string, creds: { clientId: string; clientSecret
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret }),
   });
+  if (res.status !== 200) throw new Error(`POST /oauth/token answered ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }

@@ -19,6 +19,8 @@ export interface Figure {
   ceiling?: number[];
   /** Median of the per-round ratios odc / ceiling. */
   ratio?: number;
+  /** What `ceiling` is when it is not the ceiling (e.g. `defaults`: the same figure with default flags). */
+  ratioTo?: string;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -41,7 +43,7 @@ export class ResultTable {
     );
   }
 
-  record(store: string, figure: string, samples: number[], unit: string, extra: { target?: string; ceiling?: number[] } = {}): Figure {
+  record(store: string, figure: string, samples: number[], unit: string, extra: { target?: string; ceiling?: number[]; ratioTo?: string } = {}): Figure {
     const ratios = extra.ceiling ? samples.map((s, i) => s / (extra.ceiling as number[])[i]) : undefined;
     const entry: Figure = {
       store,
@@ -54,11 +56,12 @@ export class ResultTable {
       max: round2(Math.max(...samples)),
       ceiling: extra.ceiling?.map(round2),
       ratio: ratios && round2(median(ratios)),
+      ratioTo: extra.ratioTo,
     };
     this.figures.push(entry);
     const spread = samples.length > 1 ? `(${format(entry.min)}–${format(entry.max)})` : '';
     console.log(
-      `  ${store.padEnd(9)} ${figure.padEnd(56)} ${format(entry.median).padStart(9)} ${spread.padEnd(21)} ${unit.padEnd(12)} ${(extra.target ?? '').padEnd(28)} ${entry.ratio !== undefined ? `ratio ${entry.ratio}` : ''}`,
+      `  ${store.padEnd(9)} ${figure.padEnd(56)} ${format(entry.median).padStart(9)} ${spread.padEnd(21)} ${unit.padEnd(12)} ${(extra.target ?? '').padEnd(28)} ${entry.ratio !== undefined ? `ratio ${entry.ratio}${entry.ratioTo ? ` to ${entry.ratioTo}` : ''}` : ''}`,
     );
     return entry;
   }

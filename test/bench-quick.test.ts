@@ -40,12 +40,18 @@ describe('npm run bench -- --quick', () => {
       assert.equal(written.quick, true);
       const sqliteFigures = written.figures.filter((f) => f.store === 'sqlite').map((f) => f.figure);
       for (const expected of [
-        'POST /customers',
+        'POST /customers, POS batches (no id), per ',
+        'ingest rate, last / first',
         'peak RSS',
+        'list walk',
         'GET /customers/{id} at',
         'GET /customers?externalId=',
         'GET /customers?updatedFrom=',
+        'POST /customers, POS batches, half new',
+        'POST /customers, new customers with ids',
         'POST /customer/events',
+        'POST /customers, 10 merchants at once',
+        'flags: --log-level info',
         'start-up',
       ]) {
         assert.ok(
@@ -53,13 +59,19 @@ describe('npm run bench -- --quick', () => {
           `no sqlite figure "${expected}" in ${sqliteFigures.join(', ')}`,
         );
       }
-      const ingest = written.figures.find((f) => f.store === 'sqlite' && f.figure.startsWith('POST /customers'));
+      const growth = written.figures.find((f) => f.store === 'sqlite' && f.figure.startsWith('POST /customers, POS batches (no id)'));
+      assert.equal(growth?.samples.length, 10, 'one rate per tenth of the growth');
+      const ingest = written.figures.find((f) => f.store === 'sqlite' && f.figure.startsWith('POST /customers, POS batches, half new'));
       assert.equal(ingest?.samples.length, 3, 'three rounds');
+      assert.ok(
+        written.figures.some((f) => f.store === 'ceiling' && f.figure.startsWith('POST /customers, POS batches (no id)')),
+        'the ceiling grows beside odc',
+      );
       assert.ok(
         written.figures.every((f) => Number.isFinite(f.median) && f.median >= 0),
         'every figure measured',
       );
-      assert.ok((ingest?.median ?? 0) > 0, 'ingest measured');
+      assert.ok((ingest?.median ?? 0) > 0 && (growth?.median ?? 0) > 0, 'ingest measured');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
