@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { batchBody, mixedBatchBody } from './data.js';
+import { batchBody, customerId, mixedBatchBody } from './data.js';
 import { measureEvents, measureReads, postBatches } from './measure.js';
 import { peakRss } from './server-process.js';
 import { credentials, prepareDatabase, token } from './setup.js';
@@ -93,11 +93,16 @@ try {
     for (const p of prepared) {
       let figure: number;
       if (values.what === 'events') {
-        const r = await measureEvents(p.server.url, p.auth, seconds);
+        const r = await measureEvents(
+          p.server.url,
+          p.auth,
+          seconds,
+          Array.from({ length: Math.max(1, p.stored) }, (_, i) => customerId(i)),
+        );
         if (r.non2xx > 0) throw new Error(`${p.side.name}: ${r.non2xx} non-2xx`);
         figure = r.requests.average;
       } else if (values.what === 'reads') {
-        const r = await measureReads(p.server.url, p.auth, p.stored, seconds);
+        const r = await measureReads(p.server.url, p.auth, () => customerId(Math.floor(Math.random() * p.stored)), seconds);
         if (r.non2xx > 0) throw new Error(`${p.side.name}: ${r.non2xx} non-2xx`);
         figure = r.requests.average;
       } else {
