@@ -1,14 +1,19 @@
 /**
  * Which PostgreSQL failures mean "the database is not there right now" (connection refused,
- * reset or timed out, server shutting down or starting, pool exhausted) as opposed to a fault
+ * reset or timed out, server shutting down or starting, pool exhausted, a statement over its
+ * timeout) as opposed to a fault
  * of the request. Those become StoreUnavailableError, answered 503 with Retry-After.
  */
 import { ContractError } from '../../contract/errors.js';
 import { StoreUnavailableError } from '../store.js';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-/** SQLSTATE classes 08 (connection exception) and 57P0x (operator intervention), 53300 (too many connections). */
-const SQLSTATE = /^(08|57P0|53300)/;
+/**
+ * SQLSTATE classes 08 (connection exception) and 57P0x (operator intervention), 53300 (too many
+ * connections), 57014 (a statement cancelled by `statement_timeout`: the database is too busy
+ * now, e.g. a merchant's clock row held by a long batch) and 55P03 (lock not available).
+ */
+const SQLSTATE = /^(08|57P0|57014|55P03|53300)/;
 const MESSAGES =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Query read timeout/i;
 
