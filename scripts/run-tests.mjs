@@ -13,7 +13,18 @@ const root = join(import.meta.dirname, '..');
 // The files that run longest start first, so that the rest fill the gaps around them instead of
 // one of them finishing alone at the end. Most of their time is waiting (processes starting,
 // fsync, kills at random moments), which is why more files than cores run at once.
-const LONGEST_FIRST = ['bench-quick', 'crash-safety', 'loyalty-cli', 'push', 'fuzz-generated', 'pull', 'loyalty-instances', 'validate-command', 'conformance-cli', 'rolling-restart'];
+const LONGEST_FIRST = [
+  'bench-quick',
+  'crash-safety',
+  'loyalty-cli',
+  'push',
+  'fuzz-generated',
+  'pull',
+  'loyalty-instances',
+  'validate-command',
+  'conformance-cli',
+  'rolling-restart',
+];
 const weight = (f) => {
   const i = LONGEST_FIRST.findIndex((name) => f === join('test', `${name}.test.ts`));
   return i === -1 ? LONGEST_FIRST.length : i;
