@@ -7,10 +7,10 @@
  */
 import type { ExpiryResult } from '../domain/loyalty/loyalty-ledger.js';
 import type { Store } from '../store/store.js';
-import type { RetentionLog } from './retention-schedule.js';
+import { runPeriodically, type Schedule, type ScheduleLog } from './periodic-run.js';
 
 /** One run over every tenant; a tenant that fails does not stop the others. */
-export async function runLoyaltyExpiry(store: Store, now = new Date(), log?: RetentionLog): Promise<Record<string, ExpiryResult>> {
+export async function runLoyaltyExpiry(store: Store, now = new Date(), log?: ScheduleLog): Promise<Record<string, ExpiryResult>> {
   const out: Record<string, ExpiryResult> = {};
   for (const tenant of await store.loyalty.tenants()) {
     try {
@@ -23,32 +23,10 @@ export async function runLoyaltyExpiry(store: Store, now = new Date(), log?: Ret
 }
 
 /** `clock`: the time each run expires as of (tests move it forward). */
-export function scheduleLoyaltyExpiry(
-  store: Store,
-  intervalSeconds: number,
-  log: RetentionLog,
-  clock: () => Date = () => new Date(),
-): { stop(): Promise<void> } {
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    if (running) return;
-    running = runLoyaltyExpiry(store, clock(), log)
-      .then((results) => {
-        const any = Object.values(results).some((r) => r.expiredPoints + r.expiredCoupons > 0);
-        if (any) log.info({ loyaltyExpiry: results }, 'loyalty expiry: expired points and coupons');
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'loyalty expiry run failed; it runs again at the next interval'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  const timer = setInterval(tick, intervalSeconds * 1000);
-  timer.unref();
-  tick();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function scheduleLoyaltyExpiry(store: Store, intervalSeconds: number, log: ScheduleLog, clock: () => Date = () => new Date()): Schedule {
+  return runPeriodically(intervalSeconds, 'loyalty expiry', log, async () => {
+    const results = await runLoyaltyExpiry(store, clock(), log);
+    const any = Object.values(results).some((r) => r.expiredPoints + r.expiredCoupons > 0);
+    if (any) log.info({ loyaltyExpiry: results }, 'loyalty expiry: expired points and coupons');
+  });
 }

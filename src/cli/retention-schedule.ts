@@ -1,37 +1,15 @@
 /**
  * The retention schedule inside `odc serve` (docs/contract.md §14.8): every interval, apply
- * each merchant's limits. A run never overlaps the previous one; stop() waits for the run in
- * progress, so the store is not closed under it.
+ * each merchant's limits (periodic-run.ts: never overlapping, stop() waits for the run).
  */
 import { runRetention } from '../domain/retention.js';
 import type { Store } from '../store/store.js';
+import { runPeriodically, type Schedule, type ScheduleLog } from './periodic-run.js';
 
-export interface RetentionLog {
-  info(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
-
-export function scheduleRetention(store: Store, intervalSeconds: number, log: RetentionLog): { stop(): Promise<void> } {
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    if (running) return;
-    running = runRetention(store)
-      .then((lost) => {
-        const any = Object.values(lost).some((n) => n.events + n.orders > 0);
-        if (any) log.info({ retention: lost }, 'retention: deleted expired events and orders');
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'retention run failed; it runs again at the next interval'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  const timer = setInterval(tick, intervalSeconds * 1000);
-  timer.unref();
-  tick();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function scheduleRetention(store: Store, intervalSeconds: number, log: ScheduleLog): Schedule {
+  return runPeriodically(intervalSeconds, 'retention', log, async () => {
+    const lost = await runRetention(store);
+    const any = Object.values(lost).some((n) => n.events + n.orders > 0);
+    if (any) log.info({ retention: lost }, 'retention: deleted expired events and orders');
+  });
 }
