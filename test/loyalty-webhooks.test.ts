@@ -6,10 +6,7 @@
  * against the committee's rc.2 document.
  */
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import AjvModule from 'ajv';
@@ -20,6 +17,7 @@ import { addSubscription } from '../src/sync/webhook-subscriptions.js';
 import { addClient, caller, tokenFor } from './support/credentials.js';
 import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
+import { webhookReceiver } from './support/webhook-receiver.js';
 
 const M = 'm-loyal';
 const SECRET = 'a-shared-secret-for-loyalty-hooks';
@@ -32,46 +30,12 @@ addFormatsModule.default(ajv);
 ajv.addSchema({ $id: 'committee', components: committee.components });
 const isLoyaltyEnvelope = ajv.compile({ $ref: 'committee#/components/schemas/LoyaltyEventEnvelope' });
 
-interface Received {
-  path: string;
-  eventId: string | undefined;
-  json: Record<string, any>;
-  signatureValid: boolean;
-}
-
-function receiver() {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const expected = createHmac('sha256', SECRET).update(body).digest('hex');
-      received.push({
-        path: req.url ?? '',
-        eventId: req.headers['x-odc-event-id'] as string | undefined,
-        json: JSON.parse(body),
-        signatureValid: req.headers['x-app-signature'] === expected,
-      });
-      res.writeHead(204).end();
-    });
-  });
-  return {
-    received,
-    async listen() {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    },
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
-
 for (const kind of STORES) {
   describe(`loyaltyEvent webhooks (${kind.name})`, () => {
     const server = useServer(kind, { withAuth: { rateLimitPerSecond: 0, adminKey: ADMIN_KEY }, webhookAllowPrivateTargets: true });
     const admin = async (method: string, path: string, body?: unknown) =>
       server.request(method, `/admin/merchants/${M}/loyalty${path}`, body, { 'x-admin-key': ADMIN_KEY });
-    const hook = receiver();
+    const hook = webhookReceiver<Record<string, any>>(() => SECRET);
     let api: ReturnType<typeof caller>;
     const deliverAll = async () => {
       const worker = new WebhookDeliveryWorker({

@@ -6,10 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -22,35 +19,7 @@ import { addClient, caller, tokenFor } from './support/credentials.js';
 import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
 import { BUILT_CLI } from './support/built-cli.js';
-
-interface Received {
-  path: string;
-  json: Record<string, unknown>;
-  signatureValid: boolean;
-}
-
-/** One receiver for every subscription: the path tells them apart, the secret is shared. */
-function receiver(secret: () => string) {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const expected = createHmac('sha256', secret()).update(body).digest('hex');
-      received.push({ path: req.url ?? '', json: JSON.parse(body), signatureValid: req.headers['x-app-signature'] === expected });
-      res.writeHead(200).end();
-    });
-  });
-  return {
-    received,
-    async listen() {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    },
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
+import { webhookReceiver } from './support/webhook-receiver.js';
 
 const SECRET = 'a-shared-secret-of-some-length';
 const ADMIN_KEY = 'an-admin-key-for-the-webhook-tests';
@@ -62,7 +31,7 @@ for (const kind of STORES) {
   describe(`webhooks in seed and rc.2 format (${kind.name})`, () => {
     const server = useServer(kind, { withAuth: { rateLimitPerSecond: 0, adminKey: ADMIN_KEY }, webhookAllowPrivateTargets: true });
     const admin = (method: string, path: string, body?: unknown) => server.request(method, path, body, { authorization: `Bearer ${ADMIN_KEY}` });
-    const hook = receiver(() => SECRET);
+    const hook = webhookReceiver(() => SECRET, 200);
     let api: ReturnType<typeof caller>;
     const deliverAll = async () => {
       const worker = new WebhookDeliveryWorker({
