@@ -1,47 +1,35 @@
 #!/usr/bin/env node
 /**
  * The `odc` command. Each subcommand lives in its own module; this file only assembles them.
+ *
+ * Modules load on demand: each brings its own dependencies (the server, the stores, the compiled
+ * validators), which cost more to load than most commands take to run. `odc push ...` loads only
+ * the push command; help, `--version` and an unknown name load all of them so commander can list
+ * them and suggest the nearest.
  */
 import { Command } from 'commander';
 import { version } from '../version.js';
-import { backupCommand } from './backup-command.js';
-import { clientsCommand } from './clients-command.js';
-import { conformanceCommand } from './conformance-command.js';
-import { exportCommand } from './export-command.js';
-import { importCommand } from './import-command.js';
-import { keysCommand } from './keys-command.js';
-import { loyaltyCommand } from './loyalty-command.js';
-import { migrateCommand } from './migrate-command.js';
-import { openapiCommand } from './openapi-command.js';
-import { privacyCommand } from './privacy-command.js';
-import { pullCommand } from './pull-command.js';
-import { pushCommand } from './push-command.js';
-import { retentionCommand } from './retention-command.js';
-import { serveCommand } from './serve-command.js';
-import { validateCommand } from './validate-command.js';
-import { waitCommand } from './wait-command.js';
-import { webhooksCommand } from './webhooks-command.js';
 
-const program = new Command('odc')
-  .description('Open Delivery Customer hub: server, client and tools for the Customer capability')
-  .version(version)
-  .addCommand(serveCommand())
-  .addCommand(clientsCommand())
-  .addCommand(keysCommand())
-  .addCommand(migrateCommand())
-  .addCommand(pushCommand())
-  .addCommand(pullCommand())
-  .addCommand(webhooksCommand())
-  .addCommand(openapiCommand())
-  .addCommand(conformanceCommand())
-  .addCommand(validateCommand())
-  .addCommand(waitCommand())
-  .addCommand(backupCommand())
-  .addCommand(exportCommand())
-  .addCommand(importCommand())
-  .addCommand(privacyCommand())
-  .addCommand(retentionCommand())
-  .addCommand(loyaltyCommand());
+/** Name → loader of the module that builds that subcommand, in the order help lists them. */
+const commandLoaders: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve-command.js')).serveCommand(),
+  clients: async () => (await import('./clients-command.js')).clientsCommand(),
+  keys: async () => (await import('./keys-command.js')).keysCommand(),
+  migrate: async () => (await import('./migrate-command.js')).migrateCommand(),
+  push: async () => (await import('./push-command.js')).pushCommand(),
+  pull: async () => (await import('./pull-command.js')).pullCommand(),
+  webhooks: async () => (await import('./webhooks-command.js')).webhooksCommand(),
+  openapi: async () => (await import('./openapi-command.js')).openapiCommand(),
+  conformance: async () => (await import('./conformance-command.js')).conformanceCommand(),
+  validate: async () => (await import('./validate-command.js')).validateCommand(),
+  wait: async () => (await import('./wait-command.js')).waitCommand(),
+  backup: async () => (await import('./backup-command.js')).backupCommand(),
+  export: async () => (await import('./export-command.js')).exportCommand(),
+  import: async () => (await import('./import-command.js')).importCommand(),
+  privacy: async () => (await import('./privacy-command.js')).privacyCommand(),
+  retention: async () => (await import('./retention-command.js')).retentionCommand(),
+  loyalty: async () => (await import('./loyalty-command.js')).loyaltyCommand(),
+};
 
 /** The message of an error and of each cause under it: "fetch failed" alone says nothing. */
 function describeError(error: unknown): string {
@@ -52,7 +40,15 @@ function describeError(error: unknown): string {
   return lines.join('\n  caused by: ');
 }
 
-program.parseAsync(process.argv).catch((error: unknown) => {
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('odc').description('Open Delivery Customer hub: server, client and tools for the Customer capability').version(version);
+  const named = argv[2];
+  const names = named !== undefined && Object.hasOwn(commandLoaders, named) ? [named] : Object.keys(commandLoaders);
+  for (const command of await Promise.all(names.map((name) => commandLoaders[name]!()))) program.addCommand(command);
+  await program.parseAsync(argv);
+}
+
+main(process.argv).catch((error: unknown) => {
   process.stderr.write(`odc: ${describeError(error)}\n`);
   process.exit(1);
 });

@@ -4,7 +4,8 @@
  */
 import { Command, Option } from 'commander';
 import { buildOpenApiDocument } from '../contract/openapi.js';
-import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ITEMS, normalizeBasePath } from '../server/app.js';
+import { normalizeBasePath } from '../server/app.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ITEMS } from '../server/server-defaults.js';
 import { version } from '../version.js';
 
 export function openapiCommand(): Command {

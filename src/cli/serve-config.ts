@@ -11,9 +11,8 @@ import { readFileSync } from 'node:fs';
 import { type Static, type TLiteral, type TSchema, type TUnion, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_TTL_SECONDS } from '../auth/auth-service.js';
-import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ITEMS } from '../server/app.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ITEMS, DEFAULT_SHUTDOWN_GRACE_MS } from '../server/server-defaults.js';
 import { DEFAULT_CONNECTION_LIMITS as LIMITS } from '../server/connection-limits.js';
-import { DEFAULT_SHUTDOWN_GRACE_MS } from '../server/server.js';
 import { DEFAULT_DATABASE } from '../store/open-store.js';
 
 /** How an option is spelled outside the program; kept on each schema under `x-cli`. */

@@ -83,8 +83,7 @@ export interface AppOptions {
   afterErasure?: AfterErasure;
 }
 
-export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
-export const DEFAULT_MAX_BATCH_ITEMS = 1000;
+import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_BATCH_ITEMS } from './server-defaults.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -34,7 +34,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+import { DEFAULT_SHUTDOWN_GRACE_MS } from './server-defaults.js';
 
 /** How often idle kept-alive connections are closed while the server drains. */
 const IDLE_SWEEP_MS = 100;
