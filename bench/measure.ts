@@ -24,14 +24,35 @@ export async function postBatches(url: string, auth: string, bodies: Array<() =>
     while (next < bodies.length) {
       const body = bodies[next++]();
       const sent = process.hrtime.bigint();
-      const res = await fetch(`${url}/customers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body });
-      if (res.status !== 200) throw new Error(`POST /customers answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
-      await res.arrayBuffer().catch(() => undefined);
+      await postUntilStored(url, auth, body);
       latencies?.push(Number(process.hrtime.bigint() - sent) / 1e6);
     }
   };
   await Promise.all(Array.from({ length: connections }, worker));
   return Number(process.hrtime.bigint() - began) / 1e9;
+}
+
+/** Times a batch was answered 503 or 429 and sent again after its Retry-After (all runs of this process). */
+export const retried = { count: 0 };
+
+/**
+ * One batch, sent as a POS sends it: a 503 or 429 is an answer to wait `Retry-After` seconds
+ * and send the same batch again (docs/contract.md §7: nothing of it was stored), up to 20
+ * times. The latency a caller records includes those waits: it is what the POS lived through.
+ */
+async function postUntilStored(url: string, auth: string, body: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const res = await fetch(`${url}/customers`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body });
+    if (res.status === 200) {
+      await res.arrayBuffer().catch(() => undefined);
+      return;
+    }
+    const text = (await res.text()).slice(0, 500);
+    if ((res.status !== 503 && res.status !== 429) || attempt >= 20) throw new Error(`POST /customers answered ${res.status}: ${text}`);
+    retried.count += 1;
+    const wait = Math.min(30, Math.max(0.05, Number(res.headers.get('retry-after') ?? '1') || 1));
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+  }
 }
 
 /** The `p`-th percentile (0–100) of `values`, nearest rank. */

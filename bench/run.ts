@@ -317,6 +317,12 @@ async function benchStore(kind: 'sqlite' | 'postgres'): Promise<void> {
         pushes.map((p) => p.many.p99),
         'ms',
       );
+      table.record(
+        kind,
+        `${all}, batches answered 503/429 and sent again`,
+        pushes.map((p) => p.manyRetries),
+        'retries',
+      );
       await second?.stop();
       second = undefined;
     }

@@ -9,7 +9,7 @@
  * server-assigned `createdAt` is that stamp's time, to the microsecond. Server-made ids are
  * time-ordered UUIDv7.
  */
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from './time-ordered-id.js';
 import type { Customer } from '../contract/customer.js';
 import type { ConsentState } from './consent.js';
 import { normalizeIdentifierValue } from '../contract/identity.js';
@@ -143,7 +143,7 @@ export function planCustomerUpsert(customers: Customer[], stored: CustomerLookup
 
     const patch = withoutKeys(customer as JsonObject, CUSTOMER_SERVER_FIELDS);
     if (!existingId) {
-      const id = customer.id ?? uuidv7();
+      const id = customer.id ?? timeOrderedId();
       const data = dropNulls(patch);
       const at = stamp();
       record({

@@ -14,7 +14,7 @@
  *   (loyalty-events.ts).
  */
 import { randomInt } from 'node:crypto';
-import { v7 } from 'uuid';
+import { timeOrderedId } from '../time-ordered-id.js';
 import { ContractError } from '../../contract/errors.js';
 import { stampToIso } from '../../store/change-clock.js';
 import type { AccountRow, CouponRow, EntryRow, EntryType, LedgerAnswer, LedgerStep, ProgramRow, RewardRow } from '../../store/ledger-engine.js';
@@ -67,7 +67,7 @@ function* tierChange(account: AccountRow, entry: EntryRow): Steps<EntryRow | und
   const tier = tierFor(qualifying, rules.tiers);
   if (tier === account.tier) return undefined;
   return {
-    id: v7(),
+    id: timeOrderedId(),
     account_id: account.id,
     type: 'tier_change',
     amount: 0,
@@ -96,7 +96,7 @@ export function* post(account: AccountRow, movement: Movement): Steps<{ entry: E
   }
   const at = nowIso();
   const entry: EntryRow = {
-    id: v7(),
+    id: timeOrderedId(),
     account_id: account.id,
     type: movement.type,
     amount: movement.amount,
@@ -131,7 +131,7 @@ export function* enrol(programId: string, customerId: string): Steps<AccountRow>
   if (!((yield { op: 'customerHeld', customerId }) as boolean)) throw notFound('customer', customerId);
   const at = nowIso();
   const row: AccountRow = {
-    id: v7(),
+    id: timeOrderedId(),
     program_id: programId,
     customer_id: customerId,
     status: 'ENROLLED',
@@ -186,7 +186,7 @@ export function* redeem(request: RedemptionRequest, customerId?: string): Steps<
   if (!reward.active) throw conflict(`reward ${reward.id} is not available`, '/rewardId: reward not available');
   const program = yield* programRow(account.program_id);
   const sourceKey = `redemption:${request.key}`;
-  const couponId = v7();
+  const couponId = timeOrderedId();
   const posted = yield* post(account, {
     type: 'redeem',
     amount: -reward.cost * request.quantity,

@@ -5,7 +5,7 @@
  * its deliveries and a refused one has none. Only `rc2` subscriptions receive them (the seed has
  * no loyalty events): those listing no types, or naming the loyalty type.
  */
-import { v7 } from 'uuid';
+import { timeOrderedId } from '../time-ordered-id.js';
 import { normalizeEventType } from '../../contract/identity.js';
 import type { DeliveryPut } from '../../store/engine.js';
 import type { AccountRow, CouponRow, EntryRow, EntryType, LedgerAnswer, LedgerStep, LedgerSubscription } from '../../store/ledger-engine.js';
@@ -53,7 +53,7 @@ export interface LoyaltyEnvelope {
 /** The envelope of a committed entry; `account` is the account after it, `extra` joins the payload. */
 export function entryEnvelope(entry: EntryRow, account: AccountRow, extra: Record<string, unknown> = {}): LoyaltyEnvelope {
   return {
-    id: v7(),
+    id: timeOrderedId(),
     eventType: ENTRY_EVENT[entry.type],
     occurredAt: entry.occurred_at,
     accountId: account.id,
@@ -76,7 +76,7 @@ export function entryEnvelope(entry: EntryRow, account: AccountRow, extra: Recor
 export function couponEnvelope(coupon: CouponRow, eventType: 'loyalty.coupon.expired' | 'loyalty.coupon.cancelled'): LoyaltyEnvelope {
   const metadata = JSON.parse(coupon.metadata) as Record<string, unknown>;
   return {
-    id: v7(),
+    id: timeOrderedId(),
     eventType,
     occurredAt: coupon.updated_at,
     accountId: coupon.account_id,

@@ -2,7 +2,7 @@
  * The loyalty ledger as routes, the CLI and the order hook use it (docs/contract.md §15): each
  * method runs one program of ledger-programs.ts in one transaction of the engine.
  */
-import { v7 } from 'uuid';
+import { timeOrderedId } from '../time-ordered-id.js';
 import { stampToIso } from '../../store/change-clock.js';
 import type { AccountRow, CouponRow, EntryRow, LedgerEngine, LedgerList, LedgerPage, ProgramRow, RewardRow } from '../../store/ledger-engine.js';
 import * as programs from './ledger-programs.js';
@@ -112,7 +112,7 @@ export class LoyaltyLedger {
 
   /** `key`: the caller's idempotency key; without one every call is a new redemption. */
   redeem(tenant: string, request: Omit<programs.RedemptionRequest, 'key'> & { key?: string }, customerId?: string): Promise<programs.Redemption> {
-    const key = request.key ?? v7();
+    const key = request.key ?? timeOrderedId();
     return this.engine.transact(tenant, () => programs.redeem({ ...request, key }, customerId));
   }
 
