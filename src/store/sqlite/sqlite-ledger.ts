@@ -16,6 +16,7 @@ import {
   ledgerListConditions,
   type RewardRow,
 } from '../ledger-engine.js';
+import { StatementCache } from './sqlite-list.js';
 import { prepareDeliveryEnqueue, prepareSubscriptionLookup } from './sqlite-webhooks.js';
 
 const LIST_TABLES = {
@@ -37,14 +38,18 @@ export class SqliteLedger implements LedgerEngine {
   private readonly subscriptions: ReturnType<typeof prepareSubscriptionLookup>;
   private readonly enqueue: ReturnType<typeof prepareDeliveryEnqueue>;
 
+  /** Statements prepared on first use: a movement runs several, and preparing costs more than running them. */
+  private readonly statements: StatementCache;
+
   constructor(private readonly db: Database.Database) {
+    this.statements = new StatementCache(db);
     this.subscriptions = prepareSubscriptionLookup(db);
     this.enqueue = prepareDeliveryEnqueue(db);
   }
 
   private all(tenant: string, table: LedgerTable, where: string, params: unknown[], tail: string): LedgerAnswer {
-    return this.db
-      .prepare(`SELECT ${COLUMNS[table].join(', ')} FROM ${table} WHERE tenant = ? AND ${where} ${tail}`)
+    return this.statements
+      .get(`SELECT ${COLUMNS[table].join(', ')} FROM ${table} WHERE tenant = ? AND ${where} ${tail}`)
       .all(tenant, ...params)
       .map((r) => fromSqlite(table, r as Record<string, unknown>)) as LedgerAnswer;
   }
@@ -56,11 +61,13 @@ export class SqliteLedger implements LedgerEngine {
       return typeof v === 'boolean' ? (v ? 1 : 0) : v;
     });
     const update = upsert ? ` ON CONFLICT (tenant, id) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}` : '';
-    this.db.prepare(`INSERT INTO ${table} (tenant, ${columns.join(', ')}) VALUES (?, ${columns.map(() => '?').join(', ')})${update}`).run(tenant, ...values);
+    this.statements
+      .get(`INSERT INTO ${table} (tenant, ${columns.join(', ')}) VALUES (?, ${columns.map(() => '?').join(', ')})${update}`)
+      .run(tenant, ...values);
   }
 
   private get(tenant: string, table: LedgerTable, where: string, params: unknown[]): LedgerAnswer {
-    const row = this.db.prepare(`SELECT ${COLUMNS[table].join(', ')} FROM ${table} WHERE tenant = ? AND ${where}`).get(tenant, ...params);
+    const row = this.statements.get(`SELECT ${COLUMNS[table].join(', ')} FROM ${table} WHERE tenant = ? AND ${where}`).get(tenant, ...params);
     return fromSqlite(table, row as Record<string, unknown> | undefined);
   }
 
@@ -75,17 +82,17 @@ export class SqliteLedger implements LedgerEngine {
       case 'entry':
         return this.get(tenant, 'loyalty_entries', 'account_id = ? AND source_key = ?', [step.accountId, step.sourceKey]);
       case 'customerHeld':
-        return this.db.prepare('SELECT 1 FROM customers WHERE tenant = ? AND id = ?').get(tenant, step.customerId) !== undefined;
+        return this.statements.get('SELECT 1 FROM customers WHERE tenant = ? AND id = ?').get(tenant, step.customerId) !== undefined;
       case 'entries':
         return this.all(tenant, 'loyalty_entries', 'account_id = ?', [step.accountId], 'ORDER BY occurred_at, id');
       case 'entrySum':
-        return this.db
-          .prepare('SELECT coalesce(sum(amount), 0) FROM loyalty_entries WHERE tenant = ? AND account_id = ? AND type IN (SELECT value FROM json_each(?))')
+        return this.statements
+          .get('SELECT coalesce(sum(amount), 0) FROM loyalty_entries WHERE tenant = ? AND account_id = ? AND type IN (SELECT value FROM json_each(?))')
           .pluck()
           .get(tenant, step.accountId, JSON.stringify(step.types)) as number;
       case 'accountsWithBalance':
-        return this.db
-          .prepare('SELECT id FROM loyalty_accounts WHERE tenant = ? AND program_id = ? AND balance > 0 ORDER BY id')
+        return this.statements
+          .get('SELECT id FROM loyalty_accounts WHERE tenant = ? AND program_id = ? AND balance > 0 ORDER BY id')
           .pluck()
           .all(tenant, step.programId) as string[];
       case 'couponsExpiring':
@@ -106,12 +113,12 @@ export class SqliteLedger implements LedgerEngine {
       case 'pending':
         return this.get(tenant, 'loyalty_pending', 'account_id = ? AND order_id = ?', [step.accountId, step.orderId]);
       case 'putPending':
-        this.db
-          .prepare('INSERT INTO loyalty_pending (tenant, account_id, order_id, points) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET points = excluded.points')
+        this.statements
+          .get('INSERT INTO loyalty_pending (tenant, account_id, order_id, points) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET points = excluded.points')
           .run(tenant, step.row.account_id, step.row.order_id, step.row.points);
         return undefined;
       case 'dropPending':
-        this.db.prepare('DELETE FROM loyalty_pending WHERE tenant = ? AND account_id = ? AND order_id = ?').run(tenant, step.accountId, step.orderId);
+        this.statements.get('DELETE FROM loyalty_pending WHERE tenant = ? AND account_id = ? AND order_id = ?').run(tenant, step.accountId, step.orderId);
         return undefined;
       case 'coupon':
         return this.get(tenant, 'loyalty_coupons', 'id = ?', [step.id]);
@@ -151,18 +158,18 @@ export class SqliteLedger implements LedgerEngine {
     const table = LIST_TABLES[query.table];
     const { where, params } = ledgerListConditions(query, 'active = 1');
     const clause = ['tenant = ?', ...where].join(' AND ');
-    const total = this.db
-      .prepare(`SELECT count(*) FROM ${table} WHERE ${clause}`)
+    const total = this.statements
+      .get(`SELECT count(*) FROM ${table} WHERE ${clause}`)
       .pluck()
       .get(tenant, ...params) as number;
-    const rows = this.db
-      .prepare(`SELECT ${COLUMNS[table].join(', ')} FROM ${table} WHERE ${clause} ORDER BY id LIMIT ? OFFSET ?`)
+    const rows = this.statements
+      .get(`SELECT ${COLUMNS[table].join(', ')} FROM ${table} WHERE ${clause} ORDER BY id LIMIT ? OFFSET ?`)
       .all(tenant, ...params, page.limit, page.offset)
       .map((r) => fromSqlite(table, r as Record<string, unknown>) as Row);
     return Promise.resolve({ rows, total });
   }
 
   tenants(): Promise<string[]> {
-    return Promise.resolve(this.db.prepare('SELECT DISTINCT tenant FROM loyalty_programs ORDER BY tenant').pluck().all() as string[]);
+    return Promise.resolve(this.statements.get('SELECT DISTINCT tenant FROM loyalty_programs ORDER BY tenant').pluck().all() as string[]);
   }
 }
