@@ -93,5 +93,7 @@ const base = median(layers['ceiling table']);
 console.log(`POS batches of 1000 new customers, ${batches} batches, ${rounds} rounds: CPU per customer (median, min-max)`);
 for (const [name, xs] of Object.entries(layers)) {
   const m = median(xs);
-  console.log(`  ${name.padEnd(14)} ${m.toFixed(1).padStart(6)} us  (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})  x${(m / base).toFixed(2)} the ceiling table`);
+  console.log(
+    `  ${name.padEnd(14)} ${m.toFixed(1).padStart(6)} us  (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})  x${(m / base).toFixed(2)} the ceiling table`,
+  );
 }
