@@ -16,7 +16,7 @@
  *   --quick            a small version for CI: proves the bench runs; its figures mean nothing
  *   --customers N      customers the store grows to (default 1,000,000)
  *   --stores LIST      sqlite,postgres (default both)
- *   --rounds N         rounds of each figure but the growth (default 3)
+ *   --rounds N         rounds of each figure but the growth (default 3; 1 with --quick)
  *   --merchants N      merchants pushing at once in the many-merchant row (default 100)
  *   --skip LIST        leave out parts: filters, mixed, ids, events, merchants, flags, startup
  *   --no-prism         skip Prism
@@ -45,7 +45,7 @@ const option = (name: string, fallback: string) => {
 const quick = flag('--quick');
 const stores = option('--stores', 'sqlite,postgres').split(',');
 const stored = Number(option('--customers', quick ? '5000' : '1000000'));
-const rounds = Number(option('--rounds', '3'));
+const rounds = Number(option('--rounds', quick ? '1' : '3'));
 const merchants = Number(option('--merchants', quick ? '10' : '100'));
 const skip = new Set(option('--skip', '').split(','));
 const seconds = quick ? 1 : 10;
