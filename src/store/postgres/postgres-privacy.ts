@@ -17,6 +17,7 @@ import {
   type WritePlan,
 } from '../engine.js';
 import { pgEraseLoyalty, pgLoyaltyOf } from './postgres-ledger-privacy.js';
+import { runQueries } from './postgres-query-order.js';
 
 type Db = Pool | PoolClient;
 
@@ -27,10 +28,10 @@ const recordColumns = (table: RecordTable): string => ['id', 'data', 'stamp', ..
 /** The privacy parts of a look-up result, one query per kind asked, run together. */
 export async function pgPrivacyLookup(db: Db, tenant: string, request: LookupRequest): Promise<Partial<LookupResult>> {
   const out: Partial<LookupResult> = {};
-  const jobs: Promise<void>[] = [];
+  const jobs: Array<() => Promise<void>> = [];
   const byRef = request.recordsByRef;
   if (byRef && byRef.refs.length > 0) {
-    jobs.push(
+    jobs.push(() =>
       db
         .query<RecordRow>(`SELECT ${recordColumns(byRef.table)} FROM ${byRef.table} WHERE tenant = $1 AND customer_ref = ANY($2::text[]) ORDER BY stamp, id`, [
           tenant,
@@ -42,14 +43,14 @@ export async function pgPrivacyLookup(db: Db, tenant: string, request: LookupReq
     );
   }
   if (request.allLeads) {
-    jobs.push(
+    jobs.push(() =>
       db.query<RecordRow>(`SELECT ${recordColumns('leads')} FROM leads WHERE tenant = $1 ORDER BY stamp, id`, [tenant]).then((r) => {
         out.allLeads = r.rows;
       }),
     );
   }
   if (request.deliveriesOf && request.deliveriesOf.length > 0) {
-    jobs.push(
+    jobs.push(() =>
       db
         .query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_outbox WHERE tenant = $1 AND event_id = ANY($2::text[]) ORDER BY id`, [
           tenant,
@@ -61,14 +62,14 @@ export async function pgPrivacyLookup(db: Db, tenant: string, request: LookupReq
     );
   }
   if (request.anyErasureMarker) {
-    jobs.push(
+    jobs.push(() =>
       db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM erasure_markers WHERE tenant = $1) AS any', [tenant]).then((r) => {
         out.anyErasureMarker = r.rows[0].any;
       }),
     );
   }
   if (request.deliveriesMentioning !== undefined) {
-    jobs.push(
+    jobs.push(() =>
       db
         .query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_outbox WHERE tenant = $1 AND strpos(body, $2) > 0 ORDER BY id`, [
           tenant,
@@ -79,15 +80,16 @@ export async function pgPrivacyLookup(db: Db, tenant: string, request: LookupReq
         }),
     );
   }
-  if (request.loyaltyOf && request.loyaltyOf.customerIds.length > 0) {
-    jobs.push(
-      pgLoyaltyOf(db, tenant, request.loyaltyOf).then((holdings) => {
+  const loyaltyOf = request.loyaltyOf;
+  if (loyaltyOf && loyaltyOf.customerIds.length > 0) {
+    jobs.push(() =>
+      pgLoyaltyOf(db, tenant, loyaltyOf).then((holdings) => {
         out.loyalty = holdings;
       }),
     );
   }
   if (request.erasureMarkers && request.erasureMarkers.length > 0) {
-    jobs.push(
+    jobs.push(() =>
       db
         .query<{ marker: string }>('SELECT marker FROM erasure_markers WHERE tenant = $1 AND marker = ANY($2::text[])', [tenant, request.erasureMarkers])
         .then((r) => {
@@ -96,7 +98,7 @@ export async function pgPrivacyLookup(db: Db, tenant: string, request: LookupReq
     );
   }
   if (request.auditTail) {
-    jobs.push(
+    jobs.push(() =>
       db.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM privacy_audit WHERE tenant = $1 ORDER BY seq DESC LIMIT 1`, [tenant]).then((r) => {
         out.auditTail = r.rows[0];
       }),
@@ -104,7 +106,7 @@ export async function pgPrivacyLookup(db: Db, tenant: string, request: LookupReq
   }
   const q = request.audit;
   if (q) {
-    jobs.push(
+    jobs.push(() =>
       db
         .query<AuditRow>(
           `SELECT ${AUDIT_COLUMNS} FROM privacy_audit WHERE tenant = $1 AND seq > $2 AND ($3::text IS NULL OR customer_id = $3)
@@ -117,7 +119,7 @@ export async function pgPrivacyLookup(db: Db, tenant: string, request: LookupReq
     );
   }
   if (request.consentHistoryOf && request.consentHistoryOf.length > 0) {
-    jobs.push(
+    jobs.push(() =>
       db
         .query<ConsentHistoryRow>(
           'SELECT customer_id, stamp, at, source, data FROM consent_history WHERE tenant = $1 AND customer_id = ANY($2::text[]) ORDER BY stamp',
@@ -130,7 +132,7 @@ export async function pgPrivacyLookup(db: Db, tenant: string, request: LookupReq
   }
   const e = request.expired;
   if (e) {
-    jobs.push(
+    jobs.push(() =>
       db
         .query<RecordRow>(`SELECT ${recordColumns(e.table)} FROM ${e.table} WHERE tenant = $1 AND ${e.column} < $2 ORDER BY ${e.column}, id LIMIT $3`, [
           tenant,
@@ -142,7 +144,7 @@ export async function pgPrivacyLookup(db: Db, tenant: string, request: LookupReq
         }),
     );
   }
-  await Promise.all(jobs);
+  await runQueries(db, jobs);
   return out;
 }
 

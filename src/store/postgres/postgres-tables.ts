@@ -19,6 +19,7 @@ import {
   type WritePlan,
 } from '../engine.js';
 import { pgPrivacyApply, pgPrivacyLookup } from './postgres-privacy.js';
+import { runQueries } from './postgres-query-order.js';
 import { enqueuePgDeliveries } from './postgres-webhooks.js';
 import type { WebhookFormat } from '../webhook-store.js';
 
@@ -48,76 +49,111 @@ export interface TransactionReads {
 }
 
 export async function pgLookup(db: Db, tenant: string, request: LookupRequest, reads: TransactionReads = {}): Promise<LookupResult> {
-  const none = Promise.resolve(undefined);
-  const customers = request.customers?.length
-    ? db.query<CustomerRow>('SELECT id, data, created_at, stamp, consent FROM customers WHERE tenant = $1 AND id = ANY($2::text[])', [
-        tenant,
-        [...new Set(request.customers)],
-      ])
-    : none;
-  const identities = request.identities?.length
-    ? db.query<{ type: string; value: string; customer_id: string }>(
-        // One index probe per key (LATERAL ... LIMIT 1 keeps the planner from flattening it):
-        // as a join, PostgreSQL hashed the batch's keys and scanned the tenant's whole table.
-        `SELECT k.type, k.value, ci.customer_id FROM unnest($2::text[], $3::text[]) AS k(type, value)
-         CROSS JOIN LATERAL (SELECT customer_id FROM customer_identities WHERE tenant = $1 AND type = k.type AND value = k.value LIMIT 1) AS ci`,
-        [tenant, request.identities.map((k) => k.type), request.identities.map((k) => k.value)],
-      )
-    : none;
-  const externals = request.externalIds?.length
-    ? db.query<{ source: string; key: string; value: string; customer_id: string }>(
-        `SELECT DISTINCT k.source, k.key, k.value, ce.customer_id FROM unnest($2::text[], $3::text[], $4::text[]) AS k(source, key, value)
-         CROSS JOIN LATERAL (SELECT customer_id FROM customer_external_ids WHERE tenant = $1 AND source = k.source AND key = k.key AND value = k.value) AS ce`,
-        [tenant, request.externalIds.map((k) => k.source), request.externalIds.map((k) => k.key), request.externalIds.map((k) => k.value)],
-      )
-    : none;
-  const identitiesOf = request.identitiesOf?.length
-    ? db.query<{ type: string; value: string; customer_id: string }>(
-        'SELECT type, value, customer_id FROM customer_identities WHERE tenant = $1 AND customer_id = ANY($2::text[]) ORDER BY type, value',
-        [tenant, [...new Set(request.identitiesOf)]],
-      )
-    : none;
-  const events = request.eventsByCustomer?.refs.length
-    ? db.query<LookupResult['eventsByCustomer'][number]>(
-        'SELECT customer_ref, id, data, event_type FROM events WHERE tenant = $1 AND customer_ref = ANY($2::text[]) AND event_type = ANY($3::text[]) ORDER BY id',
-        [tenant, [...new Set(request.eventsByCustomer.refs)], request.eventsByCustomer.eventTypes],
-      )
-    : none;
-  const records = request.records?.ids.length
-    ? db.query<RecordRow>(
-        `SELECT ${recordColumns(request.records.table).join(', ')} FROM ${request.records.table} WHERE tenant = $1 AND id = ANY($2::text[])`,
-        [tenant, [...new Set(request.records.ids)]],
-      )
-    : none;
-  if (request.subscriptions && !reads.subscriptions) {
-    reads.subscriptions = db.query<{ id: string; event_types: string[]; format: WebhookFormat }>(
-      'SELECT id, event_types, format FROM webhook_subscriptions WHERE tenant = $1 ORDER BY created_at, id',
-      [tenant],
-    );
+  const found: {
+    customers?: CustomerRow[];
+    identities?: { type: string; value: string; customer_id: string }[];
+    externals?: { source: string; key: string; value: string; customer_id: string }[];
+    identitiesOf?: { type: string; value: string; customer_id: string }[];
+    events?: LookupResult['eventsByCustomer'];
+    records?: RecordRow[];
+    subscriptions?: { id: string; event_types: string[]; format: WebhookFormat }[];
+    privacy?: Partial<LookupResult>;
+  } = {};
+  const queries: Array<() => Promise<void>> = [];
+  if (request.customers?.length) {
+    queries.push(async () => {
+      found.customers = (
+        await db.query<CustomerRow>('SELECT id, data, created_at, stamp, consent FROM customers WHERE tenant = $1 AND id = ANY($2::text[])', [
+          tenant,
+          [...new Set(request.customers)],
+        ])
+      ).rows;
+    });
   }
-  const subscriptions = request.subscriptions ? reads.subscriptions : none;
-  const [c, i, e, o, v, r, s, privacy] = await Promise.all([
-    customers,
-    identities,
-    externals,
-    identitiesOf,
-    events,
-    records,
-    subscriptions,
-    pgPrivacyLookup(db, tenant, request),
-  ]);
+  if (request.identities?.length) {
+    const keys = request.identities;
+    queries.push(async () => {
+      found.identities = (
+        await db.query<{ type: string; value: string; customer_id: string }>(
+          // One index probe per key (LATERAL ... LIMIT 1 keeps the planner from flattening it):
+          // as a join, PostgreSQL hashed the batch's keys and scanned the tenant's whole table.
+          `SELECT k.type, k.value, ci.customer_id FROM unnest($2::text[], $3::text[]) AS k(type, value)
+           CROSS JOIN LATERAL (SELECT customer_id FROM customer_identities WHERE tenant = $1 AND type = k.type AND value = k.value LIMIT 1) AS ci`,
+          [tenant, keys.map((k) => k.type), keys.map((k) => k.value)],
+        )
+      ).rows;
+    });
+  }
+  if (request.externalIds?.length) {
+    const keys = request.externalIds;
+    queries.push(async () => {
+      found.externals = (
+        await db.query<{ source: string; key: string; value: string; customer_id: string }>(
+          `SELECT DISTINCT k.source, k.key, k.value, ce.customer_id FROM unnest($2::text[], $3::text[], $4::text[]) AS k(source, key, value)
+           CROSS JOIN LATERAL (SELECT customer_id FROM customer_external_ids WHERE tenant = $1 AND source = k.source AND key = k.key AND value = k.value) AS ce`,
+          [tenant, keys.map((k) => k.source), keys.map((k) => k.key), keys.map((k) => k.value)],
+        )
+      ).rows;
+    });
+  }
+  if (request.identitiesOf?.length) {
+    const ids = [...new Set(request.identitiesOf)];
+    queries.push(async () => {
+      found.identitiesOf = (
+        await db.query<{ type: string; value: string; customer_id: string }>(
+          'SELECT type, value, customer_id FROM customer_identities WHERE tenant = $1 AND customer_id = ANY($2::text[]) ORDER BY type, value',
+          [tenant, ids],
+        )
+      ).rows;
+    });
+  }
+  const events = request.eventsByCustomer;
+  if (events?.refs.length) {
+    queries.push(async () => {
+      found.events = (
+        await db.query<LookupResult['eventsByCustomer'][number]>(
+          'SELECT customer_ref, id, data, event_type FROM events WHERE tenant = $1 AND customer_ref = ANY($2::text[]) AND event_type = ANY($3::text[]) ORDER BY id',
+          [tenant, [...new Set(events.refs)], events.eventTypes],
+        )
+      ).rows;
+    });
+  }
+  const records = request.records;
+  if (records?.ids.length) {
+    queries.push(async () => {
+      found.records = (
+        await db.query<RecordRow>(`SELECT ${recordColumns(records.table).join(', ')} FROM ${records.table} WHERE tenant = $1 AND id = ANY($2::text[])`, [
+          tenant,
+          [...new Set(records.ids)],
+        ])
+      ).rows;
+    });
+  }
+  if (request.subscriptions) {
+    queries.push(async () => {
+      reads.subscriptions ??= db.query<{ id: string; event_types: string[]; format: WebhookFormat }>(
+        'SELECT id, event_types, format FROM webhook_subscriptions WHERE tenant = $1 ORDER BY created_at, id',
+        [tenant],
+      );
+      found.subscriptions = (await reads.subscriptions).rows;
+    });
+  }
+  queries.push(async () => {
+    found.privacy = await pgPrivacyLookup(db, tenant, request);
+  });
+  await runQueries(db, queries);
   const of = new Map<string, { type: string; value: string }[]>();
-  for (const row of o?.rows ?? []) of.set(row.customer_id, [...(of.get(row.customer_id) ?? []), { type: row.type, value: row.value }]);
+  for (const row of found.identitiesOf ?? []) of.set(row.customer_id, [...(of.get(row.customer_id) ?? []), { type: row.type, value: row.value }]);
   return {
-    customers: new Map((c?.rows ?? []).map((row) => [row.id, row])),
-    identities: new Map((i?.rows ?? []).map((row) => [identityKey(row.type, row.value), row.customer_id])),
-    externalIds: holders(e?.rows ?? []),
+    customers: new Map((found.customers ?? []).map((row) => [row.id, row])),
+    identities: new Map((found.identities ?? []).map((row) => [identityKey(row.type, row.value), row.customer_id])),
+    externalIds: holders(found.externals ?? []),
     identitiesOf: of,
-    eventsByCustomer: v?.rows ?? [],
-    records: new Map((r?.rows ?? []).map((row) => [row.id, row])),
-    subscriptions: (s?.rows ?? []).map((row) => ({ id: row.id, eventTypes: row.event_types, format: row.format })),
+    eventsByCustomer: found.events ?? [],
+    records: new Map((found.records ?? []).map((row) => [row.id, row])),
+    subscriptions: (found.subscriptions ?? []).map((row) => ({ id: row.id, eventTypes: row.event_types, format: row.format })),
     ...emptyPrivacyResult(),
-    ...privacy,
+    ...found.privacy,
   };
 }
 
