@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { validate, version } from 'uuid';
 import { timeOrderedId } from '../src/domain/time-ordered-id.js';
 
-describe('timeOrderedId (docs/contract.md §5.5)', () => {
+describe('timeOrderedId (docs/contract.md §11.4)', () => {
   it('makes valid UUIDv7s, each later than the one before, none repeated, across pool refills', () => {
     const ids: string[] = [];
     // 20,000 ids: the 4 KiB pool refills ~80 times, and many share a millisecond.

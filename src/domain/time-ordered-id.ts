@@ -1,5 +1,5 @@
 /**
- * Time-ordered ids (UUIDv7) for everything the server names (docs/contract.md §5.5).
+ * Time-ordered ids (UUIDv7) for everything the server names (docs/contract.md §11.4).
  *
  * The `uuid` package draws 16 fresh bytes from `crypto.getRandomValues` for every id, which
  * cost ~10 µs each in a profile of a POS batch: 14 % of the store's CPU for 1,000 new
