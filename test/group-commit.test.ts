@@ -51,6 +51,54 @@ for (const kind of STORES) {
       assert.equal((await server.request('GET', '/customers/gc-a')).json.name, undefined, 'the conflicting write changed nothing');
       assert.equal((await server.request('GET', '/customers/email:gc-c@example.com')).json.name, 'C');
     });
+
+    // Writes that read what others of their group write: the answers and the stored rows are
+    // those of some order of running them one at a time (PostgreSQL runs them side by side).
+    it('creates one customer when 12 concurrent writes without id bring one new identifier', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          server.request('POST', '/customers', [{ identifier: { type: 'email', value: 'gc-same@example.com' }, name: `N${i}` }]),
+        ),
+      );
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        answers.map(() => 200),
+      );
+      const listed = (await server.request('GET', '/customers?customerIdentifierValue=gc-same@example.com')).json as { name: string }[];
+      assert.equal(listed.length, 1, JSON.stringify(listed));
+      assert.match(listed[0].name, /^N\d+$/);
+      const all = (await server.request('GET', '/customers?pageSize=500')).json as { name?: string }[];
+      assert.equal(all.filter((c) => /^N\d+$/.test(c.name ?? '')).length, 1, 'no second customer holds the identifier');
+    });
+
+    it('stores an event sent 12 times at once once', async () => {
+      const event = { id: 'gc-dup', eventType: 'ORDER_COMPLETED', occurredAt: '2026-06-01T12:00:00Z', customerId: 'gc-a' };
+      const answers = await Promise.all(Array.from({ length: 12 }, () => server.request('POST', '/customer/events', event)));
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        answers.map(() => 202),
+      );
+      const stored = (await server.request('GET', '/customer/events?pageSize=500')).json as { id: string }[];
+      assert.equal(stored.filter((e) => e.id === 'gc-dup').length, 1);
+    });
+
+    it('applies an opt-out sent beside the write that creates its customer, in either order', async () => {
+      for (const [i, eventFirst] of [true, false].entries()) {
+        const email = `gc-consent-${i}@example.com`;
+        const create = () => server.request('POST', '/customers', [{ identifier: { type: 'email', value: email }, name: 'Consent' }]);
+        const optOut = () =>
+          server.request('POST', '/customer/events', { eventType: 'CUSTOMER_OPTED_OUT', occurredAt: '2026-06-01T12:00:00Z', customerId: `email:${email}` });
+        const noise = Array.from({ length: 6 }, (_, n) =>
+          server.request('POST', '/customer/events', { eventType: 'ORDER_COMPLETED', occurredAt: '2026-06-01T12:00:00Z', customerId: `gc-noise-${n}` }),
+        );
+        const answers = await Promise.all(eventFirst ? [optOut(), ...noise, create()] : [create(), ...noise, optOut()]);
+        assert.ok(
+          answers.every((a) => a.status < 300),
+          answers.map((a) => a.status).join(),
+        );
+        assert.equal((await server.request('GET', `/customers/email:${email}`)).json.consent?.status, 'opted_out', `event first: ${eventFirst}`);
+      }
+    });
   });
 }
 

@@ -6,7 +6,7 @@
  * only after the COMMIT that stored it returned (a 2xx means committed, docs/contract.md §7.4).
  */
 import type { PoolClient } from 'pg';
-import type { WriteProgram } from '../engine.js';
+import type { LookupRequest, WritePlan, WriteProgram } from '../engine.js';
 import { pgApply, pgLookup, type TransactionReads } from './postgres-tables.js';
 
 /** One write waiting for (or running in) a group transaction. */
@@ -69,9 +69,16 @@ export class GroupCommit {
   }
 }
 
+/** Where a program stopped: its steps and the request it yielded, not yet answered. */
+export interface Resume {
+  steps: ReturnType<WriteProgram<unknown>>;
+  request: LookupRequest;
+}
+
 /**
- * Runs one write's program (one round trip per look-up round) and applies its plan. Errors
- * of the program are wrapped in ProgramError; any other error came from the database.
+ * Runs one write's program (one round trip per look-up round), or continues it from `resume`,
+ * and applies its plan. Errors of the program are wrapped in ProgramError; any other error
+ * came from the database.
  */
 export async function runWriteProgram(
   db: PoolClient,
@@ -79,24 +86,32 @@ export async function runWriteProgram(
   program: WriteProgram<unknown>,
   stamp: () => number,
   reads: TransactionReads,
-): Promise<{ result: unknown; rows: number }> {
-  const advance = (steps: ReturnType<WriteProgram<unknown>>, found?: Parameters<typeof steps.next>[0]) => {
+  resume?: Resume,
+): Promise<{ result: unknown; plan: WritePlan }> {
+  type Steps = ReturnType<WriteProgram<unknown>>;
+  const advance = (steps: Steps, found?: Parameters<Steps['next']>[0]) => {
     try {
       return found === undefined ? steps.next() : steps.next(found);
     } catch (error) {
       throw new ProgramError(error);
     }
   };
-  let steps: ReturnType<WriteProgram<unknown>>;
-  try {
-    steps = program(stamp);
-  } catch (error) {
-    throw new ProgramError(error);
+  let steps: Steps;
+  let step: ReturnType<Steps['next']>;
+  if (resume) {
+    steps = resume.steps;
+    step = { done: false, value: resume.request };
+  } else {
+    try {
+      steps = program(stamp);
+    } catch (error) {
+      throw new ProgramError(error);
+    }
+    step = advance(steps);
   }
-  let step = advance(steps);
   while (!step.done) step = advance(steps, await pgLookup(db, tenant, step.value, reads));
-  const rows = await pgApply(db, tenant, step.value.plan);
-  return { result: step.value.result, rows };
+  await pgApply(db, tenant, step.value.plan);
+  return { result: step.value.result, plan: step.value.plan };
 }
 
 /** Settles a write with what `fail` throws (an error translated for the route). */

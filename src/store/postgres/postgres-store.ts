@@ -19,7 +19,8 @@ import { PostgresAuthStore } from './postgres-auth.js';
 import { isUnavailable, translatePgError } from './postgres-errors.js';
 import { runPgListSpec } from './postgres-list.js';
 import { migratePostgres, postgresMigrations } from './postgres-migrations.js';
-import { GroupCommit, type GroupWrite, MAX_GROUP, type Outcome, ProgramError, runWriteProgram, settleWithError } from './postgres-group-commit.js';
+import { GroupCommit, type GroupWrite, MAX_GROUP, type Outcome, settleWithError } from './postgres-group-commit.js';
+import { LockstepFailure, runGroup, WriteFailure } from './postgres-lockstep.js';
 import { pgLookup, type TransactionReads } from './postgres-tables.js';
 import { PostgresTransfer } from './postgres-transfer.js';
 import { PostgresLedger } from './postgres-ledger.js';
@@ -150,7 +151,8 @@ export class PostgresEngine implements StoreEngine {
 
   /**
    * One group transaction (postgres-group-commit.ts): take the writes waiting in `queue`, lock
-   * the tenant's clock row, take those that arrived meanwhile, run each program in turn, record the last stamp, commit, settle.
+   * the tenant's clock row, take those that arrived meanwhile, run the programs side by side
+   * (postgres-lockstep.ts) and those set aside in turn, record the last stamp, commit, settle.
    * A write whose program throws wrote nothing and fails alone. One whose statement fails
    * aborts the transaction: it fails alone and the others run again in a new transaction.
    * A deadlock or serialization failure runs the whole group again. Nothing is settled
@@ -159,12 +161,14 @@ export class PostgresEngine implements StoreEngine {
   private async commitGroup(tenant: string, queue: GroupWrite[]): Promise<void> {
     // The writes waiting now are this group's whatever happens.
     let jobs = queue.splice(0, MAX_GROUP);
+    // Side by side first (postgres-lockstep.ts); one after the other once a merged statement failed.
+    let sideBySide = true;
     for (let attempt = 1; ; ) {
       let db: PoolClient | undefined;
       let broken: Error | undefined;
       // A connection that fails between two statements emits 'error'; the statement fails too.
       const ignore = () => undefined;
-      const outcomes: Outcome[] = [];
+      let outcomes: Outcome[] = [];
       let poisoned: number | undefined;
       try {
         db = await this.pool.connect();
@@ -181,22 +185,27 @@ export class PostgresEngine implements StoreEngine {
         // so every read of the group (the subscriptions read once) happens after each of its
         // writes arrived; later ones wait for the next transaction.
         jobs.push(...queue.splice(0, MAX_GROUP - jobs.length));
-        for (let i = 0; i < jobs.length; i += 1) {
-          try {
-            outcomes.push({ ok: true, ...(await runWriteProgram(db, tenant, jobs[i].program, stamp, reads)) });
-          } catch (error) {
-            if (!(error instanceof ProgramError)) {
-              poisoned = i;
-              throw error;
-            }
-            outcomes.push({ ok: false, error: error.cause });
-          }
-        }
+        outcomes = await runGroup(
+          db,
+          tenant,
+          jobs.map((job) => job.program),
+          stamp,
+          reads,
+          sideBySide,
+        );
         await db.query('UPDATE tenant_clocks SET stamp = greatest(stamp, $2) WHERE tenant = $1', [tenant, last]);
         await db.query('COMMIT');
-      } catch (error) {
+      } catch (thrown) {
+        const merged = thrown instanceof LockstepFailure;
+        if (thrown instanceof WriteFailure) poisoned = thrown.index;
+        const error = merged || thrown instanceof WriteFailure ? thrown.cause : thrown;
         if (isUnavailable(error)) broken = error as Error;
         else await db?.query('ROLLBACK').catch(() => undefined);
+        if (merged && !broken) {
+          // No one write is to blame: run them again, one after the other.
+          sideBySide = false;
+          continue;
+        }
         const code = (error as { code?: string }).code;
         if (!broken && code && RETRYABLE.has(code) && attempt < 5) {
           attempt += 1;
@@ -218,11 +227,12 @@ export class PostgresEngine implements StoreEngine {
         db?.release(broken);
       }
       let rows = 0;
-      outcomes.forEach((outcome, i) => {
+      jobs.forEach((job, i) => {
+        const outcome = outcomes[i];
         if (outcome.ok) {
           rows += outcome.rows;
-          jobs[i].resolve(outcome.result);
-        } else jobs[i].reject(outcome.error);
+          job.resolve(outcome.result);
+        } else job.reject(outcome.error);
       });
       this.wrote(rows);
       return;

@@ -21,6 +21,7 @@ import {
 import { pgPrivacyApply, pgPrivacyLookup } from './postgres-privacy.js';
 import { runQueries } from './postgres-query-order.js';
 import { enqueuePgDeliveries } from './postgres-webhooks.js';
+import { planRows } from '../write-batching.js';
 import type { WebhookFormat } from '../webhook-store.js';
 
 type Db = Pool | PoolClient;
@@ -216,5 +217,5 @@ export async function pgApply(db: PoolClient, tenant: string, plan: WritePlan): 
   // The deliveries of new events commit with them (the outbox of webhook-store.ts).
   await enqueuePgDeliveries(db, tenant, plan.deliveries);
   await pgPrivacyApply(db, tenant, plan);
-  return plan.customers.length + (records?.rows.length ?? 0);
+  return planRows(plan);
 }
