@@ -16,9 +16,12 @@ export async function startPgCeiling(connectionString: string): Promise<{ url: s
     // One row per key (ON CONFLICT cannot touch a row twice in one statement): the last wins.
     const rows = new Map<string, string>();
     for (const item of request.body as Parameters<typeof ceilingKey>[0][]) rows.set(ceilingKey(item), JSON.stringify(item));
+    // In key order: concurrent batches re-sending the same customers then lock their rows in one
+    // order and cannot deadlock (a mixed-batch round died on 40P01 with the arrival order).
+    const keys = [...rows.keys()].sort();
     await pool.query('INSERT INTO customers (key, data) SELECT * FROM unnest($1::text[], $2::jsonb[]) ON CONFLICT (key) DO UPDATE SET data = excluded.data', [
-      [...rows.keys()],
-      [...rows.values()],
+      keys,
+      keys.map((key) => rows.get(key)),
     ]);
     return reply.code(200).send();
   });
