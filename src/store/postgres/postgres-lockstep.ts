@@ -69,7 +69,15 @@ export async function runGroup(
   const outcomes: Outcome[] = [];
   let aside: SetAside[] = programs.map((_, index) => ({ index }));
   const changed = new Set<string>();
-  if (sideBySide && programs.length > 1) aside = await runSideBySide(db, tenant, programs, stamp, reads, outcomes, changed);
+  if (sideBySide && programs.length > 1) {
+    try {
+      aside = await runSideBySide(db, tenant, programs, stamp, reads, outcomes, changed);
+    } catch (error) {
+      // Whatever failed while merged (a statement, or this module itself) is no one write's:
+      // the caller runs the group again one write at a time.
+      throw error instanceof LockstepFailure ? error : new LockstepFailure(error);
+    }
+  }
   // Once a program wrote what no key describes, every later one starts again.
   let unknown = false;
   for (const [n, a] of aside.entries()) {
