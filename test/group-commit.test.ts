@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ContractError } from '../src/contract/errors.js';
 import { emptyPlan, type WriteProgram } from '../src/store/engine.js';
-import { PostgresEngine } from '../src/store/postgres/postgres-store.js';
-import { createPgDatabase, STORES } from './support/stores.js';
+import { needsPostgres, usePgEngine } from './support/pg-engine.js';
+import { STORES } from './support/stores.js';
 import { useServer } from './support/test-server.js';
 
 for (const kind of STORES) {
@@ -102,17 +102,8 @@ for (const kind of STORES) {
   });
 }
 
-describe('PostgreSQL group commit, at the engine', { skip: STORES.some((s) => s.name === 'postgres') ? false : 'needs PostgreSQL' }, () => {
-  let database: Awaited<ReturnType<typeof createPgDatabase>>;
-  let engine: PostgresEngine;
-  before(async () => {
-    database = await createPgDatabase();
-    engine = await PostgresEngine.open({ connectionString: database.url, poolSize: 4 });
-  });
-  after(async () => {
-    await engine.close();
-    await database.drop();
-  });
+describe('PostgreSQL group commit, at the engine', { skip: needsPostgres }, () => {
+  const pgEngine = usePgEngine();
 
   /** A program that stores one event row, as the domain would plan it. */
   const storeEvent = (id: string, customerRef = 'c-1'): WriteProgram<string> =>
@@ -130,10 +121,10 @@ describe('PostgreSQL group commit, at the engine', { skip: STORES.some((s) => s.
     // Random text too long for a btree entry even compressed: SQLSTATE 54000 on insert.
     const huge = randomBytes(15_000).toString('base64');
     const writes = [
-      ...Array.from({ length: 10 }, (_, i) => engine.write('t', storeEvent(`ok-${i}`))),
-      engine.write('t', storeEvent('poisoned', huge)),
-      engine.write('t', failing),
-      ...Array.from({ length: 10 }, (_, i) => engine.write('t', storeEvent(`ok-${10 + i}`))),
+      ...Array.from({ length: 10 }, (_, i) => pgEngine().write('t', storeEvent(`ok-${i}`))),
+      pgEngine().write('t', storeEvent('poisoned', huge)),
+      pgEngine().write('t', failing),
+      ...Array.from({ length: 10 }, (_, i) => pgEngine().write('t', storeEvent(`ok-${10 + i}`))),
     ];
     const settled = await Promise.allSettled(writes);
     const refused = settled.flatMap((s, i) => (s.status === 'rejected' ? [[i, s.reason]] : []));
@@ -143,7 +134,7 @@ describe('PostgreSQL group commit, at the engine', { skip: STORES.some((s) => s.
     );
     assert.ok(refused[0][1] instanceof ContractError, String(refused[0][1]));
     assert.equal(refused[1][1].message, 'refused by the program');
-    const stored = await engine.read('t', function* () {
+    const stored = await pgEngine().read('t', function* () {
       return (yield { records: { table: 'events', ids: [...Array.from({ length: 20 }, (_, i) => `ok-${i}`), 'poisoned'] } }).records;
     });
     assert.equal(stored.size, 20);
@@ -153,10 +144,12 @@ describe('PostgreSQL group commit, at the engine', { skip: STORES.some((s) => s.
   });
 
   it('writes of several tenants run side by side, each tenant in its own transactions', async () => {
-    const ids = await Promise.all(['a', 'b', 'c'].flatMap((tenant) => Array.from({ length: 5 }, (_, i) => engine.write(tenant, storeEvent(`${tenant}-${i}`)))));
+    const ids = await Promise.all(
+      ['a', 'b', 'c'].flatMap((tenant) => Array.from({ length: 5 }, (_, i) => pgEngine().write(tenant, storeEvent(`${tenant}-${i}`)))),
+    );
     assert.equal(ids.length, 15);
     for (const tenant of ['a', 'b', 'c']) {
-      const stored = await engine.read(tenant, function* () {
+      const stored = await pgEngine().read(tenant, function* () {
         return (yield { records: { table: 'events', ids: ids.filter((id) => id.startsWith(`${tenant}-`)) } }).records;
       });
       assert.equal(stored.size, 5, tenant);

@@ -4,10 +4,9 @@
  * answers those of running them one after the other.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { emptyPlan, type RecordRow, type WriteProgram } from '../src/store/engine.js';
-import { PostgresEngine } from '../src/store/postgres/postgres-store.js';
-import { createPgDatabase, STORES } from './support/stores.js';
+import { needsPostgres, usePgEngine } from './support/pg-engine.js';
 
 const row = (id: string, data: string, stamp: number, customerRef = 'c-1'): RecordRow => ({
   id,
@@ -33,25 +32,16 @@ const createOnce = (id: string, data: string): WriteProgram<string> =>
     return { plan: { ...emptyPlan(), records: { table: 'events', rows: [row(id, data, stamp())] } }, result: data };
   };
 
-describe('PostgreSQL writes side by side', { skip: STORES.some((s) => s.name === 'postgres') ? false : 'needs PostgreSQL' }, () => {
-  let database: Awaited<ReturnType<typeof createPgDatabase>>;
-  let engine: PostgresEngine;
-  before(async () => {
-    database = await createPgDatabase();
-    engine = await PostgresEngine.open({ connectionString: database.url, poolSize: 4 });
-  });
-  after(async () => {
-    await engine.close();
-    await database.drop();
-  });
+describe('PostgreSQL writes side by side', { skip: needsPostgres }, () => {
+  const pgEngine = usePgEngine();
 
   const stored = (tenant: string, ids: string[]) =>
-    engine.read(tenant, function* () {
+    pgEngine().read(tenant, function* () {
       return (yield { records: { table: 'events', ids } }).records;
     });
 
   it('loses no update when 40 writes of one group read and write one row', async () => {
-    const results = await Promise.all(Array.from({ length: 40 }, () => engine.write('inc', increment('counter'))));
+    const results = await Promise.all(Array.from({ length: 40 }, () => pgEngine().write('inc', increment('counter'))));
     assert.deepEqual(
       [...results].sort((a, b) => a - b),
       Array.from({ length: 40 }, (_, i) => i + 1),
@@ -61,7 +51,7 @@ describe('PostgreSQL writes side by side', { skip: STORES.some((s) => s.name ===
   });
 
   it('lets exactly one of 10 writes create a row; the others see it and refuse', async () => {
-    const settled = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => engine.write('once', createOnce('only', `writer-${i}`))));
+    const settled = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => pgEngine().write('once', createOnce('only', `writer-${i}`))));
     const won = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     assert.equal(won.length, 1, JSON.stringify(settled.map((s) => s.status)));
     assert.equal(settled.filter((s) => s.status === 'rejected' && /exists/.test(String(s.reason))).length, 9);
@@ -76,7 +66,7 @@ describe('PostgreSQL writes side by side', { skip: STORES.some((s) => s.name ===
         if ((yield { records: { table: 'events', ids: [other] } }).records.has(other)) return { plan: emptyPlan(), result: false };
         return { plan: { ...emptyPlan(), records: { table: 'events', rows: [row(mine, '{}', stamp())] } }, result: true };
       };
-    const wrote = await Promise.all([engine.write('skew', unlessOther('left', 'right')), engine.write('skew', unlessOther('right', 'left'))]);
+    const wrote = await Promise.all([pgEngine().write('skew', unlessOther('left', 'right')), pgEngine().write('skew', unlessOther('right', 'left'))]);
     assert.deepEqual(wrote, [true, false]);
     assert.deepEqual([...(await stored('skew', ['left', 'right'])).keys()], ['left']);
   });
@@ -89,7 +79,7 @@ describe('PostgreSQL writes side by side', { skip: STORES.some((s) => s.name ===
       yield { auditTail: true };
       return { plan: { ...emptyPlan(), records: { table: 'events', rows: [row(`saw-${seen}`, '{}', stamp())] } }, result: seen };
     };
-    const [created, seen] = await Promise.all([engine.write('aside', createOnce('shared', 'x')), engine.write('aside', readsThenAudits)]);
+    const [created, seen] = await Promise.all([pgEngine().write('aside', createOnce('shared', 'x')), pgEngine().write('aside', readsThenAudits)]);
     assert.equal(created, 'x');
     assert.equal(seen, true, 'set aside, it runs after the write it conflicted with');
     assert.deepEqual([...(await stored('aside', ['saw-true', 'saw-false'])).keys()], ['saw-true']);
@@ -103,9 +93,9 @@ describe('PostgreSQL writes side by side', { skip: STORES.some((s) => s.name ===
       return { plan: { ...emptyPlan(), records: { table: 'events', rows } }, result: found.size };
     };
     const [smallA, alreadyThere, smallB] = await Promise.all([
-      engine.write('big', createOnce('big-3', 'small')),
-      engine.write('big', big),
-      engine.write('big', createOnce('big-140', 'small')),
+      pgEngine().write('big', createOnce('big-3', 'small')),
+      pgEngine().write('big', big),
+      pgEngine().write('big', createOnce('big-140', 'small')),
     ]);
     assert.deepEqual([smallA, smallB], ['small', 'small']);
     assert.equal(alreadyThere, 2, 'the large write ran after both small ones');
@@ -121,13 +111,13 @@ describe('PostgreSQL writes side by side', { skip: STORES.some((s) => s.name ===
         yield {}; // a round that reads nothing: the write is blind
         return { plan: { ...emptyPlan(), records: { table: 'events', rows: [row('blind', data, stamp())] } }, result: data };
       };
-    assert.deepEqual(await Promise.all(['first', 'second', 'third'].map((d) => engine.write('blind', put(d)))), ['first', 'second', 'third']);
+    assert.deepEqual(await Promise.all(['first', 'second', 'third'].map((d) => pgEngine().write('blind', put(d)))), ['first', 'second', 'third']);
     assert.equal((await stored('blind', ['blind'])).get('blind')?.data, 'third');
   });
 
   it('gives every write of a merged group its own stamp', async () => {
     const ids = Array.from({ length: 30 }, (_, i) => `s-${i}`);
-    await Promise.all(ids.map((id) => engine.write('stamps', createOnce(id, id))));
+    await Promise.all(ids.map((id) => pgEngine().write('stamps', createOnce(id, id))));
     const stamps = [...(await stored('stamps', ids)).values()].map((r) => Number(r.stamp));
     assert.equal(new Set(stamps).size, 30);
   });
