@@ -9,7 +9,16 @@
  *
  * Nothing here decides a rule of the contract: it only moves look-up requests and answers.
  */
-import { emptyPrivacyResult, externalIdKey, identityKey, type LookupRequest, type LookupResult, type RecordTable, type WritePlan } from './engine.js';
+import {
+  emptyPlan,
+  emptyPrivacyResult,
+  externalIdKey,
+  identityKey,
+  type LookupRequest,
+  type LookupResult,
+  type RecordTable,
+  type WritePlan,
+} from './engine.js';
 
 /**
  * The kinds of look-up whose answer is a function of keys a plan names when it writes them.
@@ -57,30 +66,37 @@ export function requestSize(request: LookupRequest): number {
  */
 export const mergeBucket = (request: LookupRequest): string => `${request.records?.table ?? ''}\u0000${request.eventsByCustomer?.eventTypes.join(',') ?? ''}`;
 
-const unique = <T>(values: Iterable<T>): T[] => [...new Set(values)];
-
-/** One request asking everything the requests of one bucket ask. */
+/** One request asking everything the requests of one bucket ask, each key once. */
 export function mergeRequests(requests: readonly LookupRequest[]): LookupRequest {
-  const merged: LookupRequest = {};
+  const customers = new Set<string>();
+  const identitiesOf = new Set<string>();
+  const refs = new Set<string>();
+  const ids = new Set<string>();
+  const markers = new Set<string>();
   const identities = new Map<string, { type: string; value: string }>();
   const externals = new Map<string, { source: string; key: string; value: string }>();
+  const merged: LookupRequest = {};
   for (const r of requests) {
-    if (r.customers?.length) merged.customers = unique([...(merged.customers ?? []), ...r.customers]);
+    for (const id of r.customers ?? []) customers.add(id);
     for (const k of r.identities ?? []) identities.set(identityKey(k.type, k.value), k);
     for (const k of r.externalIds ?? []) externals.set(externalIdKey(k.source, k.key, k.value), k);
-    if (r.identitiesOf?.length) merged.identitiesOf = unique([...(merged.identitiesOf ?? []), ...r.identitiesOf]);
-    if (r.eventsByCustomer?.refs.length)
-      merged.eventsByCustomer = {
-        refs: unique([...(merged.eventsByCustomer?.refs ?? []), ...r.eventsByCustomer.refs]),
-        eventTypes: r.eventsByCustomer.eventTypes,
-      };
-    if (r.records?.ids.length) merged.records = { table: r.records.table, ids: unique([...(merged.records?.ids ?? []), ...r.records.ids]) };
+    for (const id of r.identitiesOf ?? []) identitiesOf.add(id);
+    for (const ref of r.eventsByCustomer?.refs ?? []) refs.add(ref);
+    for (const id of r.records?.ids ?? []) ids.add(id);
+    for (const m of r.erasureMarkers ?? []) markers.add(m);
+    // One bucket (mergeBucket): every request names the same table and event types.
+    if (r.records) merged.records = { table: r.records.table, ids: [] };
+    if (r.eventsByCustomer) merged.eventsByCustomer = { refs: [], eventTypes: r.eventsByCustomer.eventTypes };
     if (r.subscriptions) merged.subscriptions = true;
     if (r.anyErasureMarker) merged.anyErasureMarker = true;
-    if (r.erasureMarkers?.length) merged.erasureMarkers = unique([...(merged.erasureMarkers ?? []), ...r.erasureMarkers]);
   }
+  if (customers.size > 0) merged.customers = [...customers];
   if (identities.size > 0) merged.identities = [...identities.values()];
   if (externals.size > 0) merged.externalIds = [...externals.values()];
+  if (identitiesOf.size > 0) merged.identitiesOf = [...identitiesOf];
+  if (merged.eventsByCustomer) merged.eventsByCustomer.refs = [...refs];
+  if (merged.records) merged.records.ids = [...ids];
+  if (markers.size > 0) merged.erasureMarkers = [...markers];
   return merged;
 }
 
@@ -169,7 +185,7 @@ export function mergePlans(plans: readonly WritePlan[]): WritePlan[] {
     const table = plan.records?.table;
     let into = byTable.get(table);
     if (!into) {
-      into = { customers: [], externalIds: [], externalIdsRemoved: [], identities: [], deliveries: [] };
+      into = emptyPlan();
       if (plan.records) into.records = { table: plan.records.table, rows: [] };
       byTable.set(table, into);
     }

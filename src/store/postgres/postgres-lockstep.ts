@@ -80,6 +80,8 @@ export async function runGroup(
   }
   // Once a program wrote what no key describes, every later one starts again.
   let unknown = false;
+  // What a program writes matters only to set-aside programs after it that may continue.
+  const lastResumable = aside.findLastIndex((a) => a.resume !== undefined);
   for (const [n, a] of aside.entries()) {
     const resume = a.resume && !unknown && !a.resume.reads.some((k) => changed.has(k)) ? a.resume : undefined;
     let done: Awaited<ReturnType<typeof runWriteProgram>>;
@@ -91,7 +93,7 @@ export async function runGroup(
       continue;
     }
     outcomes[a.index] = { ok: true, result: done.result, rows: planRows(done.plan) };
-    if (unknown || !aside.slice(n + 1).some((later) => later.resume)) continue;
+    if (unknown || n >= lastResumable) continue;
     const keys = writeKeys(done.plan);
     if (keys === undefined) unknown = true;
     else for (const k of [...keys.rows, ...keys.found]) changed.add(k);
@@ -141,7 +143,9 @@ async function runSideBySide(
     const buckets = new Map<string, typeof running>();
     for (const r of running) {
       const key = mergeBucket(r.request);
-      buckets.set(key, [...(buckets.get(key) ?? []), r]);
+      const members = buckets.get(key);
+      if (members) members.push(r);
+      else buckets.set(key, [r]);
     }
     running = [];
     for (const members of buckets.values()) {

@@ -21,7 +21,6 @@ import {
 import { pgPrivacyApply, pgPrivacyLookup } from './postgres-privacy.js';
 import { runQueries } from './postgres-query-order.js';
 import { enqueuePgDeliveries } from './postgres-webhooks.js';
-import { planRows } from '../write-batching.js';
 import type { WebhookFormat } from '../webhook-store.js';
 
 type Db = Pool | PoolClient;
@@ -167,8 +166,8 @@ function holders(rows: { source: string; key: string; value: string; customer_id
   return out;
 }
 
-/** Applies a plan inside the caller's transaction; returns the rows written (for ANALYZE pacing). */
-export async function pgApply(db: PoolClient, tenant: string, plan: WritePlan): Promise<number> {
+/** Applies a plan inside the caller's transaction (planRows counts its rows for ANALYZE pacing). */
+export async function pgApply(db: PoolClient, tenant: string, plan: WritePlan): Promise<void> {
   if (plan.customers.length > 0) {
     await db.query(
       `INSERT INTO customers (tenant, id, data, created_at, stamp, consent)
@@ -217,5 +216,4 @@ export async function pgApply(db: PoolClient, tenant: string, plan: WritePlan): 
   // The deliveries of new events commit with them (the outbox of webhook-store.ts).
   await enqueuePgDeliveries(db, tenant, plan.deliveries);
   await pgPrivacyApply(db, tenant, plan);
-  return planRows(plan);
 }
